@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moat: put a Linux program into a sandbox described by a policy file.
+ *
+ * Conventions that hold for every function below:
+ *  - A function returns 0 on success or a negative errno value on failure.
+ *  - Functions that take a `struct moat_error *` fill it on failure when the
+ *    pointer is not NULL: the errno, the place in a policy file when there is
+ *    one, and a message a person can read.
+ *  - The library never prints, never exits and keeps no global mutable state;
+ *    every handle can be used from one thread at a time.
+ *  - Handles are opaque and freed by their own `_free` function, which
+ *    accepts NULL.
+ *
+ * The full reference is docs/api.md and the man pages in docs/man/.
+ */
+#ifndef MOAT_H
+#define MOAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MOAT_BUILDING_LIBRARY)
+#define MOAT_API __attribute__((visibility("default")))
+#else
+#define MOAT_API
+#endif
+
+#define MOAT_VERSION_MAJOR  0
+#define MOAT_VERSION_MINOR  1
+#define MOAT_VERSION_PATCH  0
+#define MOAT_VERSION_STRING "0.1.0"
+
+/* The version of the library that is running, "MAJOR.MINOR.PATCH". */
+MOAT_API const char *moat_version(void);
+
+/*
+ * What went wrong. `file` is empty and `line`/`column` are 0 when the error
+ * has no place in a policy file.
+ */
+struct moat_error {
+	int code; /* the negative errno the function returned */
+	unsigned line;
+	unsigned column;
+	char file[1024];
+	char message[1024];
+};
+
+/* ---------------------------------------------------------------------------
+ * Policies
+ */
+
+/*
+ * What a seccomp filter does with a system call, most restrictive first (the
+ * order in which the kernel ranks the actions of stacked filters).
+ */
+enum moat_action_kind {
+	MOAT_ACTION_KILL_PROCESS,
+	MOAT_ACTION_KILL_THREAD,
+	MOAT_ACTION_TRAP,
+	MOAT_ACTION_ERRNO,
+	MOAT_ACTION_NOTIFY,
+	MOAT_ACTION_LOG,
+	MOAT_ACTION_ALLOW,
+};
+
+struct moat_action {
+	enum moat_action_kind kind;
+	int errno_value; /* for MOAT_ACTION_ERRNO, 0..4095 */
+};
+
+/* A policy that was read, checked and resolved; see docs/policy-language.md. */
+typedef struct moat_policy moat_policy;
+
+enum moat_severity {
+	MOAT_SEVERITY_ERROR,
+	MOAT_SEVERITY_WARNING,
+	MOAT_SEVERITY_NOTE,
+};
+
+/* A place in a policy file. Lines and columns count from 1. */
+struct moat_location {
+	const char *file;
+	unsigned line;
+	unsigned column;
+};
+
+/*
+ * One diagnostic, as a compiler would print it:
+ *
+ *   In file included from main.policy:2:1:
+ *   base.policy:4:7: error: unknown group '@nonesuch'
+ *
+ * `included_from` lists the include statements that led to `location`,
+ * innermost first. The pointers are valid only during the callback.
+ */
+struct moat_diagnostic {
+	enum moat_severity severity;
+	struct moat_location location;
+	const char *message;
+	const struct moat_location *included_from;
+	size_t included_from_count;
+};
+
+typedef void moat_diagnostic_fn(const struct moat_diagnostic *diagnostic, void *context);
+
+/*
+ * How to load a policy. Zero-initialise it (or pass NULL) for the defaults.
+ */
+struct moat_load_options {
+	/*
+	 * Directories searched by `include NAME`, colon-separated, before the
+	 * installed policies directory. NULL means the MOAT_POLICY_PATH
+	 * environment variable.
+	 */
+	const char *policy_path;
+	/*
+	 * "NAME=VALUE" strings that `${NAME}` expands from, ending in NULL.
+	 * NULL means the environment of the calling process.
+	 */
+	const char *const *environment;
+	/* Called for every error, warning and note, in the order found. */
+	moat_diagnostic_fn *on_diagnostic;
+	void *diagnostic_context;
+};
+
+/*
+ * Reads the policy files in `paths` (merged in order, as if one file
+ * included them all), checks them whole and resolves them. On success
+ * `*policy` owns the result. On failure nothing is returned and `error`
+ * holds the first error; every diagnostic also went to `on_diagnostic`.
+ * Returns -EINVAL for a policy with errors, or the errno of a file that
+ * could not be read.
+ */
+MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, size_t path_count,
+                              const struct moat_load_options *options, struct moat_error *error);
+
+/*
+ * Like moat_policy_load() for a policy held in memory. `name` is the file
+ * name used in diagnostics, and the directory that quoted includes are
+ * relative to.
+ */
+MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, const char *text,
+                                     size_t length, const struct moat_load_options *options,
+                                     struct moat_error *error);
+
+MOAT_API void moat_policy_free(moat_policy *policy);
+
+/* The number of warnings found while loading; they do not stop a policy. */
+MOAT_API size_t moat_policy_warning_count(const moat_policy *policy);
+
+/* ---------------------------------------------------------------------------
+ * Seccomp filters
+ */
+
+/* seccomp-public-api: end */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOAT_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Filling the caller's struct moat_error, which may be NULL. */
+#ifndef MOAT_UTIL_ERROR_H
+#define MOAT_UTIL_ERROR_H
+
+#include "moat.h"
+
+/*
+ * Records `code` (a negative errno) and a formatted message, with no place in
+ * a file. Returns `code` so a caller can write `return moat_error_set(...)`.
+ */
+int moat_error_set(struct moat_error *error, int code, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* The same, with the place in a policy file that the error is about. */
+int moat_error_set_at(struct moat_error *error, int code, const struct moat_location *location,
+                      const char *format, ...) __attribute__((format(printf, 4, 5)));
+
+#endif /* MOAT_UTIL_ERROR_H */
