@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The native architecture's system calls: names, numbers and how wide the
+ * kernel reads each argument. Names and numbers come from libseccomp's
+ * tables, completed by moat's own entries for syscalls newer than the
+ * installed libseccomp knows.
+ */
+#ifndef MOAT_SYSCALLS_H
+#define MOAT_SYSCALLS_H
+
+#include <stdint.h>
+
+/* The AUDIT_ARCH_* value of the architecture moat was built for. */
+uint32_t moat_native_audit_arch(void);
+
+/* The number of syscall `name` on the native architecture, or -1. */
+int moat_syscall_number(const char *name);
+
+/* The name of syscall `number`, or NULL when it has none here. */
+const char *moat_syscall_name(int number);
+
+/*
+ * The smallest known syscall number greater than `number`, or -1 when there
+ * is none: `for (n = moat_syscall_next(-1); n >= 0; n = moat_syscall_next(n))`
+ * visits every syscall moat knows.
+ */
+int moat_syscall_next(int number);
+
+/*
+ * How many low bits of argument `arg` (0..5) syscall `number` uses: 64 for
+ * pointers, sizes and longs, 32 for int-sized arguments, 16 for umode_t and
+ * other short types. A filter compares only these bits, because the kernel
+ * ignores the rest: comparing all 64 would let a caller dodge a rule by
+ * setting bits the kernel never reads. Arguments a syscall does not take
+ * count as 64.
+ */
+unsigned moat_syscall_argument_bits(int number, unsigned arg);
+
+/* The number of arguments syscall `number` takes, or -1 when unknown. */
+int moat_syscall_argument_count(int number);
+
+#endif /* MOAT_SYSCALLS_H */
