@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lookups in the constant, errno, capability and signal tables, and the
+ * edit-distance search behind "did you mean" suggestions. The constant table
+ * itself is in constants_table.c.
+ */
+#include "policy/constants.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <linux/capability.h>
+
+/* Also guarded in constants_table.c, which names them as constants. */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+#ifndef CAP_CHECKPOINT_RESTORE
+#define CAP_CHECKPOINT_RESTORE 40
+#endif
+
+/*
+ * Every table below starts each entry with its name, so one comparison
+ * function serves bsearch() on all of them.
+ */
+static int compare_name(const void *key, const void *entry)
+{
+	return strcmp(key, *(const char *const *)entry);
+}
+
+/* ---- suggestions ------------------------------------------------------ */
+
+/*
+ * The longest table name a suggestion considers; every name moat knows is
+ * shorter (tests/unit/test_constants.c checks), and a name far longer than
+ * any cannot be a typo of one.
+ */
+#define SUGGEST_LENGTH_MAX 64
+
+static size_t smallest(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static bool same_letter(char a, char b)
+{
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/*
+ * The optimal string alignment distance between `a` and `b` (insertions,
+ * deletions, substitutions and transpositions of neighbours each cost one;
+ * letter case is ignored), or `limit + 1` as soon as it must exceed `limit`.
+ * `b_length` is at most SUGGEST_LENGTH_MAX.
+ */
+static size_t edit_distance(const char *a, size_t a_length, const char *b, size_t b_length,
+                            size_t limit)
+{
+	/* Three rolling rows of the distance matrix: i - 2, i - 1 and i. */
+	size_t rows[3][SUGGEST_LENGTH_MAX + 1] = {{0}};
+
+	for (size_t j = 0; j <= b_length; j++)
+		rows[0][j] = j;
+	for (size_t i = 1; i <= a_length; i++) {
+		size_t *current = rows[i % 3];
+		const size_t *previous = rows[(i - 1) % 3];
+		const size_t *before = rows[(i + 1) % 3];
+		size_t row_best = current[0] = i;
+
+		for (size_t j = 1; j <= b_length; j++) {
+			size_t cost = same_letter(a[i - 1], b[j - 1]) ? 0 : 1;
+			size_t distance = smallest(smallest(previous[j] + 1, current[j - 1] + 1),
+			                           previous[j - 1] + cost);
+
+			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
+			    same_letter(a[i - 2], b[j - 1]))
+				distance = smallest(distance, before[j - 2] + 1);
+			current[j] = distance;
+			row_best = smallest(row_best, distance);
+		}
+		if (row_best > limit)
+			return limit + 1;
+	}
+	return rows[a_length % 3][b_length];
+}
+
+/*
+ * How many edits still make a plausible typo of a name of `length`
+ * characters: one for short names, up to three for long ones.
+ */
+static size_t typo_limit(size_t length)
+{
+	return smallest(1 + length / 4, 3);
+}
+
+/*
+ * The name closest to `name` among the `count` entries of `table`, each
+ * `stride` bytes long and starting with its name, comparing `name` with
+ * each entry's name from its `skip`th character on; NULL when none is
+ * within typo_limit(). Ties go to the entry that comes first.
+ */
+static const char *closest_name(const char *name, const void *table, size_t count, size_t stride,
+                                size_t skip)
+{
+	size_t length = strlen(name);
+	size_t limit = typo_limit(length);
+	size_t best_distance = limit + 1;
+	const char *best = NULL;
+
+	if (length == 0 || length > SUGGEST_LENGTH_MAX + limit)
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		const char *candidate = *(const char *const *)((const char *)table + i * stride);
+		const char *compared = candidate + skip;
+		size_t compared_length = strlen(compared);
+		size_t distance;
+
+		if (compared_length > SUGGEST_LENGTH_MAX ||
+		    (compared_length > length ? compared_length - length
+		                              : length - compared_length) >= best_distance)
+			continue;
+		distance =
+		        edit_distance(name, length, compared, compared_length, best_distance - 1);
+		if (distance < best_distance) {
+			best_distance = distance;
+			best = candidate;
+		}
+	}
+	return best;
+}
+
+/* ---- constants -------------------------------------------------------- */
+
+bool moat_constant_value(const char *name, uint64_t *value)
+{
+	size_t count;
+	const struct moat_constant *table = moat_constant_table(&count);
+	const struct moat_constant *found;
+
+	if (!name)
+		return false;
+	found = bsearch(name, table, count, sizeof(*table), compare_name);
+	if (!found)
+		return false;
+	*value = found->value;
+	return true;
+}
+
+const char *moat_constant_suggest(const char *name)
+{
+	size_t count;
+	const struct moat_constant *table = moat_constant_table(&count);
+
+	if (!name)
+		return NULL;
+	return closest_name(name, table, count, sizeof(*table), 0);
+}
+
+/* ---- errno ------------------------------------------------------------ */
+
+struct errno_name {
+	const char *name;
+	int number;
+	bool alias; /* another name has the same number and is the canonical one */
+};
+
+/* clang-format off */
+#define ERRNO(name) {#name, name, false}
+#define ERRNO_ALIAS(name) {#name, name, true}
+
+/* Sorted by name in strcmp() order, like the constant table. */
+static const struct errno_name errno_names[] = {
+	ERRNO(E2BIG),
+	ERRNO(EACCES),
+	ERRNO(EADDRINUSE),
+	ERRNO(EADDRNOTAVAIL),
+	ERRNO(EADV),
+	ERRNO(EAFNOSUPPORT),
+	ERRNO(EAGAIN),
+	ERRNO(EALREADY),
+	ERRNO(EBADE),
+	ERRNO(EBADF),
+	ERRNO(EBADFD),
+	ERRNO(EBADMSG),
+	ERRNO(EBADR),
+	ERRNO(EBADRQC),
+	ERRNO(EBADSLT),
+	ERRNO(EBFONT),
+	ERRNO(EBUSY),
+	ERRNO(ECANCELED),
+	ERRNO(ECHILD),
+	ERRNO(ECHRNG),
+	ERRNO(ECOMM),
+	ERRNO(ECONNABORTED),
+	ERRNO(ECONNREFUSED),
+	ERRNO(ECONNRESET),
+	ERRNO(EDEADLK),
+	ERRNO_ALIAS(EDEADLOCK),
+	ERRNO(EDESTADDRREQ),
+	ERRNO(EDOM),
+	ERRNO(EDOTDOT),
+	ERRNO(EDQUOT),
+	ERRNO(EEXIST),
+	ERRNO(EFAULT),
+	ERRNO(EFBIG),
+	ERRNO(EHOSTDOWN),
+	ERRNO(EHOSTUNREACH),
+	ERRNO(EHWPOISON),
+	ERRNO(EIDRM),
+	ERRNO(EILSEQ),
+	ERRNO(EINPROGRESS),
+	ERRNO(EINTR),
+	ERRNO(EINVAL),
+	ERRNO(EIO),
+	ERRNO(EISCONN),
+	ERRNO(EISDIR),
+	ERRNO(EISNAM),
+	ERRNO(EKEYEXPIRED),
+	ERRNO(EKEYREJECTED),
+	ERRNO(EKEYREVOKED),
+	ERRNO(EL2HLT),
+	ERRNO(EL2NSYNC),
+	ERRNO(EL3HLT),
+	ERRNO(EL3RST),
+	ERRNO(ELIBACC),
+	ERRNO(ELIBBAD),
+	ERRNO(ELIBEXEC),
+	ERRNO(ELIBMAX),
+	ERRNO(ELIBSCN),
+	ERRNO(ELNRNG),
+	ERRNO(ELOOP),
+	ERRNO(EMEDIUMTYPE),
+	ERRNO(EMFILE),
+	ERRNO(EMLINK),
+	ERRNO(EMSGSIZE),
+	ERRNO(EMULTIHOP),
+	ERRNO(ENAMETOOLONG),
+	ERRNO(ENAVAIL),
+	ERRNO(ENETDOWN),
+	ERRNO(ENETRESET),
+	ERRNO(ENETUNREACH),
+	ERRNO(ENFILE),
+	ERRNO(ENOANO),
+	ERRNO(ENOBUFS),
+	ERRNO(ENOCSI),
+	ERRNO(ENODATA),
+	ERRNO(ENODEV),
+	ERRNO(ENOENT),
+	ERRNO(ENOEXEC),
+	ERRNO(ENOKEY),
+	ERRNO(ENOLCK),
+	ERRNO(ENOLINK),
+	ERRNO(ENOMEDIUM),
+	ERRNO(ENOMEM),
+	ERRNO(ENOMSG),
+	ERRNO(ENONET),
+	ERRNO(ENOPKG),
+	ERRNO(ENOPROTOOPT),
+	ERRNO(ENOSPC),
+	ERRNO(ENOSR),
+	ERRNO(ENOSTR),
+	ERRNO(ENOSYS),
+	ERRNO(ENOTBLK),
+	ERRNO(ENOTCONN),
+	ERRNO(ENOTDIR),
+	ERRNO(ENOTEMPTY),
+	ERRNO(ENOTNAM),
+	ERRNO(ENOTRECOVERABLE),
+	ERRNO(ENOTSOCK),
+	ERRNO_ALIAS(ENOTSUP),
+	ERRNO(ENOTTY),
+	ERRNO(ENOTUNIQ),
+	ERRNO(ENXIO),
+	ERRNO(EOPNOTSUPP),
+	ERRNO(EOVERFLOW),
+	ERRNO(EOWNERDEAD),
+	ERRNO(EPERM),
+	ERRNO(EPFNOSUPPORT),
+	ERRNO(EPIPE),
+	ERRNO(EPROTO),
+	ERRNO(EPROTONOSUPPORT),
+	ERRNO(EPROTOTYPE),
+	ERRNO(ERANGE),
+	ERRNO(EREMCHG),
+	ERRNO(EREMOTE),
+	ERRNO(EREMOTEIO),
+	ERRNO(ERESTART),
+	ERRNO(ERFKILL),
+	ERRNO(EROFS),
+	ERRNO(ESHUTDOWN),
+	ERRNO(ESOCKTNOSUPPORT),
+	ERRNO(ESPIPE),
+	ERRNO(ESRCH),
+	ERRNO(ESRMNT),
+	ERRNO(ESTALE),
+	ERRNO(ESTRPIPE),
+	ERRNO(ETIME),
+	ERRNO(ETIMEDOUT),
+	ERRNO(ETOOMANYREFS),
+	ERRNO(ETXTBSY),
+	ERRNO(EUCLEAN),
+	ERRNO(EUNATCH),
+	ERRNO(EUSERS),
+	ERRNO_ALIAS(EWOULDBLOCK),
+	ERRNO(EXDEV),
+	ERRNO(EXFULL),
+};
+/* clang-format on */
+
+int moat_errno_number(const char *name)
+{
+	const struct errno_name *found;
+
+	if (!name)
+		return -1;
+	found = bsearch(name, errno_names, sizeof(errno_names) / sizeof(errno_names[0]),
+	                sizeof(errno_names[0]), compare_name);
+	return found ? found->number : -1;
+}
+
+const char *moat_errno_name(int number)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++) {
+		if (errno_names[i].number == number && !errno_names[i].alias)
+			return errno_names[i].name;
+	}
+	return NULL;
+}
+
+const char *moat_errno_suggest(const char *name)
+{
+	if (!name)
+		return NULL;
+	return closest_name(name, errno_names, sizeof(errno_names) / sizeof(errno_names[0]),
+	                    sizeof(errno_names[0]), 0);
+}
+
+/* ---- capabilities ----------------------------------------------------- */
+
+/* clang-format off */
+#define CAPABILITY(name) [name] = #name
+
+/* Indexed by number; every number up to the last has a name. */
+static const char *const capability_names[] = {
+	CAPABILITY(CAP_CHOWN),
+	CAPABILITY(CAP_DAC_OVERRIDE),
+	CAPABILITY(CAP_DAC_READ_SEARCH),
+	CAPABILITY(CAP_FOWNER),
+	CAPABILITY(CAP_FSETID),
+	CAPABILITY(CAP_KILL),
+	CAPABILITY(CAP_SETGID),
+	CAPABILITY(CAP_SETUID),
+	CAPABILITY(CAP_SETPCAP),
+	CAPABILITY(CAP_LINUX_IMMUTABLE),
+	CAPABILITY(CAP_NET_BIND_SERVICE),
+	CAPABILITY(CAP_NET_BROADCAST),
+	CAPABILITY(CAP_NET_ADMIN),
+	CAPABILITY(CAP_NET_RAW),
+	CAPABILITY(CAP_IPC_LOCK),
+	CAPABILITY(CAP_IPC_OWNER),
+	CAPABILITY(CAP_SYS_MODULE),
+	CAPABILITY(CAP_SYS_RAWIO),
+	CAPABILITY(CAP_SYS_CHROOT),
+	CAPABILITY(CAP_SYS_PTRACE),
+	CAPABILITY(CAP_SYS_PACCT),
+	CAPABILITY(CAP_SYS_ADMIN),
+	CAPABILITY(CAP_SYS_BOOT),
+	CAPABILITY(CAP_SYS_NICE),
+	CAPABILITY(CAP_SYS_RESOURCE),
+	CAPABILITY(CAP_SYS_TIME),
+	CAPABILITY(CAP_SYS_TTY_CONFIG),
+	CAPABILITY(CAP_MKNOD),
+	CAPABILITY(CAP_LEASE),
+	CAPABILITY(CAP_AUDIT_WRITE),
+	CAPABILITY(CAP_AUDIT_CONTROL),
+	CAPABILITY(CAP_SETFCAP),
+	CAPABILITY(CAP_MAC_OVERRIDE),
+	CAPABILITY(CAP_MAC_ADMIN),
+	CAPABILITY(CAP_SYSLOG),
+	CAPABILITY(CAP_WAKE_ALARM),
+	CAPABILITY(CAP_BLOCK_SUSPEND),
+	CAPABILITY(CAP_AUDIT_READ),
+	CAPABILITY(CAP_PERFMON),
+	CAPABILITY(CAP_BPF),
+	CAPABILITY(CAP_CHECKPOINT_RESTORE),
+};
+/* clang-format on */
+
+#define CAPABILITY_COUNT         (sizeof(capability_names) / sizeof(capability_names[0]))
+#define CAPABILITY_PREFIX        "CAP_"
+#define CAPABILITY_PREFIX_LENGTH (sizeof(CAPABILITY_PREFIX) - 1)
+
+_Static_assert(CAPABILITY_COUNT == CAP_CHECKPOINT_RESTORE + 1,
+               "capability_names must name every capability up to the last");
+
+/* `name` without a leading "CAP_" in any letter case. */
+static const char *capability_base(const char *name)
+{
+	if (strncasecmp(name, CAPABILITY_PREFIX, CAPABILITY_PREFIX_LENGTH) == 0)
+		return name + CAPABILITY_PREFIX_LENGTH;
+	return name;
+}
+
+int moat_capability_number(const char *name)
+{
+	const char *base;
+
+	if (!name)
+		return -1;
+	base = capability_base(name);
+	for (size_t i = 0; i < CAPABILITY_COUNT; i++) {
+		if (strcasecmp(capability_names[i] + CAPABILITY_PREFIX_LENGTH, base) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *moat_capability_name(int number)
+{
+	if (number < 0 || (size_t)number >= CAPABILITY_COUNT)
+		return NULL;
+	return capability_names[number];
+}
+
+int moat_capability_last(void)
+{
+	return (int)CAPABILITY_COUNT - 1;
+}
+
+const char *moat_capability_suggest(const char *name)
+{
+	if (!name)
+		return NULL;
+	return closest_name(capability_base(name), capability_names, CAPABILITY_COUNT,
+	                    sizeof(capability_names[0]), CAPABILITY_PREFIX_LENGTH);
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+struct signal_name {
+	const char *name;
+	int number;
+	bool alias; /* another name has the same number and is the canonical one */
+};
+
+/* clang-format off */
+#define SIGNAL(name) {#name, name, false}
+#define SIGNAL_ALIAS(name) {#name, name, true}
+#define SIGNAL_PREFIX "SIG"
+#define SIGNAL_PREFIX_LENGTH (sizeof(SIGNAL_PREFIX) - 1)
+
+/* The standard signals, 1 to 31. */
+static const struct signal_name signal_names[] = {
+	SIGNAL(SIGABRT),      SIGNAL(SIGALRM), SIGNAL(SIGBUS),        SIGNAL(SIGCHLD),
+	SIGNAL_ALIAS(SIGCLD), SIGNAL(SIGCONT), SIGNAL(SIGFPE),        SIGNAL(SIGHUP),
+	SIGNAL(SIGILL),       SIGNAL(SIGINT),  SIGNAL(SIGIO),         SIGNAL_ALIAS(SIGIOT),
+	SIGNAL(SIGKILL),      SIGNAL(SIGPIPE), SIGNAL_ALIAS(SIGPOLL), SIGNAL(SIGPROF),
+	SIGNAL(SIGPWR),       SIGNAL(SIGQUIT), SIGNAL(SIGSEGV),       SIGNAL(SIGSTKFLT),
+	SIGNAL(SIGSTOP),      SIGNAL(SIGSYS),  SIGNAL(SIGTERM),       SIGNAL(SIGTRAP),
+	SIGNAL(SIGTSTP),      SIGNAL(SIGTTIN), SIGNAL(SIGTTOU),       SIGNAL(SIGURG),
+	SIGNAL(SIGUSR1),      SIGNAL(SIGUSR2), SIGNAL(SIGVTALRM),     SIGNAL(SIGWINCH),
+	SIGNAL(SIGXCPU),      SIGNAL(SIGXFSZ),
+};
+/* clang-format on */
+
+int moat_signal_number(const char *name)
+{
+	const char *base;
+
+	if (!name)
+		return -1;
+	base = name;
+	if (strncasecmp(base, SIGNAL_PREFIX, SIGNAL_PREFIX_LENGTH) == 0)
+		base += SIGNAL_PREFIX_LENGTH;
+	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++) {
+		if (strcasecmp(signal_names[i].name + SIGNAL_PREFIX_LENGTH, base) == 0)
+			return signal_names[i].number;
+	}
+	return -1;
+}
+
+const char *moat_signal_name(int number)
+{
+	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++) {
+		if (signal_names[i].number == number && !signal_names[i].alias)
+			return signal_names[i].name;
+	}
+	return NULL;
+}
