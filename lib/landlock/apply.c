@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Applying a plan: one ruleset, its rules, restrict_self. This runs in the
+ * process about to become the sandbox, often a child forked from a
+ * multi-threaded parent, so it is async-signal-safe: system calls only, and
+ * error messages assembled by hand instead of with printf.
+ */
+#include "landlock/internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+struct message {
+	struct moat_error *error; /* NULL: the caller wants no message */
+	size_t length;
+};
+
+static struct message begin(struct moat_error *error, int code)
+{
+	if (error) {
+		memset(error, 0, sizeof(*error));
+		error->code = code;
+	}
+	return (struct message){.error = error, .length = 0};
+}
+
+static void put(struct message *message, const char *text)
+{
+	if (!message->error)
+		return;
+	while (*text && message->length + 1 < sizeof(message->error->message))
+		message->error->message[message->length++] = *text++;
+}
+
+static void put_number(struct message *message, long number)
+{
+	char text[24];
+	char *cursor = text + sizeof(text) - 1;
+	unsigned long value = number < 0 ? 0UL - (unsigned long)number : (unsigned long)number;
+
+	*cursor = '\0';
+	do {
+		*--cursor = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	if (number < 0)
+		*--cursor = '-';
+	put(message, cursor);
+}
+
+/* "EINVAL": strerrorname_np() reads a constant table, unlike strerror(). */
+static void put_errno(struct message *message, int code)
+{
+	const char *name = strerrorname_np(code);
+
+	if (name) {
+		put(message, name);
+	} else {
+		put(message, "errno ");
+		put_number(message, code);
+	}
+}
+
+/* Fails with -errno of the system call `what` just made. */
+static int fail_call(struct moat_error *error, const char *what, const char *detail)
+{
+	int code = errno;
+	struct message message = begin(error, -code);
+
+	put(&message, what);
+	put(&message, " failed: ");
+	put_errno(&message, code);
+	if (detail) {
+		put(&message, " (");
+		put(&message, detail);
+		put(&message, ")");
+	}
+	return -code;
+}
+
+/*
+ * Below ABI 8 Landlock binds only the calling thread; a caller that needs
+ * every thread covered gets a refusal while other threads exist.
+ */
+static int check_threads(const struct moat_landlock_plan *plan, struct moat_error *error)
+{
+	struct message message;
+	int threads = moat_landlock_count_threads();
+
+	if (threads == 1)
+		return 0;
+	if (threads < 0) {
+		message = begin(error, threads);
+		put(&message, "cannot count the threads of this process (/proc/self/task: ");
+		put_errno(&message, -threads);
+		put(&message, "), and Landlock ABI ");
+		put_number(&message, plan->abi);
+		put(&message, " binds only the calling thread");
+		return threads;
+	}
+	message = begin(error, -EBUSY);
+	put(&message, "Landlock ABI ");
+	put_number(&message, plan->abi);
+	put(&message, " binds only the calling thread; this process has ");
+	put_number(&message, threads);
+	put(&message, " threads (ABI 8 can restrict them all)");
+	return -EBUSY;
+}
+
+static int add_rules(const struct moat_landlock_plan *plan, int ruleset, struct moat_error *error)
+{
+	for (size_t i = 0; i < plan->path_count; i++) {
+		struct moat_landlock_path_beneath_attr attr = {
+		        .allowed_access = plan->paths[i].access,
+		        .parent_fd = plan->paths[i].fd,
+		};
+
+		if (moat_landlock_sys_add_rule(ruleset, MOAT_LANDLOCK_RULE_PATH_BENEATH, &attr) < 0)
+			return fail_call(error, "landlock_add_rule", plan->paths[i].path);
+	}
+	for (size_t i = 0; i < plan->port_count; i++) {
+		struct moat_landlock_net_port_attr attr = {
+		        .allowed_access = plan->ports[i].access,
+		        .port = plan->ports[i].port,
+		};
+
+		if (moat_landlock_sys_add_rule(ruleset, MOAT_LANDLOCK_RULE_NET_PORT, &attr) < 0)
+			return fail_call(error, "landlock_add_rule", "TCP port");
+	}
+	return 0;
+}
+
+int moat_landlock_apply(const struct moat_landlock_plan *plan, unsigned flags,
+                        struct moat_error *error)
+{
+	uint32_t restrict_flags = 0;
+	int ruleset;
+	int code;
+
+	if (flags & ~(unsigned)MOAT_LANDLOCK_ALL_THREADS) {
+		struct message message = begin(error, -EINVAL);
+
+		put(&message, "unknown Landlock apply flags");
+		return -EINVAL;
+	}
+	if (!moat_landlock_plan_enforces(plan))
+		return 0;
+	if (flags & MOAT_LANDLOCK_ALL_THREADS) {
+		if (plan->restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC)
+			restrict_flags |= LANDLOCK_RESTRICT_SELF_TSYNC;
+		else if ((code = check_threads(plan, error)) < 0)
+			return code;
+	}
+	/*
+	 * Landlock logs denials until the next execve by default; the sandboxed
+	 * program runs after one, and its denials are what users need to see.
+	 */
+	restrict_flags |= plan->restrict_flags & LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
+		struct message message = begin(error, -EPERM);
+
+		put(&message, "no_new_privs is not set: set it (PR_SET_NO_NEW_PRIVS) before "
+		              "applying Landlock");
+		return -EPERM;
+	}
+	ruleset = moat_landlock_sys_create_ruleset(&plan->ruleset, plan->ruleset_size, 0);
+	if (ruleset < 0)
+		return fail_call(error, "landlock_create_ruleset", NULL);
+	code = add_rules(plan, ruleset, error);
+	if (code == 0 && moat_landlock_sys_restrict_self(ruleset, restrict_flags) < 0)
+		code = fail_call(error, "landlock_restrict_self",
+		                 errno == E2BIG ? "16 Landlock domains are already stacked" : NULL);
+	close(ruleset);
+	return code;
+}

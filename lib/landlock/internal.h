@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the Landlock module's files share: the plan's layout, the table of
+ * filesystem rights and the compat check. Nothing outside lib/landlock/
+ * includes this; callers use landlock.h.
+ */
+#ifndef MOAT_LANDLOCK_INTERNAL_H
+#define MOAT_LANDLOCK_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "landlock/abi.h"
+#include "landlock/landlock.h"
+#include "util/arena.h"
+
+/* One path rule, its directory or file already open. */
+struct moat_landlock_path {
+	int fd;           /* O_PATH | O_CLOEXEC */
+	uint64_t access;  /* narrowed to what the kernel and the file type accept */
+	const char *path; /* for error messages */
+};
+
+struct moat_landlock_port {
+	uint64_t port;
+	uint64_t access; /* LANDLOCK_ACCESS_NET_* */
+};
+
+struct moat_landlock_plan {
+	struct moat_arena arena;
+	int abi;                 /* of the features the plan was built for */
+	uint32_t restrict_flags; /* LANDLOCK_RESTRICT_SELF_* that ABI accepts */
+	struct moat_landlock_ruleset_attr ruleset;
+	size_t ruleset_size; /* the part of `ruleset` that ABI knows */
+	struct moat_landlock_path *paths;
+	size_t path_count;
+	struct moat_landlock_port *ports;
+	size_t port_count;
+	const char **dropped;
+	size_t dropped_count;
+};
+
+struct moat_landlock_fs_right {
+	uint64_t bit;
+	const char *name; /* as the policy language spells it */
+	int abi;          /* the Landlock ABI that brought it */
+	const char *what; /* what it guards, as a noun phrase */
+};
+
+/* The table entry of one right, or NULL. */
+const struct moat_landlock_fs_right *moat_landlock_fs_right_info(uint64_t right);
+
+/*
+ * Compares what the policy needs with what the kernel has. Under
+ * `compat strict` a gap is an error (-EOPNOTSUPP) naming every missing
+ * feature; under `compat best-effort` each gap becomes a line in
+ * plan->dropped. The plan's masks are computed separately from `features`,
+ * which already excludes whatever is missing.
+ */
+int moat_landlock_compat_check(struct moat_landlock_plan *plan, const struct moat_policy *policy,
+                               const struct moat_landlock_features *features,
+                               struct moat_error *error);
+
+#endif /* MOAT_LANDLOCK_INTERNAL_H */

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Building a Landlock plan from the IR: every path opened, every mask
+ * computed and every compat decision taken before anything is applied.
+ */
+#include "landlock/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+
+/* Every filesystem right Landlock has defined, as far as moat knows. */
+#define KNOWN_FS_RIGHTS ((LANDLOCK_ACCESS_FS_RESOLVE_UNIX << 1) - 1)
+
+static size_t ruleset_size(int abi)
+{
+	if (abi >= 6)
+		return MOAT_LANDLOCK_RULESET_SIZE_ABI6;
+	if (abi >= 4)
+		return MOAT_LANDLOCK_RULESET_SIZE_ABI4;
+	return MOAT_LANDLOCK_RULESET_SIZE_ABI1;
+}
+
+/*
+ * Opens the path of one rule. Returns the descriptor, -ENOENT for an
+ * optional path that is absent (skipped), or a negative errno with `error`
+ * filled at the rule.
+ */
+static int open_rule_path(const struct moat_path_rule *rule, struct moat_error *error)
+{
+	int fd = open(rule->path, O_PATH | O_CLOEXEC);
+	int code = errno;
+
+	if (fd >= 0)
+		return fd;
+	if (rule->optional && (code == ENOENT || code == ENOTDIR))
+		return -ENOENT;
+	if (code == ENOENT || code == ENOTDIR)
+		return moat_error_set_at(
+		        error, -ENOENT, &rule->location,
+		        "path '%s' does not exist (write '?%s' to skip it when absent)", rule->path,
+		        rule->path);
+	return moat_error_set_at(error, -code, &rule->location, "cannot open '%s': %s", rule->path,
+	                         strerror(code));
+}
+
+/*
+ * Landlock accepts only file rights in a rule on something that is not a
+ * directory (EINVAL otherwise); directory rights on a file grant nothing, so
+ * they are dropped rather than refused.
+ */
+static int rule_access(int fd, const struct moat_path_rule *rule, uint64_t handled,
+                       uint64_t *access, struct moat_error *error)
+{
+	struct stat status;
+
+	if (fstat(fd, &status) < 0)
+		return moat_error_set_at(error, -errno, &rule->location, "cannot stat '%s': %s",
+		                         rule->path, strerror(errno));
+	*access = rule->access & handled;
+	if (!S_ISDIR(status.st_mode))
+		*access &= MOAT_LANDLOCK_FS_FILE_RIGHTS;
+	return 0;
+}
+
+static int plan_filesystem(struct moat_landlock_plan *plan,
+                           const struct moat_filesystem_section *fs,
+                           const struct moat_landlock_features *features, struct moat_error *error)
+{
+	if (!fs->present)
+		return 0;
+	plan->ruleset.handled_access_fs = features->fs;
+	plan->paths = moat_arena_array(&plan->arena, fs->count, sizeof(*plan->paths));
+	if (fs->count && !plan->paths)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < fs->count; i++) {
+		const struct moat_path_rule *rule = &fs->rules[i];
+		struct moat_landlock_path *path = &plan->paths[plan->path_count];
+		uint64_t access = 0;
+		int fd;
+		int code;
+
+		if (rule->access & ~KNOWN_FS_RIGHTS)
+			return moat_error_set_at(
+			        error, -EINVAL, &rule->location,
+			        "unknown filesystem rights 0x%llx for '%s'",
+			        (unsigned long long)(rule->access & ~KNOWN_FS_RIGHTS), rule->path);
+		/* Checked even when Landlock is missing: a typo is a policy error. */
+		fd = open_rule_path(rule, error);
+		if (fd == -ENOENT && rule->optional)
+			continue;
+		if (fd < 0)
+			return fd;
+		code = rule_access(fd, rule, plan->ruleset.handled_access_fs, &access, error);
+		if (code < 0) {
+			close(fd);
+			return code;
+		}
+		if (access == 0) {
+			/* Nothing of the rule is left that this kernel can grant. */
+			close(fd);
+			continue;
+		}
+		path->fd = fd;
+		path->access = access;
+		path->path = moat_arena_strdup(&plan->arena, rule->path);
+		plan->path_count++;
+		if (!path->path)
+			return moat_error_set(error, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int plan_ports(struct moat_landlock_plan *plan, const struct moat_port_list *list,
+                      uint64_t right, const struct moat_landlock_features *features,
+                      struct moat_error *error)
+{
+	struct moat_landlock_port *ports;
+
+	if (!list->present || !(features->net & right))
+		return 0;
+	plan->ruleset.handled_access_net |= right;
+	if (list->count == 0)
+		return 0;
+	ports = moat_arena_array(&plan->arena, plan->port_count + list->count, sizeof(*ports));
+	if (!ports)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (plan->port_count)
+		memcpy(ports, plan->ports, plan->port_count * sizeof(*ports));
+	for (size_t i = 0; i < list->count; i++) {
+		ports[plan->port_count].port = list->ports[i];
+		ports[plan->port_count].access = right;
+		plan->port_count++;
+	}
+	plan->ports = ports;
+	return 0;
+}
+
+static int plan_network(struct moat_landlock_plan *plan, const struct moat_network_section *net,
+                        const struct moat_landlock_features *features, struct moat_error *error)
+{
+	int code;
+
+	if (!net->present)
+		return 0;
+	code = plan_ports(plan, &net->connect_tcp, LANDLOCK_ACCESS_NET_CONNECT_TCP, features,
+	                  error);
+	if (code == 0)
+		code = plan_ports(plan, &net->bind_tcp, LANDLOCK_ACCESS_NET_BIND_TCP, features,
+		                  error);
+	plan->ruleset.scoped = net->scopes & features->scopes;
+	return code;
+}
+
+int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat_policy *policy,
+                             const struct moat_landlock_features *features,
+                             struct moat_error *error)
+{
+	struct moat_landlock_plan *built;
+	int code;
+
+	*plan = NULL;
+	built = calloc(1, sizeof(*built));
+	if (!built)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	built->abi = features->abi;
+	built->restrict_flags = features->restrict_flags;
+	built->ruleset_size = ruleset_size(features->abi);
+	code = moat_landlock_compat_check(built, policy, features, error);
+	if (code == 0)
+		code = plan_filesystem(built, &policy->filesystem, features, error);
+	if (code == 0)
+		code = plan_network(built, &policy->network, features, error);
+	if (code < 0) {
+		moat_landlock_plan_free(built);
+		return code;
+	}
+	*plan = built;
+	return 0;
+}
+
+bool moat_landlock_plan_enforces(const struct moat_landlock_plan *plan)
+{
+	return plan->ruleset.handled_access_fs || plan->ruleset.handled_access_net ||
+	       plan->ruleset.scoped;
+}
+
+size_t moat_landlock_plan_dropped_count(const struct moat_landlock_plan *plan)
+{
+	return plan->dropped_count;
+}
+
+const char *moat_landlock_plan_dropped(const struct moat_landlock_plan *plan, size_t index)
+{
+	return index < plan->dropped_count ? plan->dropped[index] : NULL;
+}
+
+void moat_landlock_plan_free(struct moat_landlock_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->path_count; i++)
+		close(plan->paths[i].fd);
+	moat_arena_release(&plan->arena);
+	free(plan);
+}
