@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `die-with-parent yes` (the default): the sandbox is killed when the
+ * process that started it goes away, so a crashed supervisor never leaves a
+ * sandbox running unsupervised.
+ */
+#include "process/plan.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "util/error.h"
+
+int moat_process_apply_parent_death(const struct moat_process_plan *plan, pid_t parent,
+                                    struct moat_error *error)
+{
+	if (!plan->die_with_parent)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return moat_error_set(
+		        error, -errno,
+		        "cannot ask for SIGKILL on the parent's death (PR_SET_PDEATHSIG)");
+	/*
+	 * A parent that died between fork and the prctl sent no signal: this
+	 * process was reparented already, so getppid() has changed.
+	 */
+	if (getppid() != parent)
+		return moat_error_set(
+		        error, -ESRCH,
+		        "the parent process (pid %d) exited before the sandbox started",
+		        (int)parent);
+	return 0;
+}
