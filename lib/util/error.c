@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void fill(struct moat_error *error, int code, const struct moat_location *location,
-                 const char *format, va_list arguments)
+__attribute__((format(printf, 4, 0))) static void fill(struct moat_error *error, int code,
+                                                       const struct moat_location *location,
+                                                       const char *format, va_list arguments)
 {
 	memset(error, 0, sizeof(*error));
 	error->code = code;

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/* The public face of the policy front end: load, inspect, free. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/diagnostics.h"
+#include "policy/ir.h"
+#include "policy/resolver.h"
+#include "util/error.h"
+
+static int read_sources(struct moat_policy *policy, const char *const *paths, size_t count,
+                        const struct moat_source **sources, struct moat_diagnostics *diagnostics)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct moat_source *source;
+		int result = moat_source_read(&source, &policy->arena, paths[i], NULL, NULL);
+
+		if (result < 0) {
+			struct moat_location location = {paths[i], 0, 0};
+
+			moat_diagnose(diagnostics, MOAT_SEVERITY_ERROR, NULL, &location,
+			              "cannot read policy: %s", strerror(-result));
+			if (diagnostics->first_error)
+				diagnostics->first_error->code = result;
+			return result;
+		}
+		sources[i] = source;
+	}
+	return 0;
+}
+
+static int finish_load(moat_policy **out, struct moat_policy *policy,
+                       const struct moat_source **sources, size_t count,
+                       const struct moat_load_options *options,
+                       struct moat_diagnostics *diagnostics)
+{
+	int result = moat_resolve(policy, sources, count, options, diagnostics);
+
+	if (result == -ENOMEM && diagnostics->first_error)
+		moat_error_set(diagnostics->first_error, -ENOMEM, "out of memory");
+	if (result < 0) {
+		moat_policy_free(policy);
+		return result;
+	}
+	*out = policy;
+	return 0;
+}
+
+int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
+                     const struct moat_load_options *options, struct moat_error *error)
+{
+	struct moat_diagnostics diagnostics;
+	const struct moat_source **sources;
+	struct moat_policy *policy;
+	int result;
+
+	if (!out || !paths || count == 0)
+		return moat_error_set(error, -EINVAL, "no policy file given");
+	*out = NULL;
+	moat_diagnostics_init(&diagnostics, options, error);
+	policy = calloc(1, sizeof(*policy));
+	if (!policy)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	sources = moat_arena_array(&policy->arena, count, sizeof(*sources));
+	result = sources ? read_sources(policy, paths, count, sources, &diagnostics) : -ENOMEM;
+	if (result < 0) {
+		moat_policy_free(policy);
+		return result == -ENOMEM ? moat_error_set(error, result, "out of memory") : result;
+	}
+	return finish_load(out, policy, sources, count, options, &diagnostics);
+}
+
+int moat_policy_load_string(moat_policy **out, const char *name, const char *text, size_t length,
+                            const struct moat_load_options *options, struct moat_error *error)
+{
+	struct moat_diagnostics diagnostics;
+	const struct moat_source *sources[1];
+	struct moat_source *source;
+	struct moat_policy *policy;
+
+	if (!out || !text)
+		return moat_error_set(error, -EINVAL, "no policy text given");
+	*out = NULL;
+	moat_diagnostics_init(&diagnostics, options, error);
+	policy = calloc(1, sizeof(*policy));
+	if (!policy || moat_source_from_text(&source, &policy->arena, name ? name : "<string>",
+	                                     text, length) < 0) {
+		moat_policy_free(policy);
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	}
+	sources[0] = source;
+	return finish_load(out, policy, sources, 1, options, &diagnostics);
+}
+
+void moat_policy_free(moat_policy *policy)
+{
+	if (!policy)
+		return;
+	moat_arena_release(&policy->arena);
+	free(policy);
+}
+
+size_t moat_policy_warning_count(const moat_policy *policy)
+{
+	return policy ? policy->warning_count : 0;
+}
+
+const struct moat_syscall_rules *moat_policy_find_syscall(const struct moat_policy *policy,
+                                                          int number)
+{
+	size_t low = 0, high = policy->syscalls.count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		int found = policy->syscalls.syscalls[middle].number;
+
+		if (found == number)
+			return &policy->syscalls.syscalls[middle];
+		if (found < number)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}

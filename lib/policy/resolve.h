@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The resolver: syntax trees to the IR. It reads included files, expands
+ * `${NAME}`, looks up syscalls, groups, constants and rights, applies
+ * overrides, finds conflicts and rules that can never apply, and fills a
+ * struct moat_policy. The work is split by section over the resolve_*.c
+ * files, which share the state below; nothing outside lib/policy sees it.
+ */
+#ifndef MOAT_POLICY_RESOLVE_H
+#define MOAT_POLICY_RESOLVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy/ast.h"
+#include "policy/diagnostics.h"
+#include "policy/ir.h"
+#include "policy/source.h"
+#include "util/vector.h"
+
+/* Where a setting came from, to decide overrides between files. */
+struct moat_origin {
+	const struct moat_source *source; /* NULL while unset */
+	struct moat_location location;
+};
+
+struct moat_resolver {
+	struct moat_policy *policy;
+	struct moat_arena *arena;
+	struct moat_diagnostics *diagnostics;
+	const char *search_path; /* colon-separated, may be NULL */
+	const char *const *environment;
+	const struct moat_source *source; /* the file being resolved */
+	unsigned sequence;                /* counts statements across all files, in order */
+	bool out_of_memory;
+	struct moat_vector sources; /* const struct moat_source *, every file read */
+
+	/* [syscalls] */
+	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
+	struct moat_origin default_origin;
+
+	/* settings that a later or including file may override */
+	struct moat_origin compat_origin;
+	struct moat_origin hostname_origin;
+	struct moat_origin uid_origin;
+	struct moat_origin gid_origin;
+	struct moat_origin cwd_origin;
+	struct moat_origin environment_origin;
+	struct moat_origin capabilities_origin;
+	struct moat_origin new_session_origin;
+	struct moat_origin close_fds_origin;
+	struct moat_origin die_with_parent_origin;
+	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
+
+	/* lists that every file adds to */
+	struct moat_vector path_rules;       /* struct moat_path_rule */
+	struct moat_vector connect_ports;    /* uint16_t */
+	struct moat_vector bind_ports;       /* uint16_t */
+	struct moat_vector mounts;           /* struct moat_mount */
+	struct moat_vector environment_keep; /* const char * */
+	struct moat_vector environment_set;  /* const char * */
+	struct moat_vector broker_opens;     /* struct moat_broker_open */
+	struct moat_vector broker_connects;  /* struct moat_broker_connect */
+};
+
+/* One syscall that one rule names, directly or through a group. */
+struct moat_syscall_entry {
+	int number;
+	const char *name;
+	const struct moat_source *source;
+	unsigned sequence;
+	struct moat_action action;
+	/* The rule's own `if`, with the group member's condition folded in. */
+	const struct moat_condition *condition;
+	/* For a rule without `if` through a group member that has a condition. */
+	const struct moat_condition *guard;
+	const char *group;             /* NULL when the rule names the syscall itself */
+	struct moat_location location; /* of the syscall name or @group */
+};
+
+/* ---- reporting (resolver.c) ------------------------------------------ */
+
+void moat_resolve_error(struct moat_resolver *resolver, const struct moat_location *location,
+                        const char *format, ...) __attribute__((format(printf, 3, 4)));
+void moat_resolve_warning(struct moat_resolver *resolver, const struct moat_location *location,
+                          const char *format, ...) __attribute__((format(printf, 3, 4)));
+/* A diagnostic about a place in a file other than the one being resolved. */
+void moat_resolve_report(struct moat_resolver *resolver, enum moat_severity severity,
+                         const struct moat_source *source, const struct moat_location *location,
+                         const char *format, ...) __attribute__((format(printf, 5, 6)));
+
+/* Allocation helpers that note running out of memory. */
+void *moat_resolve_alloc(struct moat_resolver *resolver, size_t size);
+void *moat_resolve_push(struct moat_resolver *resolver, struct moat_vector *vector, size_t size);
+
+/*
+ * Decides whether a setting written at `location` in the current file takes
+ * the place of the one recorded in `origin`: a file's setting beats one from
+ * a file it includes, and otherwise the later one wins. Two different values
+ * in one file are an error, the same value twice a warning. Records the new
+ * origin and returns true when the caller should store the new value.
+ */
+bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *origin,
+                           const struct moat_location *location, bool same_value, const char *what);
+
+/* ---- words and values (values.c) ------------------------------------- */
+
+/* The text of a word with ${NAME} expanded, or NULL after reporting an error. */
+const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_ast_word *word);
+
+/*
+ * Parses a number (decimal, 0x hex, 0o octal); with `size`, a K, M or G
+ * suffix multiplies by 1024, 1024^2 or 1024^3. Reports errors at `word`.
+ */
+bool moat_resolve_number(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                         const char *text, bool size, uint64_t *value);
+
+/* `yes` or `no`. */
+bool moat_resolve_yes_no(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                         bool *value);
+
+/*
+ * An absolute path with ${NAME} expanded. With `optional` non-NULL a leading
+ * `?` is allowed and reported there. With `must_exist` a missing path that is
+ * not optional is an error.
+ */
+const char *moat_resolve_path(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                              bool *optional, bool must_exist);
+
+/* ---- one function per section; each handles one statement ------------ */
+
+void moat_resolve_syscall_statement(struct moat_resolver *resolver,
+                                    const struct moat_ast_statement *statement);
+void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
+                                       const struct moat_ast_statement *statement);
+void moat_resolve_network_statement(struct moat_resolver *resolver,
+                                    const struct moat_ast_statement *statement);
+void moat_resolve_namespaces_statement(struct moat_resolver *resolver,
+                                       const struct moat_ast_statement *statement);
+void moat_resolve_mounts_statement(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement);
+void moat_resolve_limits_statement(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement);
+void moat_resolve_process_statement(struct moat_resolver *resolver,
+                                    const struct moat_ast_statement *statement);
+void moat_resolve_broker_statement(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement);
+
+/* ---- after the last file: build the IR's tables and cross-checks ------ */
+
+void moat_resolve_syscalls_finish(struct moat_resolver *resolver);
+void moat_resolve_filesystem_finish(struct moat_resolver *resolver);
+void moat_resolve_isolation_finish(struct moat_resolver *resolver);
+void moat_resolve_process_finish(struct moat_resolver *resolver);
+void moat_resolve_broker_finish(struct moat_resolver *resolver);
+
+/* ---- conditions (conditions.c) ---------------------------------------- */
+
+/*
+ * Resolves a parsed condition for syscall `number`: constant names become
+ * values, and every value must fit the bits the kernel reads from its
+ * argument. Returns NULL after reporting an error.
+ */
+const struct moat_condition *moat_resolve_condition(struct moat_resolver *resolver,
+                                                    const struct moat_ast_condition *condition,
+                                                    int number, const char *syscall_name);
+
+/* (a || b) && (c || d) as one condition in disjunctive form. */
+const struct moat_condition *moat_condition_and(struct moat_resolver *resolver,
+                                                const struct moat_condition *left,
+                                                const struct moat_condition *right);
+
+/* a || b. */
+const struct moat_condition *moat_condition_or(struct moat_resolver *resolver,
+                                               const struct moat_condition *left,
+                                               const struct moat_condition *right);
+
+/*
+ * Facts about conditions for syscall `number`, on the argument bits the
+ * kernel reads. They are sound but not complete: `never` and `always` may
+ * miss cases, `covers` may answer false when it is true, never the reverse.
+ */
+bool moat_condition_never(const struct moat_condition *condition, int number);
+bool moat_condition_always(const struct moat_condition *condition, int number);
+/* Every case of `later` is a case of `earlier`. */
+bool moat_condition_covers(const struct moat_condition *earlier, const struct moat_condition *later,
+                           int number);
+bool moat_condition_equal(const struct moat_condition *left, const struct moat_condition *right,
+                          int number);
+
+#endif /* MOAT_POLICY_RESOLVE_H */

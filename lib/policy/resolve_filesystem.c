@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/* [filesystem] and [network]: the Landlock layers. */
+#include <string.h>
+
+#include "policy/resolve.h"
+
+static const struct {
+	const char *name;
+	uint64_t access;
+} rights[] = {
+        {"execute", MOAT_FS_EXECUTE},
+        {"write-file", MOAT_FS_WRITE_FILE},
+        {"read-file", MOAT_FS_READ_FILE},
+        {"read-dir", MOAT_FS_READ_DIR},
+        {"remove-dir", MOAT_FS_REMOVE_DIR},
+        {"remove-file", MOAT_FS_REMOVE_FILE},
+        {"make-char", MOAT_FS_MAKE_CHAR},
+        {"make-dir", MOAT_FS_MAKE_DIR},
+        {"make-reg", MOAT_FS_MAKE_REG},
+        {"make-sock", MOAT_FS_MAKE_SOCK},
+        {"make-fifo", MOAT_FS_MAKE_FIFO},
+        {"make-block", MOAT_FS_MAKE_BLOCK},
+        {"make-sym", MOAT_FS_MAKE_SYM},
+        {"refer", MOAT_FS_REFER},
+        {"truncate", MOAT_FS_TRUNCATE},
+        {"ioctl-dev", MOAT_FS_IOCTL_DEV},
+        /* The shorthands of the section's own statements, usable in a list too. */
+        {"read", MOAT_FS_READ},
+        {"write", MOAT_FS_WRITE},
+        {"exec", MOAT_FS_EXEC},
+};
+
+static bool right_by_name(const char *name, size_t length, uint64_t *access)
+{
+	for (size_t i = 0; i < sizeof(rights) / sizeof(rights[0]); i++) {
+		if (strlen(rights[i].name) == length && !strncmp(rights[i].name, name, length)) {
+			*access = rights[i].access;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* `read-file,ioctl-dev`: a comma-separated list; each unknown name is reported where it stands. */
+static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                         uint64_t *access)
+{
+	const char *text = word->text;
+	bool valid = true;
+
+	*access = 0;
+	for (size_t offset = 0; text[offset];) {
+		size_t length = strcspn(text + offset, ",");
+		uint64_t right;
+
+		if (length && right_by_name(text + offset, length, &right)) {
+			*access |= right;
+		} else if (length) {
+			struct moat_location at = word->location;
+
+			at.column += (unsigned)offset;
+			moat_resolve_error(
+			        resolver, &at,
+			        "unknown filesystem right '%.*s' (execute write-file "
+			        "read-file read-dir remove-dir remove-file make-char "
+			        "make-dir make-reg make-sock make-fifo make-block make-sym "
+			        "refer truncate ioctl-dev)",
+			        (int)length, text + offset);
+			valid = false;
+		}
+		offset += length + (text[offset + length] == ',');
+	}
+	return valid;
+}
+
+static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                          uint64_t access)
+{
+	struct moat_path_rule *rule;
+	bool optional;
+	const char *path = moat_resolve_path(resolver, word, &optional, true);
+
+	if (!path)
+		return;
+	rule = moat_resolve_push(resolver, &resolver->path_rules, sizeof(*rule));
+	if (!rule)
+		return;
+	rule->access = access;
+	rule->path = path;
+	rule->optional = optional;
+	rule->location = word->location;
+}
+
+void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
+                                       const struct moat_ast_statement *statement)
+{
+	const char *keyword = statement->keyword.text;
+	size_t first_path = 0;
+	uint64_t access = 0;
+
+	if (!strcmp(keyword, "allow")) {
+		/* `allow read-file, ioctl-dev /dev/tty`: a list may go on after ", ". */
+		while (first_path + 1 < statement->argument_count &&
+		       statement->arguments[first_path].text[0] &&
+		       statement->arguments[first_path]
+		                       .text[strlen(statement->arguments[first_path].text) - 1] ==
+		               ',')
+			first_path++;
+		for (size_t i = 0; i <= first_path; i++) {
+			uint64_t more;
+
+			if (!parse_rights(resolver, &statement->arguments[i], &more))
+				return;
+			access |= more;
+		}
+		first_path++;
+		if (first_path >= statement->argument_count) {
+			moat_resolve_error(resolver, &statement->keyword.location,
+			                   "'allow' needs rights and at least one path");
+			return;
+		}
+	} else {
+		right_by_name(keyword, strlen(keyword), &access);
+	}
+	for (size_t i = first_path; i < statement->argument_count; i++)
+		add_path_rule(resolver, &statement->arguments[i], access);
+}
+
+/* ---- [network] ------------------------------------------------------- */
+
+static void resolve_ports(struct moat_resolver *resolver,
+                          const struct moat_ast_statement *statement, struct moat_port_list *list,
+                          struct moat_vector *ports)
+{
+	const struct moat_ast_word *protocol = &statement->arguments[0];
+
+	if (strcmp(protocol->text, "tcp") != 0) {
+		moat_resolve_error(resolver, &protocol->location,
+		                   "unknown protocol '%s' (Landlock restricts tcp only)",
+		                   protocol->text);
+		return;
+	}
+	if (!list->present)
+		list->location = statement->keyword.location;
+	list->present = true;
+	for (size_t i = 1; i < statement->argument_count; i++) {
+		const struct moat_ast_word *word = &statement->arguments[i];
+		uint64_t port;
+		uint16_t *slot;
+
+		if (!strcmp(word->text, "none")) {
+			if (statement->argument_count > 2)
+				moat_resolve_error(resolver, &word->location,
+				                   "'none' cannot stand with ports");
+			continue;
+		}
+		if (!moat_resolve_number(resolver, word, word->text, false, &port))
+			continue;
+		if (port > 65535) {
+			moat_resolve_error(resolver, &word->location, "port %s is above 65535",
+			                   word->text);
+			continue;
+		}
+		slot = moat_resolve_push(resolver, ports, sizeof(*slot));
+		if (slot)
+			*slot = (uint16_t)port;
+	}
+}
+
+static void resolve_scope(struct moat_resolver *resolver,
+                          const struct moat_ast_statement *statement)
+{
+	struct moat_network_section *network = &resolver->policy->network;
+
+	if (!network->scopes)
+		network->scope_location = statement->keyword.location;
+	for (size_t i = 0; i < statement->argument_count; i++) {
+		const struct moat_ast_word *word = &statement->arguments[i];
+
+		if (!strcmp(word->text, "abstract-unix"))
+			network->scopes |= MOAT_SCOPE_ABSTRACT_UNIX;
+		else if (!strcmp(word->text, "signal"))
+			network->scopes |= MOAT_SCOPE_SIGNAL;
+		else
+			moat_resolve_error(resolver, &word->location,
+			                   "unknown scope '%s' (abstract-unix or signal)",
+			                   word->text);
+	}
+}
+
+void moat_resolve_network_statement(struct moat_resolver *resolver,
+                                    const struct moat_ast_statement *statement)
+{
+	struct moat_network_section *network = &resolver->policy->network;
+	const char *keyword = statement->keyword.text;
+
+	if (!strcmp(keyword, "connect"))
+		resolve_ports(resolver, statement, &network->connect_tcp, &resolver->connect_ports);
+	else if (!strcmp(keyword, "bind"))
+		resolve_ports(resolver, statement, &network->bind_tcp, &resolver->bind_ports);
+	else
+		resolve_scope(resolver, statement);
+}
+
+void moat_resolve_filesystem_finish(struct moat_resolver *resolver)
+{
+	struct moat_policy *policy = resolver->policy;
+
+	policy->filesystem.rules = resolver->path_rules.items;
+	policy->filesystem.count = resolver->path_rules.count;
+	policy->network.connect_tcp.ports = resolver->connect_ports.items;
+	policy->network.connect_tcp.count = resolver->connect_ports.count;
+	policy->network.bind_tcp.ports = resolver->bind_ports.items;
+	policy->network.bind_tcp.count = resolver->bind_ports.count;
+}

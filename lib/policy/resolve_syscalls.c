@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: MIT
+/*
+ * [syscalls]: rules to per-syscall decision lists.
+ *
+ * Every rule becomes one entry per syscall it names (through a group, one
+ * per member). After the last file, the entries of each syscall are put in
+ * the order the contract evaluates them: conditional rules as they stand,
+ * then the one unconditional rule that wins, then the default. Which
+ * unconditional rule wins: within one file an explicit name beats a group,
+ * and two explicit rules that disagree are an error; between files, a file
+ * beats the files it includes, and otherwise the later file wins.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/constants.h"
+#include "policy/groups.h"
+#include "policy/lexer.h"
+#include "policy/parser.h"
+#include "policy/resolve.h"
+#include "syscalls/syscalls.h"
+#include "util/text.h"
+
+static bool resolve_errno(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                          int *value)
+{
+	uint64_t number;
+
+	if (word->text[0] >= '0' && word->text[0] <= '9') {
+		if (!moat_resolve_number(resolver, word, word->text, false, &number))
+			return false;
+		if (number < 1 || number > 4095) {
+			moat_resolve_error(resolver, &word->location,
+			                   "errno %s is out of range (1 to 4095)", word->text);
+			return false;
+		}
+		*value = (int)number;
+		return true;
+	}
+	*value = moat_errno_number(word->text);
+	if (*value > 0)
+		return true;
+	if (moat_errno_suggest(word->text))
+		moat_resolve_error(resolver, &word->location,
+		                   "unknown errno name '%s'; did you mean '%s'?", word->text,
+		                   moat_errno_suggest(word->text));
+	else
+		moat_resolve_error(resolver, &word->location, "unknown errno name '%s'",
+		                   word->text);
+	return false;
+}
+
+static bool resolve_action(struct moat_resolver *resolver,
+                           const struct moat_ast_statement *statement, struct moat_action *action)
+{
+	*action = statement->action;
+	if (action->kind == MOAT_ACTION_ERRNO)
+		return resolve_errno(resolver, &statement->errno_word, &action->errno_value);
+	return true;
+}
+
+static bool actions_equal(const struct moat_action *left, const struct moat_action *right)
+{
+	return left->kind == right->kind &&
+	       (left->kind != MOAT_ACTION_ERRNO || left->errno_value == right->errno_value);
+}
+
+static void resolve_default(struct moat_resolver *resolver,
+                            const struct moat_ast_statement *statement)
+{
+	struct moat_syscalls_section *syscalls = &resolver->policy->syscalls;
+	struct moat_action action;
+
+	if (!resolve_action(resolver, statement, &action))
+		return;
+	if (moat_resolve_override(resolver, &resolver->default_origin, &statement->keyword.location,
+	                          actions_equal(&action, &syscalls->default_action), "default")) {
+		syscalls->default_action = action;
+		syscalls->default_location = statement->keyword.location;
+	}
+}
+
+static void add_entry(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
+{
+	struct moat_syscall_entry *slot =
+	        moat_resolve_push(resolver, &resolver->syscall_entries, sizeof(*slot));
+
+	if (slot)
+		*slot = *entry;
+}
+
+/* A group member's own condition, written in the policy language. */
+static const struct moat_condition *member_guard(struct moat_resolver *resolver,
+                                                 const struct moat_group *group,
+                                                 const struct moat_group_member *member, int number)
+{
+	const struct moat_ast_condition *ast;
+	struct moat_token_list tokens;
+	struct moat_source *source;
+	char name[64];
+
+	snprintf(name, sizeof(name), "@%s", group->name);
+	if (moat_source_from_text(&source, resolver->arena, name, member->condition,
+	                          strlen(member->condition)) < 0) {
+		resolver->out_of_memory = true;
+		return NULL;
+	}
+	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) < 0 ||
+	    moat_parse_condition(&ast, resolver->arena, &tokens, source, resolver->diagnostics) < 0)
+		return NULL;
+	return moat_resolve_condition(resolver, ast, number, member->syscall);
+}
+
+static void resolve_group_target(struct moat_resolver *resolver,
+                                 const struct moat_ast_statement *statement,
+                                 const struct moat_ast_word *target,
+                                 struct moat_syscall_entry *entry)
+{
+	const struct moat_group *group = moat_group_find(target->text + 1);
+	const char *suggestion;
+
+	if (!group) {
+		suggestion = moat_group_suggest(target->text + 1);
+		if (suggestion)
+			moat_resolve_error(resolver, &target->location,
+			                   "unknown group '%s'; did you mean '@%s'?", target->text,
+			                   suggestion);
+		else
+			moat_resolve_error(resolver, &target->location, "unknown group '%s'",
+			                   target->text);
+		return;
+	}
+	entry->group = group->name;
+	for (size_t i = 0; i < group->member_count; i++) {
+		const struct moat_group_member *member = &group->members[i];
+
+		/* Members the native architecture lacks (open on arm64) are skipped. */
+		entry->number = moat_syscall_number(member->syscall);
+		if (entry->number < 0)
+			continue;
+		entry->name = member->syscall;
+		entry->guard = NULL;
+		entry->condition = NULL;
+		if (member->condition) {
+			entry->guard = member_guard(resolver, group, member, entry->number);
+			if (!entry->guard)
+				return;
+		}
+		if (statement->condition) {
+			entry->condition = moat_resolve_condition(resolver, statement->condition,
+			                                          entry->number, member->syscall);
+			if (!entry->condition)
+				return;
+			entry->condition =
+			        moat_condition_and(resolver, entry->condition, entry->guard);
+			entry->guard = NULL;
+		}
+		add_entry(resolver, entry);
+	}
+}
+
+/* The known syscall name closest to `name`, for "did you mean". */
+static const char *suggest_syscall(const char *name)
+{
+	const char *best = NULL;
+	size_t best_distance = 3;
+
+	for (int n = moat_syscall_next(-1); n >= 0; n = moat_syscall_next(n)) {
+		const char *candidate = moat_syscall_name(n);
+		size_t distance = moat_edit_distance(name, candidate);
+
+		if (candidate && distance < best_distance) {
+			best = candidate;
+			best_distance = distance;
+		}
+	}
+	return best;
+}
+
+static void resolve_name_target(struct moat_resolver *resolver,
+                                const struct moat_ast_statement *statement,
+                                const struct moat_ast_word *target,
+                                struct moat_syscall_entry *entry)
+{
+	const char *suggestion;
+
+	entry->number = moat_syscall_number(target->text);
+	if (entry->number < 0) {
+		suggestion = suggest_syscall(target->text);
+		if (suggestion)
+			moat_resolve_error(resolver, &target->location,
+			                   "unknown syscall '%s'; did you mean '%s'?", target->text,
+			                   suggestion);
+		else
+			moat_resolve_error(resolver, &target->location,
+			                   "unknown syscall '%s' on this architecture",
+			                   target->text);
+		return;
+	}
+	entry->name = moat_syscall_name(entry->number);
+	entry->group = NULL;
+	entry->guard = NULL;
+	entry->condition = NULL;
+	if (statement->condition) {
+		entry->condition = moat_resolve_condition(resolver, statement->condition,
+		                                          entry->number, entry->name);
+		if (!entry->condition)
+			return;
+	}
+	add_entry(resolver, entry);
+}
+
+void moat_resolve_syscall_statement(struct moat_resolver *resolver,
+                                    const struct moat_ast_statement *statement)
+{
+	struct moat_syscall_entry entry = {.source = resolver->source,
+	                                   .sequence = resolver->sequence};
+
+	if (statement->kind == MOAT_AST_DEFAULT) {
+		resolve_default(resolver, statement);
+		return;
+	}
+	if (!resolve_action(resolver, statement, &entry.action))
+		return;
+	for (size_t i = 0; i < statement->argument_count; i++) {
+		const struct moat_ast_word *target = &statement->arguments[i];
+
+		entry.location = target->location;
+		if (target->text[0] == '@')
+			resolve_group_target(resolver, statement, target, &entry);
+		else
+			resolve_name_target(resolver, statement, target, &entry);
+	}
+}
+
+/* ---- after the last file --------------------------------------------- */
+
+/* A rule of the final list, with what reporting needs to know about it. */
+struct pending_rule {
+	struct moat_syscall_rule rule;
+	const struct moat_source *source;
+	bool implicit; /* a group member's condition standing for the group's rule */
+};
+
+/* What one file decides for a syscall with its rules that have no `if`. */
+struct file_decision {
+	const struct moat_syscall_entry *entry; /* the deciding entry */
+	const struct moat_condition *guard;     /* NULL: unconditional */
+};
+
+static int compare_entries(const void *left, const void *right)
+{
+	const struct moat_syscall_entry *a = left, *b = right;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	if (a->sequence != b->sequence)
+		return a->sequence < b->sequence ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void note_earlier(struct moat_resolver *resolver, const struct moat_syscall_entry *earlier,
+                         const char *what)
+{
+	moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, earlier->source, &earlier->location, "%s",
+	                    what);
+}
+
+/* Several explicit rules without `if` for one syscall in one file. */
+static void check_explicit(struct moat_resolver *resolver, const struct moat_syscall_entry *first,
+                           const struct moat_syscall_entry *later)
+{
+	if (actions_equal(&first->action, &later->action)) {
+		moat_resolve_report(resolver, MOAT_SEVERITY_WARNING, later->source,
+		                    &later->location, "repeated rule for %s", later->name);
+		note_earlier(resolver, first, "first rule here");
+		return;
+	}
+	moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, later->source, &later->location,
+	                    "conflicting rules for %s in one file", later->name);
+	note_earlier(resolver, first, "the earlier rule is here");
+}
+
+/* Groups in one file that give one syscall different actions. */
+static void check_groups(struct moat_resolver *resolver, const struct moat_syscall_entry *first,
+                         const struct moat_syscall_entry *later)
+{
+	moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, later->source, &later->location,
+	                    "@%s and @%s give %s different actions in one file; name %s "
+	                    "explicitly to decide",
+	                    first->group, later->group, later->name, later->name);
+	note_earlier(resolver, first, "the other group is here");
+}
+
+/*
+ * The decision of the file of entries[begin] for entries [begin, end), all of
+ * one syscall and one file, none with `if`.
+ */
+static struct file_decision decide_in_file(struct moat_resolver *resolver,
+                                           const struct moat_syscall_entry *const *entries,
+                                           size_t count)
+{
+	struct file_decision decision = {0};
+	const struct moat_syscall_entry *explicit_rule = NULL, *group_rule = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct moat_syscall_entry *entry = entries[i];
+
+		if (!entry->group) {
+			if (explicit_rule)
+				check_explicit(resolver, explicit_rule, entry);
+			else
+				explicit_rule = entry;
+		} else if (!group_rule) {
+			group_rule = entry;
+			decision.guard = entry->guard;
+		} else if (!actions_equal(&group_rule->action, &entry->action)) {
+			check_groups(resolver, group_rule, entry);
+		} else if (decision.guard) {
+			/* The same action from several groups: any of their conditions grants it.
+			 */
+			decision.guard = entry->guard ? moat_condition_or(resolver, decision.guard,
+			                                                  entry->guard)
+			                              : NULL;
+		}
+	}
+	if (explicit_rule) {
+		decision.entry = explicit_rule;
+		decision.guard = NULL;
+	} else {
+		decision.entry = group_rule;
+	}
+	return decision;
+}
+
+/* Collects the rules without `if` of one file, starting at entries[start]. */
+static size_t file_entries(const struct moat_syscall_entry *entries, size_t count, size_t start,
+                           const struct moat_syscall_entry **out)
+{
+	size_t found = 0;
+
+	for (size_t i = start; i < count; i++) {
+		if (entries[i].source == entries[start].source && !entries[i].condition)
+			out[found++] = &entries[i];
+	}
+	return found;
+}
+
+static bool source_decided_before(const struct moat_syscall_entry *entries, size_t index)
+{
+	for (size_t i = 0; i < index; i++) {
+		if (entries[i].source == entries[index].source && !entries[i].condition)
+			return true;
+	}
+	return false;
+}
+
+/* The winning rule without `if` across files, or a decision with no entry. */
+static struct file_decision decide(struct moat_resolver *resolver,
+                                   const struct moat_syscall_entry *entries, size_t count,
+                                   const struct moat_syscall_entry **scratch)
+{
+	struct file_decision winner = {0};
+
+	for (size_t i = 0; i < count; i++) {
+		struct file_decision decision;
+		size_t found;
+
+		if (entries[i].condition || source_decided_before(entries, i))
+			continue;
+		found = file_entries(entries, count, i, scratch);
+		decision = decide_in_file(resolver, scratch, found);
+		/* A file beats what it includes; otherwise the later file wins. */
+		if (!winner.entry ||
+		    !moat_source_is_ancestor(winner.entry->source, decision.entry->source))
+			winner = decision;
+	}
+	return winner;
+}
+
+static bool push_pending(struct moat_resolver *resolver, struct moat_vector *rules,
+                         const struct moat_syscall_entry *entry,
+                         const struct moat_condition *condition, bool implicit)
+{
+	struct pending_rule *pending = moat_resolve_push(resolver, rules, sizeof(*pending));
+
+	if (!pending)
+		return false;
+	pending->rule.action = entry->action;
+	pending->rule.condition = condition;
+	pending->rule.location = entry->location;
+	pending->source = entry->source;
+	pending->implicit = implicit;
+	return true;
+}
+
+static void report_unreachable(struct moat_resolver *resolver, const struct pending_rule *rule,
+                               const struct pending_rule *cause, const char *name, bool repeated)
+{
+	if (repeated) {
+		moat_resolve_report(resolver, MOAT_SEVERITY_WARNING, rule->source,
+		                    &rule->rule.location, "repeated rule for %s", name);
+		moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, cause->source,
+		                    &cause->rule.location, "first rule here");
+		return;
+	}
+	moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, rule->source, &rule->rule.location,
+	                    "this rule for %s can never apply", name);
+	if (cause)
+		moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, cause->source,
+		                    &cause->rule.location,
+		                    "earlier rules for %s decide every case it covers", name);
+}
+
+/*
+ * Drops rules that can never apply: an error when the user wrote them, a
+ * warning when they repeat an earlier rule, silently for a group's own
+ * condition. Returns the new count.
+ */
+static size_t remove_unreachable(struct moat_resolver *resolver, struct pending_rule *rules,
+                                 size_t count, int number, const char *name)
+{
+	const struct moat_condition *covered = NULL;
+	const struct pending_rule *last_cause = NULL;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		struct pending_rule *rule = &rules[i];
+		const struct moat_condition *condition = rule->rule.condition;
+		bool unreachable =
+		        covered && (!condition ? moat_condition_always(covered, number)
+		                               : moat_condition_covers(covered, condition, number));
+
+		if (condition && moat_condition_never(condition, number)) {
+			if (!rule->implicit)
+				moat_resolve_report(
+				        resolver, MOAT_SEVERITY_ERROR, rule->source,
+				        &rule->rule.location,
+				        "the condition of this rule for %s can never hold", name);
+			continue;
+		}
+		if (unreachable) {
+			bool repeated = false;
+
+			for (size_t k = 0; k < kept && condition; k++) {
+				if (rules[k].rule.condition &&
+				    actions_equal(&rules[k].rule.action, &rule->rule.action) &&
+				    moat_condition_equal(rules[k].rule.condition, condition,
+				                         number))
+					repeated = true, last_cause = &rules[k];
+			}
+			if (!rule->implicit)
+				report_unreachable(resolver, rule, last_cause, name, repeated);
+			continue;
+		}
+		if (condition) {
+			covered = moat_condition_or(resolver, covered, condition);
+			last_cause = rule;
+		}
+		rules[kept++] = *rule;
+	}
+	return kept;
+}
+
+static bool store_rules(struct moat_resolver *resolver, struct moat_syscall_rules *rules,
+                        const struct pending_rule *pending, size_t count)
+{
+	struct moat_syscall_rule *conditional =
+	        moat_resolve_alloc(resolver, (count ? count : 1) * sizeof(*conditional));
+	size_t conditional_count = 0;
+
+	if (!conditional)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		if (pending[i].rule.condition) {
+			conditional[conditional_count++] = pending[i].rule;
+			continue;
+		}
+		struct moat_syscall_rule *unconditional =
+		        moat_resolve_alloc(resolver, sizeof(*unconditional));
+
+		if (!unconditional)
+			return false;
+		*unconditional = pending[i].rule;
+		rules->unconditional = unconditional;
+	}
+	rules->conditional = conditional;
+	rules->conditional_count = conditional_count;
+	return true;
+}
+
+/* The final rules of one syscall from its entries, sorted by sequence. */
+static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_rules *rules,
+                          const struct moat_syscall_entry *entries, size_t count)
+{
+	const struct moat_syscall_entry **scratch =
+	        moat_resolve_alloc(resolver, count * sizeof(*scratch));
+	struct moat_vector pending = {0};
+	struct file_decision winner;
+
+	if (!scratch)
+		return false;
+	rules->number = entries[0].number;
+	rules->name = entries[0].name;
+	for (size_t i = 0; i < count; i++) {
+		if (entries[i].condition &&
+		    !push_pending(resolver, &pending, &entries[i], entries[i].condition, false))
+			return false;
+	}
+	winner = decide(resolver, entries, count, scratch);
+	if (winner.entry &&
+	    !push_pending(resolver, &pending, winner.entry, winner.guard, winner.guard != NULL))
+		return false;
+	pending.count = remove_unreachable(resolver, pending.items, pending.count, rules->number,
+	                                   rules->name);
+	return store_rules(resolver, rules, pending.items, pending.count);
+}
+
+/* Unless a rule names clone3, it answers ENOSYS so that libc falls back to clone. */
+static void add_clone3_rule(struct moat_resolver *resolver)
+{
+	const struct moat_syscall_entry *entries = resolver->syscall_entries.items;
+	int number = moat_syscall_number("clone3");
+	struct moat_syscall_entry entry = {
+	        .number = number,
+	        .name = "clone3",
+	        .action = {MOAT_ACTION_ERRNO, ENOSYS},
+	        .location = {"<moat: clone3 answers ENOSYS unless a rule names it>", 0, 0},
+	};
+
+	if (number < 0)
+		return;
+	for (size_t i = 0; i < resolver->syscall_entries.count; i++) {
+		if (entries[i].number == number && !entries[i].group)
+			return;
+	}
+	add_entry(resolver, &entry);
+}
+
+static void warn_default_allow(struct moat_resolver *resolver)
+{
+	const struct moat_syscalls_section *syscalls = &resolver->policy->syscalls;
+	const struct moat_group *deny = moat_group_find("default-deny");
+	size_t open = 0;
+
+	if (syscalls->default_action.kind != MOAT_ACTION_ALLOW &&
+	    syscalls->default_action.kind != MOAT_ACTION_LOG)
+		return;
+	for (size_t i = 0; deny && i < deny->member_count; i++) {
+		int number = moat_syscall_number(deny->members[i].syscall);
+
+		if (number >= 0 && !moat_policy_find_syscall(resolver->policy, number))
+			open++;
+	}
+	if (open)
+		moat_resolve_report(resolver, MOAT_SEVERITY_WARNING,
+		                    resolver->default_origin.source, &syscalls->default_location,
+		                    "the default lets %zu syscalls of @default-deny through "
+		                    "(mount, ptrace, bpf, ...); add `kill @default-deny`",
+		                    open);
+}
+
+static bool any_notify(const struct moat_syscalls_section *syscalls)
+{
+	if (syscalls->default_action.kind == MOAT_ACTION_NOTIFY)
+		return true;
+	for (size_t i = 0; i < syscalls->count; i++) {
+		const struct moat_syscall_rules *rules = &syscalls->syscalls[i];
+
+		for (size_t k = 0; k < rules->conditional_count; k++) {
+			if (rules->conditional[k].action.kind == MOAT_ACTION_NOTIFY)
+				return true;
+		}
+		if (rules->unconditional && rules->unconditional->action.kind == MOAT_ACTION_NOTIFY)
+			return true;
+	}
+	return false;
+}
+
+void moat_resolve_syscalls_finish(struct moat_resolver *resolver)
+{
+	struct moat_syscalls_section *syscalls = &resolver->policy->syscalls;
+	struct moat_syscall_entry *entries;
+	struct moat_syscall_rules *table;
+	size_t count, built = 0;
+
+	if (!syscalls->present)
+		return;
+	add_clone3_rule(resolver);
+	entries = resolver->syscall_entries.items;
+	count = resolver->syscall_entries.count;
+	if (count)
+		qsort(entries, count, sizeof(*entries), compare_entries);
+	table = moat_resolve_alloc(resolver, (count ? count : 1) * sizeof(*table));
+	for (size_t begin = 0, end; table && begin < count; begin = end) {
+		for (end = begin; end < count && entries[end].number == entries[begin].number;)
+			end++;
+		if (!build_syscall(resolver, &table[built], entries + begin, end - begin))
+			return;
+		if (table[built].conditional_count || table[built].unconditional)
+			built++;
+	}
+	syscalls->syscalls = table;
+	syscalls->count = built;
+	syscalls->has_notify = any_notify(syscalls);
+	warn_default_allow(resolver);
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The resolver's driver: reads files, follows includes, sends each statement
+ * to the function of its section, and finishes the IR after the last file.
+ */
+#include "policy/resolver.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "policy/lexer.h"
+#include "policy/parser.h"
+#include "policy/resolve.h"
+
+/* Deeper nesting than this is a mistake, most likely a cycle through symlinks. */
+#define MAXIMUM_INCLUDE_DEPTH 16
+
+extern char **environ;
+
+__attribute__((format(printf, 5, 0))) static void report(struct moat_resolver *resolver,
+                                                         enum moat_severity severity,
+                                                         const struct moat_source *source,
+                                                         const struct moat_location *location,
+                                                         const char *format, va_list arguments)
+{
+	char message[768];
+
+	vsnprintf(message, sizeof(message), format, arguments);
+	moat_diagnose(resolver->diagnostics, severity, source, location, "%s", message);
+}
+
+void moat_resolve_error(struct moat_resolver *resolver, const struct moat_location *location,
+                        const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	report(resolver, MOAT_SEVERITY_ERROR, resolver->source, location, format, arguments);
+	va_end(arguments);
+}
+
+void moat_resolve_warning(struct moat_resolver *resolver, const struct moat_location *location,
+                          const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	report(resolver, MOAT_SEVERITY_WARNING, resolver->source, location, format, arguments);
+	va_end(arguments);
+}
+
+void moat_resolve_report(struct moat_resolver *resolver, enum moat_severity severity,
+                         const struct moat_source *source, const struct moat_location *location,
+                         const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	report(resolver, severity, source, location, format, arguments);
+	va_end(arguments);
+}
+
+void *moat_resolve_alloc(struct moat_resolver *resolver, size_t size)
+{
+	void *memory = moat_arena_alloc(resolver->arena, size);
+
+	if (!memory)
+		resolver->out_of_memory = true;
+	return memory;
+}
+
+void *moat_resolve_push(struct moat_resolver *resolver, struct moat_vector *vector, size_t size)
+{
+	void *item = moat_vector_push(vector, resolver->arena, size);
+
+	if (!item)
+		resolver->out_of_memory = true;
+	return item;
+}
+
+bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *origin,
+                           const struct moat_location *location, bool same_value, const char *what)
+{
+	const struct moat_source *earlier = origin->source;
+
+	if (earlier == resolver->source) {
+		if (same_value) {
+			moat_resolve_warning(resolver, location, "%s repeated", what);
+		} else {
+			moat_resolve_error(resolver, location, "%s set twice in one file", what);
+			moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, earlier,
+			                    &origin->location, "first set here");
+		}
+		return false;
+	}
+	/* A file overrides what it includes, whichever comes first in the file. */
+	if (earlier && moat_source_is_ancestor(earlier, resolver->source))
+		return false;
+	origin->source = resolver->source;
+	origin->location = *location;
+	return true;
+}
+
+static void resolve_file(struct moat_resolver *resolver, const struct moat_source *source);
+
+/* `include NAME`: NAME.policy in each search directory, then the installed ones. */
+static char *search_policy(struct moat_resolver *resolver, const char *name)
+{
+	const char *path = resolver->search_path ? resolver->search_path : "";
+	char candidate[4096];
+	struct stat status;
+
+	for (;;) {
+		size_t length = strcspn(path, ":");
+
+		if (length > 0) {
+			snprintf(candidate, sizeof(candidate), "%.*s/%s.policy", (int)length, path,
+			         name);
+			if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
+				return moat_arena_strdup(resolver->arena, candidate);
+		}
+		if (path[length] == '\0')
+			break;
+		path += length + 1;
+	}
+	snprintf(candidate, sizeof(candidate), "%s/%s.policy", MOAT_POLICY_DIR, name);
+	if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
+		return moat_arena_strdup(resolver->arena, candidate);
+	return NULL;
+}
+
+static bool is_relative_include(const struct moat_ast_word *word, const char *name)
+{
+	size_t length = strlen(name);
+
+	return word->quoted &&
+	       (strchr(name, '/') || (length > 7 && !strcmp(name + length - 7, ".policy")));
+}
+
+static char *include_path(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                          const char *name)
+{
+	char joined[4096];
+	char *found;
+
+	if (is_relative_include(word, name)) {
+		if (name[0] == '/' || !strcmp(resolver->source->directory, "."))
+			return moat_arena_strdup(resolver->arena, name);
+		snprintf(joined, sizeof(joined), "%s/%s", resolver->source->directory, name);
+		return moat_arena_strdup(resolver->arena, joined);
+	}
+	found = search_policy(resolver, name);
+	if (!found)
+		moat_resolve_error(resolver, &word->location,
+		                   "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s", name,
+		                   resolver->search_path ? resolver->search_path : "unset",
+		                   MOAT_POLICY_DIR);
+	return found;
+}
+
+static bool already_read(const struct moat_resolver *resolver, const struct moat_source *source)
+{
+	const struct moat_source *const *sources = resolver->sources.items;
+
+	for (size_t i = 0; i < resolver->sources.count; i++) {
+		if (sources[i]->device == source->device && sources[i]->inode == source->inode)
+			return true;
+	}
+	return false;
+}
+
+static bool includes_itself(const struct moat_source *source)
+{
+	for (const struct moat_source *s = source->parent; s; s = s->parent) {
+		if (s->device == source->device && s->inode == source->inode)
+			return true;
+	}
+	return false;
+}
+
+static void resolve_include(struct moat_resolver *resolver,
+                            const struct moat_ast_statement *statement)
+{
+	const struct moat_ast_word *word = &statement->arguments[0];
+	const char *name = moat_resolve_text(resolver, word);
+	struct moat_source *included;
+	char *path;
+	int result;
+
+	if (!name || !(path = include_path(resolver, word, name)))
+		return;
+	if (resolver->source->depth + 1 > MAXIMUM_INCLUDE_DEPTH) {
+		moat_resolve_error(resolver, &word->location,
+		                   "includes nested deeper than %d files", MAXIMUM_INCLUDE_DEPTH);
+		return;
+	}
+	result = moat_source_read(&included, resolver->arena, path, resolver->source,
+	                          &statement->keyword.location);
+	if (result < 0) {
+		moat_resolve_error(resolver, &word->location, "cannot read '%s': %s", path,
+		                   strerror(-result));
+		return;
+	}
+	if (includes_itself(included)) {
+		moat_resolve_error(resolver, &word->location, "'%s' includes itself (a cycle)",
+		                   path);
+		return;
+	}
+	/* A file included twice (two policies sharing a base) counts once. */
+	if (already_read(resolver, included))
+		return;
+	resolve_file(resolver, included);
+}
+
+static void resolve_compat(struct moat_resolver *resolver,
+                           const struct moat_ast_statement *statement)
+{
+	const struct moat_ast_word *word = &statement->arguments[0];
+	enum moat_compat compat;
+
+	if (!strcmp(word->text, "strict")) {
+		compat = MOAT_COMPAT_STRICT;
+	} else if (!strcmp(word->text, "best-effort")) {
+		compat = MOAT_COMPAT_BEST_EFFORT;
+	} else {
+		moat_resolve_error(resolver, &word->location,
+		                   "unknown compat mode '%s' (strict or best-effort)", word->text);
+		return;
+	}
+	if (moat_resolve_override(resolver, &resolver->compat_origin, &word->location,
+	                          compat == resolver->policy->compat, "compat"))
+		resolver->policy->compat = compat;
+}
+
+static void resolve_section_header(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement)
+{
+	struct moat_policy *policy = resolver->policy;
+
+	switch (statement->section) {
+	case MOAT_SECTION_SYSCALLS:
+		policy->syscalls.present = true;
+		break;
+	case MOAT_SECTION_FILESYSTEM:
+		policy->filesystem.present = true;
+		break;
+	case MOAT_SECTION_NETWORK:
+		policy->network.present = true;
+		break;
+	case MOAT_SECTION_NAMESPACES:
+		policy->namespaces.present = true;
+		break;
+	case MOAT_SECTION_MOUNTS:
+		policy->mounts.present = true;
+		break;
+	case MOAT_SECTION_LIMITS:
+		policy->limits.present = true;
+		break;
+	case MOAT_SECTION_PROCESS:
+		policy->process.present = true;
+		break;
+	case MOAT_SECTION_BROKER:
+		policy->broker.present = true;
+		break;
+	case MOAT_SECTION_NONE:
+		break;
+	}
+}
+
+static void resolve_setting(struct moat_resolver *resolver,
+                            const struct moat_ast_statement *statement)
+{
+	static void (*const handlers[])(struct moat_resolver *,
+	                                const struct moat_ast_statement *) = {
+	        [MOAT_SECTION_FILESYSTEM] = moat_resolve_filesystem_statement,
+	        [MOAT_SECTION_NETWORK] = moat_resolve_network_statement,
+	        [MOAT_SECTION_NAMESPACES] = moat_resolve_namespaces_statement,
+	        [MOAT_SECTION_MOUNTS] = moat_resolve_mounts_statement,
+	        [MOAT_SECTION_LIMITS] = moat_resolve_limits_statement,
+	        [MOAT_SECTION_PROCESS] = moat_resolve_process_statement,
+	        [MOAT_SECTION_BROKER] = moat_resolve_broker_statement,
+	};
+
+	if (statement->section < sizeof(handlers) / sizeof(handlers[0]) &&
+	    handlers[statement->section])
+		handlers[statement->section](resolver, statement);
+}
+
+static void resolve_statement(struct moat_resolver *resolver,
+                              const struct moat_ast_statement *statement)
+{
+	resolver->sequence++;
+	switch (statement->kind) {
+	case MOAT_AST_VERSION:
+		break; /* the parser checked it */
+	case MOAT_AST_INCLUDE:
+		resolve_include(resolver, statement);
+		break;
+	case MOAT_AST_COMPAT:
+		resolve_compat(resolver, statement);
+		break;
+	case MOAT_AST_SECTION:
+		resolve_section_header(resolver, statement);
+		break;
+	case MOAT_AST_DEFAULT:
+	case MOAT_AST_SYSCALL_RULE:
+		moat_resolve_syscall_statement(resolver, statement);
+		break;
+	case MOAT_AST_SETTING:
+		resolve_setting(resolver, statement);
+		break;
+	}
+}
+
+static void resolve_file(struct moat_resolver *resolver, const struct moat_source *source)
+{
+	const struct moat_source *outer = resolver->source;
+	const struct moat_source **slot;
+	struct moat_token_list tokens;
+	struct moat_ast_file file;
+
+	slot = moat_resolve_push(resolver, &resolver->sources, sizeof(*slot));
+	if (!slot)
+		return;
+	*slot = source;
+	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) == -ENOMEM ||
+	    moat_parse(&file, resolver->arena, &tokens, source, resolver->diagnostics) == -ENOMEM) {
+		resolver->out_of_memory = true;
+		return;
+	}
+	/* Resolve what parsed, so one run shows the errors of every stage. */
+	resolver->source = source;
+	for (size_t i = 0; i < file.count && !resolver->out_of_memory; i++)
+		resolve_statement(resolver, &file.statements[i]);
+	resolver->source = outer;
+}
+
+int moat_resolve(struct moat_policy *policy, const struct moat_source *const *sources, size_t count,
+                 const struct moat_load_options *options, struct moat_diagnostics *diagnostics)
+{
+	struct moat_resolver resolver = {
+	        .policy = policy,
+	        .arena = &policy->arena,
+	        .diagnostics = diagnostics,
+	        .search_path = options && options->policy_path ? options->policy_path
+	                                                       : getenv("MOAT_POLICY_PATH"),
+	        .environment = options && options->environment ? options->environment
+	                                                       : (const char *const *)environ,
+	};
+
+	/* The defaults of [process] hold whether or not a file mentions it. */
+	policy->process.new_session = true;
+	policy->process.close_fds = true;
+	policy->process.die_with_parent = true;
+	for (size_t i = 0; i < count && !resolver.out_of_memory; i++)
+		resolve_file(&resolver, sources[i]);
+	if (!resolver.out_of_memory) {
+		moat_resolve_syscalls_finish(&resolver);
+		moat_resolve_filesystem_finish(&resolver);
+		moat_resolve_isolation_finish(&resolver);
+		moat_resolve_process_finish(&resolver);
+		moat_resolve_broker_finish(&resolver);
+	}
+	if (resolver.out_of_memory)
+		return -ENOMEM;
+	policy->warning_count = diagnostics->warning_count;
+	return diagnostics->error_count ? -EINVAL : 0;
+}
