@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs a build into a staging prefix and checks what a user gets: the
+# files, the exported symbols, pkg-config and find_package(moat).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:?usage: check-install.sh BUILD_DIRECTORY}")
+stage=$build/stage
+rm -rf "$stage" "$build/package-check"
+cmake --install "$build" --prefix "$stage" >/dev/null
+
+fail() { echo "moat: install check: $*" >&2; exit 1; }
+libdir=$(find "$stage" -name libmoat.so -printf '%h\n' | head -n 1)
+[[ -n "$libdir" ]] || fail "libmoat.so is not installed"
+for file in "$libdir/libmoat.a" "$stage/include/moat.h" "$libdir/pkgconfig/moat.pc" \
+	"$libdir/cmake/moat/moatConfig.cmake" "$stage/bin/moat"; do
+	[[ -e "$file" ]] || fail "$file is missing"
+done
+ls "$stage"/share/moat/policies/*.policy >/dev/null 2>&1 || fail "no policies installed"
+
+# Only the public API leaves the shared library.
+foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 != "MOAT_0" {print $3}')
+[[ -z "$foreign" ]] || fail "libmoat.so exports non-moat symbols: $foreign"
+exported=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 ~ /^moat_/' | wc -l)
+echo "libmoat.so exports $exported moat_* symbols and nothing else"
+
+# pkg-config, relocated to the staging prefix.
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+flags=$(pkg-config --define-prefix --cflags --libs moat)
+cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_pkgconfig"
+LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
+
+# find_package(moat) from a separate CMake project, shared and static.
+cmake -S tests/package -B "$build/package-check" -DCMAKE_PREFIX_PATH="$stage" \
+	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" >/dev/null
+cmake --build "$build/package-check" >/dev/null
+LD_LIBRARY_PATH=$libdir "$build/package-check/check_policy" tests/data/spec/parser.policy
+"$build/package-check/check_policy_static" tests/data/spec/parser.policy
+if "$build/package-check/check_policy_static" tests/data/spec/conflict.policy 2>/dev/null; then
+	fail "an invalid policy was accepted"
+fi
+echo "install check passed"

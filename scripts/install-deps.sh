@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages moat needs to build and test, when they are
+# missing. Runs apt-get as root (directly, or through sudo).
+set -euo pipefail
+
+packages=(
+	build-essential cmake pkg-config clang clang-format
+	libseccomp-dev libcmocka-dev
+	util-linux iproute2 tzdata
+)
+# Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
+if [[ "${1:-}" == "--bench" ]]; then
+	packages+=(bubblewrap hyperfine)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$package")
+	fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "moat: installing ${missing[*]}" >&2
+run_as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+	command -v sudo >/dev/null || {
+		echo "moat: missing packages (${missing[*]}); install them as root" >&2
+		exit 1
+	}
+	run_as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! "${run_as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+	"${run_as_root[@]}" apt-get update
+	"${run_as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds moat and runs every test: gcc and clang builds with -Werror, the
+# whole suite in a private mount+uts+ipc namespace, the unit tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer, the install and
+# packaging check, and the formatting check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${MOAT_BUILD_ROOT:-$root/build}
+jobs=$(nproc)
+
+scripts/install-deps.sh
+
+step() { printf '\n==== %s\n' "$*"; }
+
+configure_and_build() { # directory, then cmake arguments
+	local directory=$1
+	shift
+	cmake -S "$root" -B "$directory" -DMOAT_WERROR=ON "$@" >/dev/null
+	cmake --build "$directory" -j "$jobs"
+}
+
+# Escape tests must not reach the machine if a sandbox fails: run the suite
+# where mounts and the hostname are private to it.
+isolated() {
+	if [[ $(id -u) -eq 0 ]]; then
+		unshare --mount --uts --ipc --propagation private -- "$@"
+	else
+		unshare --user --map-root-user --mount --uts --ipc --propagation private -- "$@"
+	fi
+}
+
+step "gcc build"
+CC=gcc configure_and_build "$build/gcc" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+step "all tests (gcc build)"
+isolated ctest --test-dir "$build/gcc" --output-on-failure -j "$jobs"
+
+step "clang build"
+CC=clang configure_and_build "$build/clang" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+step "unit tests (clang build)"
+isolated ctest --test-dir "$build/clang" --output-on-failure -j "$jobs" -L unit
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer build"
+CC=clang configure_and_build "$build/sanitize" -DCMAKE_BUILD_TYPE=Debug \
+	-DMOAT_SANITIZE=address,undefined
+step "unit tests under the sanitizers"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	isolated ctest --test-dir "$build/sanitize" --output-on-failure -j "$jobs" -L unit
+
+step "install and packaging"
+scripts/check-install.sh "$build/gcc"
+
+step "formatting"
+scripts/check-format.sh
+
+printf '\nmoat: every test passed\n'

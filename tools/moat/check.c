@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/* moat check POLICY...: parse and validate each policy on its own. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "moat.h"
+
+void moat_command_check_usage(FILE *stream)
+{
+	fprintf(stream, "usage: moat check POLICY...\n\n"
+	                "Parses and validates each policy file (with what it includes) and\n"
+	                "prints diagnostics on stderr as FILE:LINE:COL: error: MESSAGE.\n\n"
+	                "exit status: 0 every policy is valid (warnings allowed), 1 a policy is\n"
+	                "invalid, 2 usage error.\n");
+}
+
+int moat_command_check(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "--"))
+		argc--, argv++;
+	if (argc < 2) {
+		moat_command_error("check needs at least one policy file");
+		moat_command_check_usage(stderr);
+		return MOAT_EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1]) {
+			moat_command_error("check: unknown option '%s'", argv[i]);
+			return MOAT_EXIT_USAGE;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		moat_policy *policy = moat_command_load_policy(&argv[i], 1);
+
+		if (!policy)
+			status = 1;
+		moat_policy_free(policy);
+	}
+	return status;
+}

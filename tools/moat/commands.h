@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The subcommands of `moat`, one file each. Every subcommand receives its own
+ * arguments (argv[0] is the subcommand's name) and returns the process exit
+ * status the CLI contract gives it.
+ */
+#ifndef MOAT_TOOL_COMMANDS_H
+#define MOAT_TOOL_COMMANDS_H
+
+#include <stdio.h>
+
+/* Exit status for a command line that could not be understood. */
+#define MOAT_EXIT_USAGE 2
+
+struct moat_command {
+	const char *name;
+	const char *summary; /* one line for `moat --help` */
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *stream);
+};
+
+int moat_command_check(int argc, char **argv);
+void moat_command_check_usage(FILE *stream);
+int moat_command_compile(int argc, char **argv);
+void moat_command_compile_usage(FILE *stream);
+int moat_command_eval(int argc, char **argv);
+void moat_command_eval_usage(FILE *stream);
+
+struct moat_policy;
+
+/*
+ * Loads the policy files `paths` merged in order, printing every diagnostic
+ * on stderr as `FILE:LINE:COL: error: MESSAGE` with the included-from chain.
+ * Returns the policy, or NULL when it has errors or cannot be read.
+ */
+struct moat_policy *moat_command_load_policy(char *const *paths, size_t count);
+
+/* Prints "moat: MESSAGE" on stderr, as every error of the command does. */
+void moat_command_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when argv[1] asks for help (-h or --help). */
+int moat_command_wants_help(int argc, char **argv);
+
+#endif /* MOAT_TOOL_COMMANDS_H */

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/* moat: the command line face of libmoat. Dispatches to one file per subcommand. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "moat.h"
+
+static const struct moat_command commands[] = {
+        {"check", "parse and validate policies", moat_command_check, moat_command_check_usage},
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+void moat_command_error(const char *format, ...)
+{
+	va_list arguments;
+
+	fputs("moat: ", stderr);
+	va_start(arguments, format);
+	vfprintf(stderr, format, arguments);
+	va_end(arguments);
+	fputc('\n', stderr);
+}
+
+int moat_command_wants_help(int argc, char **argv)
+{
+	return argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+}
+
+static void usage(FILE *stream)
+{
+	fprintf(stream, "usage: moat COMMAND [ARGS...]\n"
+	                "       moat --help | --version\n\n"
+	                "Runs programs in sandboxes described by policy files.\n\n"
+	                "commands:\n");
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(stream, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(stream,
+	        "\n`moat COMMAND --help` describes one command; man moat(1) has the rest.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return MOAT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("moat %s\n", moat_version());
+		return 0;
+	}
+	for (size_t i = 0; i < COMMAND_COUNT; i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			if (moat_command_wants_help(argc - 1, argv + 1)) {
+				commands[i].usage(stdout);
+				return 0;
+			}
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	moat_command_error("unknown command '%s'; `moat --help` lists them", argv[1]);
+	return MOAT_EXIT_USAGE;
+}
