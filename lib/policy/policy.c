@@ -10,7 +10,7 @@
 #include "util/error.h"
 
 static int read_sources(struct moat_policy *policy, const char *const *paths, size_t count,
-                        const struct moat_source **sources, struct moat_diagnostics *diagnostics)
+                        struct moat_source **sources, struct moat_diagnostics *diagnostics)
 {
 	for (size_t i = 0; i < count; i++) {
 		struct moat_source *source;
@@ -30,9 +30,8 @@ static int read_sources(struct moat_policy *policy, const char *const *paths, si
 	return 0;
 }
 
-static int finish_load(moat_policy **out, struct moat_policy *policy,
-                       const struct moat_source **sources, size_t count,
-                       const struct moat_load_options *options,
+static int finish_load(moat_policy **out, struct moat_policy *policy, struct moat_source **sources,
+                       size_t count, const struct moat_load_options *options,
                        struct moat_diagnostics *diagnostics)
 {
 	int result = moat_resolve(policy, sources, count, options, diagnostics);
@@ -51,7 +50,7 @@ int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
                      const struct moat_load_options *options, struct moat_error *error)
 {
 	struct moat_diagnostics diagnostics;
-	const struct moat_source **sources;
+	struct moat_source **sources;
 	struct moat_policy *policy;
 	int result;
 
@@ -75,7 +74,7 @@ int moat_policy_load_string(moat_policy **out, const char *name, const char *tex
                             const struct moat_load_options *options, struct moat_error *error)
 {
 	struct moat_diagnostics diagnostics;
-	const struct moat_source *sources[1];
+	struct moat_source *sources[1];
 	struct moat_source *source;
 	struct moat_policy *policy;
 

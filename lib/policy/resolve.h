@@ -32,6 +32,7 @@ struct moat_resolver {
 	const char *const *environment;
 	const struct moat_source *source; /* the file being resolved */
 	unsigned sequence;                /* counts statements across all files, in order */
+	unsigned files_finished;          /* gives each file its precedence */
 	bool out_of_memory;
 	struct moat_vector sources; /* const struct moat_source *, every file read */
 

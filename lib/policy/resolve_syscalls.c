@@ -357,27 +357,40 @@ static bool source_decided_before(const struct moat_syscall_entry *entries, size
 	return false;
 }
 
-/* The winning rule without `if` across files, or a decision with no entry. */
-static struct file_decision decide(struct moat_resolver *resolver,
-                                   const struct moat_syscall_entry *entries, size_t count,
-                                   const struct moat_syscall_entry **scratch)
+/* moat's own rules (clone3's ENOSYS) have no file and give way to every file. */
+static unsigned precedence_of(const struct file_decision *decision)
 {
-	struct file_decision winner = {0};
+	return decision->entry->source ? decision->entry->source->precedence : 0;
+}
+
+static int compare_precedence(const void *left, const void *right)
+{
+	unsigned first = precedence_of(left), second = precedence_of(right);
+
+	return first < second ? 1 : first > second ? -1 : 0;
+}
+
+/*
+ * Each file's decision for rules without `if`, the one that takes
+ * precedence first: a file before what it includes, a later file before an
+ * earlier one. Returns how many files decide.
+ */
+static size_t decide(struct moat_resolver *resolver, const struct moat_syscall_entry *entries,
+                     size_t count, const struct moat_syscall_entry **scratch,
+                     struct file_decision *decisions)
+{
+	size_t files = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		struct file_decision decision;
 		size_t found;
 
 		if (entries[i].condition || source_decided_before(entries, i))
 			continue;
 		found = file_entries(entries, count, i, scratch);
-		decision = decide_in_file(resolver, scratch, found);
-		/* A file beats what it includes; otherwise the later file wins. */
-		if (!winner.entry ||
-		    !moat_source_is_ancestor(winner.entry->source, decision.entry->source))
-			winner = decision;
+		decisions[files++] = decide_in_file(resolver, scratch, found);
 	}
-	return winner;
+	qsort(decisions, files, sizeof(*decisions), compare_precedence);
+	return files;
 }
 
 static bool push_pending(struct moat_resolver *resolver, struct moat_vector *rules,
@@ -491,16 +504,23 @@ static bool store_rules(struct moat_resolver *resolver, struct moat_syscall_rule
 	return true;
 }
 
-/* The final rules of one syscall from its entries, sorted by sequence. */
+/*
+ * The final rules of one syscall from its entries, sorted by sequence: the
+ * rules with `if` as they stand, then the files' decisions by precedence.
+ * A group member's condition only limits what the group grants, so a
+ * decision with one lets the cases outside it fall through to the next
+ * file's decision; the first decision without a condition ends the list.
+ */
 static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_rules *rules,
                           const struct moat_syscall_entry *entries, size_t count)
 {
 	const struct moat_syscall_entry **scratch =
 	        moat_resolve_alloc(resolver, count * sizeof(*scratch));
+	struct file_decision *decisions = moat_resolve_alloc(resolver, count * sizeof(*decisions));
 	struct moat_vector pending = {0};
-	struct file_decision winner;
+	size_t files;
 
-	if (!scratch)
+	if (!scratch || !decisions)
 		return false;
 	rules->number = entries[0].number;
 	rules->name = entries[0].name;
@@ -509,10 +529,14 @@ static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_ru
 		    !push_pending(resolver, &pending, &entries[i], entries[i].condition, false))
 			return false;
 	}
-	winner = decide(resolver, entries, count, scratch);
-	if (winner.entry &&
-	    !push_pending(resolver, &pending, winner.entry, winner.guard, winner.guard != NULL))
-		return false;
+	files = decide(resolver, entries, count, scratch, decisions);
+	for (size_t i = 0; i < files; i++) {
+		if (!push_pending(resolver, &pending, decisions[i].entry, decisions[i].guard,
+		                  decisions[i].guard != NULL))
+			return false;
+		if (!decisions[i].guard)
+			break;
+	}
 	pending.count = remove_unreachable(resolver, pending.items, pending.count, rules->number,
 	                                   rules->name);
 	return store_rules(resolver, rules, pending.items, pending.count);

@@ -105,7 +105,7 @@ bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *o
 	return true;
 }
 
-static void resolve_file(struct moat_resolver *resolver, const struct moat_source *source);
+static void resolve_file(struct moat_resolver *resolver, struct moat_source *source);
 
 /* `include NAME`: NAME.policy in each search directory, then the installed ones. */
 static char *search_policy(struct moat_resolver *resolver, const char *name)
@@ -316,7 +316,7 @@ static void resolve_statement(struct moat_resolver *resolver,
 	}
 }
 
-static void resolve_file(struct moat_resolver *resolver, const struct moat_source *source)
+static void resolve_file(struct moat_resolver *resolver, struct moat_source *source)
 {
 	const struct moat_source *outer = resolver->source;
 	const struct moat_source **slot;
@@ -336,10 +336,11 @@ static void resolve_file(struct moat_resolver *resolver, const struct moat_sourc
 	resolver->source = source;
 	for (size_t i = 0; i < file.count && !resolver->out_of_memory; i++)
 		resolve_statement(resolver, &file.statements[i]);
+	source->precedence = ++resolver->files_finished;
 	resolver->source = outer;
 }
 
-int moat_resolve(struct moat_policy *policy, const struct moat_source *const *sources, size_t count,
+int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources, size_t count,
                  const struct moat_load_options *options, struct moat_diagnostics *diagnostics)
 {
 	struct moat_resolver resolver = {

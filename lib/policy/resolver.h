@@ -18,7 +18,7 @@
  * empty. Diagnostics go to `diagnostics`. Returns 0, -EINVAL when any error
  * was reported (the policy must then be discarded), or -ENOMEM.
  */
-int moat_resolve(struct moat_policy *policy, const struct moat_source *const *sources, size_t count,
+int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources, size_t count,
                  const struct moat_load_options *options, struct moat_diagnostics *diagnostics);
 
 #endif /* MOAT_POLICY_RESOLVER_H */

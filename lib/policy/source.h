@@ -24,6 +24,13 @@ struct moat_source {
 	unsigned depth;                   /* 0 for a file named by the caller */
 	dev_t device;                     /* identity of the file, for cycles and include-once */
 	ino_t inode;
+	/*
+	 * When the resolver finished the file (a post-order count of the
+	 * include tree): a file finishes after everything it includes and
+	 * after the files read before it, so the higher count takes
+	 * precedence, as overrides want.
+	 */
+	unsigned precedence;
 };
 
 struct moat_arena;
