@@ -373,6 +373,34 @@ static void later_files_override_earlier_ones(void **state)
 	moat_policy_free(policy);
 }
 
+static void group_conditions_fall_through_to_earlier_files(void **state)
+{
+	static const char *const union_files[] = {"reads.policy", "writes.policy"};
+	static const char *const override_files[] = {"reads.policy", "no-open.policy"};
+	struct test_diagnostics diagnostics;
+	const struct moat_syscall_rules *openat;
+	moat_policy *policy;
+
+	(void)state;
+	write_file("reads.policy", "moat 1\n[syscalls]\nallow @rpath\n");
+	write_file("writes.policy", "moat 1\n[syscalls]\nallow @wpath\n");
+	write_file("no-open.policy", "moat 1\n[syscalls]\nerrno EACCES openat\n");
+	/* Two groups' conditions add up across files... */
+	policy = load_files(union_files, 2, &diagnostics);
+	assert_non_null(policy);
+	openat = rules_of(policy, "openat");
+	assert_int_equal(openat->conditional_count, 2);
+	assert_null(openat->unconditional);
+	moat_policy_free(policy);
+	/* ...and a later rule without a condition overrides them. */
+	policy = load_files(override_files, 2, &diagnostics);
+	assert_non_null(policy);
+	openat = rules_of(policy, "openat");
+	assert_int_equal(openat->conditional_count, 0);
+	assert_unconditional(policy, "openat", MOAT_ACTION_ERRNO, EACCES);
+	moat_policy_free(policy);
+}
+
 static void include_errors(void **state)
 {
 	static const char *const cycle[] = {"cycle-a.policy"};
@@ -633,6 +661,7 @@ int main(void)
 	        cmocka_unit_test(default_allow_warns_about_default_deny),
 	        cmocka_unit_test(a_file_overrides_what_it_includes),
 	        cmocka_unit_test(later_files_override_earlier_ones),
+	        cmocka_unit_test(group_conditions_fall_through_to_earlier_files),
 	        cmocka_unit_test(include_errors),
 	        cmocka_unit_test(included_from_chain),
 	        cmocka_unit_test(variables_expand_from_the_environment),
