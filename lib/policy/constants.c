@@ -5,8 +5,8 @@
  * itself is in constants_table.c.
  */
 #include "policy/constants.h"
+#include "util/text.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,66 +37,12 @@ static int compare_name(const void *key, const void *entry)
 /* ---- suggestions ------------------------------------------------------ */
 
 /*
- * The longest table name a suggestion considers; every name moat knows is
- * shorter (tests/unit/test_constants.c checks), and a name far longer than
- * any cannot be a typo of one.
- */
-#define SUGGEST_LENGTH_MAX 64
-
-static size_t smallest(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
-
-static bool same_letter(char a, char b)
-{
-	return tolower((unsigned char)a) == tolower((unsigned char)b);
-}
-
-/*
- * The optimal string alignment distance between `a` and `b` (insertions,
- * deletions, substitutions and transpositions of neighbours each cost one;
- * letter case is ignored), or `limit + 1` as soon as it must exceed `limit`.
- * `b_length` is at most SUGGEST_LENGTH_MAX.
- */
-static size_t edit_distance(const char *a, size_t a_length, const char *b, size_t b_length,
-                            size_t limit)
-{
-	/* Three rolling rows of the distance matrix: i - 2, i - 1 and i. */
-	size_t rows[3][SUGGEST_LENGTH_MAX + 1] = {{0}};
-
-	for (size_t j = 0; j <= b_length; j++)
-		rows[0][j] = j;
-	for (size_t i = 1; i <= a_length; i++) {
-		size_t *current = rows[i % 3];
-		const size_t *previous = rows[(i - 1) % 3];
-		const size_t *before = rows[(i + 1) % 3];
-		size_t row_best = current[0] = i;
-
-		for (size_t j = 1; j <= b_length; j++) {
-			size_t cost = same_letter(a[i - 1], b[j - 1]) ? 0 : 1;
-			size_t distance = smallest(smallest(previous[j] + 1, current[j - 1] + 1),
-			                           previous[j - 1] + cost);
-
-			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
-			    same_letter(a[i - 2], b[j - 1]))
-				distance = smallest(distance, before[j - 2] + 1);
-			current[j] = distance;
-			row_best = smallest(row_best, distance);
-		}
-		if (row_best > limit)
-			return limit + 1;
-	}
-	return rows[a_length % 3][b_length];
-}
-
-/*
  * How many edits still make a plausible typo of a name of `length`
  * characters: one for short names, up to three for long ones.
  */
 static size_t typo_limit(size_t length)
 {
-	return smallest(1 + length / 4, 3);
+	return 1 + length / 4 < 3 ? 1 + length / 4 : 3;
 }
 
 /*
@@ -113,7 +59,7 @@ static const char *closest_name(const char *name, const void *table, size_t coun
 	size_t best_distance = limit + 1;
 	const char *best = NULL;
 
-	if (length == 0 || length > SUGGEST_LENGTH_MAX + limit)
+	if (length == 0 || length > MOAT_TYPO_LENGTH_MAX + limit)
 		return NULL;
 	for (size_t i = 0; i < count; i++) {
 		const char *candidate = *(const char *const *)((const char *)table + i * stride);
@@ -121,12 +67,11 @@ static const char *closest_name(const char *name, const void *table, size_t coun
 		size_t compared_length = strlen(compared);
 		size_t distance;
 
-		if (compared_length > SUGGEST_LENGTH_MAX ||
+		if (compared_length > MOAT_TYPO_LENGTH_MAX ||
 		    (compared_length > length ? compared_length - length
 		                              : length - compared_length) >= best_distance)
 			continue;
-		distance =
-		        edit_distance(name, length, compared, compared_length, best_distance - 1);
+		distance = moat_typo_distance(name, compared, best_distance - 1);
 		if (distance < best_distance) {
 			best_distance = distance;
 			best = candidate;

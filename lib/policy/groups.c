@@ -13,8 +13,8 @@
  *  - groups are sorted by name, and each syscall appears once per group.
  */
 #include "policy/groups.h"
+#include "util/text.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -547,51 +547,6 @@ const struct moat_group *moat_group_at(size_t index)
 	return index < GROUP_COUNT ? &groups[index] : NULL;
 }
 
-/* The longest name compared: longer input is never a typo of a group name. */
-#define SUGGEST_MAX_LENGTH 32
-
-/* Letters equal for a typo: case and `-`/`_` do not count. */
-static bool same_letter(char a, char b)
-{
-	if (a == '_')
-		a = '-';
-	if (b == '_')
-		b = '-';
-	return tolower((unsigned char)a) == tolower((unsigned char)b);
-}
-
-/*
- * Edit distance with adjacent transpositions (optimal string alignment):
- * the number of letters added, dropped, changed or swapped.
- */
-static size_t typo_distance(const char *a, size_t a_length, const char *b, size_t b_length)
-{
-	size_t rows[3][SUGGEST_MAX_LENGTH + 1];
-
-	for (size_t j = 0; j <= b_length; j++)
-		rows[0][j] = j;
-	for (size_t i = 1; i <= a_length; i++) {
-		size_t *row = rows[i % 3];
-		const size_t *above = rows[(i - 1) % 3];
-		const size_t *two_above = rows[(i + 1) % 3];
-
-		row[0] = i;
-		for (size_t j = 1; j <= b_length; j++) {
-			size_t best = above[j - 1] + (same_letter(a[i - 1], b[j - 1]) ? 0 : 1);
-
-			if (above[j] + 1 < best)
-				best = above[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
-			    same_letter(a[i - 2], b[j - 1]) && two_above[j - 2] + 1 < best)
-				best = two_above[j - 2] + 1;
-			row[j] = best;
-		}
-	}
-	return rows[a_length % 3][b_length];
-}
-
 const char *moat_group_suggest(const char *name)
 {
 	const char *best = NULL;
@@ -601,7 +556,7 @@ const char *moat_group_suggest(const char *name)
 	if (!name)
 		return NULL;
 	length = strlen(name);
-	if (length > SUGGEST_MAX_LENGTH)
+	if (length > MOAT_TYPO_LENGTH_MAX)
 		return NULL;
 	for (size_t i = 0; i < GROUP_COUNT; i++) {
 		size_t candidate_length = strlen(groups[i].name);
@@ -609,10 +564,10 @@ const char *moat_group_suggest(const char *name)
 		size_t allowed = candidate_length / 3 < 2 ? candidate_length / 3 : 2;
 		size_t distance;
 
-		if (candidate_length > SUGGEST_MAX_LENGTH || length + allowed < candidate_length ||
-		    candidate_length + allowed < length)
+		if (candidate_length > MOAT_TYPO_LENGTH_MAX ||
+		    length + allowed < candidate_length || candidate_length + allowed < length)
 			continue;
-		distance = typo_distance(name, length, groups[i].name, candidate_length);
+		distance = moat_typo_distance(name, groups[i].name, allowed);
 		if (distance <= allowed && distance < best_distance) {
 			best = groups[i].name;
 			best_distance = distance;

@@ -169,9 +169,9 @@ static const char *suggest_syscall(const char *name)
 
 	for (int n = moat_syscall_next(-1); n >= 0; n = moat_syscall_next(n)) {
 		const char *candidate = moat_syscall_name(n);
-		size_t distance = moat_edit_distance(name, candidate);
+		size_t distance = moat_typo_distance(name, candidate, best_distance);
 
-		if (candidate && distance < best_distance) {
+		if (distance < best_distance) {
 			best = candidate;
 			best_distance = distance;
 		}
