@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -156,6 +157,56 @@ MOAT_API size_t moat_policy_warning_count(const moat_policy *policy);
 /* ---------------------------------------------------------------------------
  * Seccomp filters
  */
+
+/*
+ * The [syscalls] section of a policy compiled to a seccomp-BPF program for
+ * the native architecture (docs/seccomp.md). A filter does not refer to the
+ * policy it came from: the policy may be freed first.
+ */
+typedef struct moat_filter moat_filter;
+
+/*
+ * Compiles the [syscalls] section of `policy`. A policy without that section
+ * gives an empty filter (length 0) that allows everything. Fails with
+ * -EINVAL or -E2BIG and a located `error` when a rule cannot be encoded (a
+ * value wider than the argument the kernel reads, more than the kernel's
+ * 4096 instructions), -ENOMEM when out of memory.
+ */
+MOAT_API int moat_filter_compile(moat_filter **filter, const moat_policy *policy,
+                                 struct moat_error *error);
+
+MOAT_API void moat_filter_free(moat_filter *filter);
+
+/* The number of instructions; 0 for a policy without [syscalls]. */
+MOAT_API size_t moat_filter_length(const moat_filter *filter);
+
+/* The program: moat_filter_length() `struct sock_filter`s, native endian. */
+MOAT_API const void *moat_filter_instructions(const moat_filter *filter);
+
+/*
+ * Sets `*text` to a readable listing of the program (labels, syscall names,
+ * symbolic actions), to be released with free(). Returns 0 or -ENOMEM.
+ */
+MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
+
+/*
+ * The action the filter takes for syscall `syscall_number` of the native
+ * architecture called with `args` (NULL: all zero), computed by running the
+ * program in a userspace BPF interpreter. Returns 0.
+ */
+MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, const uint64_t args[6],
+                              struct moat_action *action);
+
+/*
+ * Runs the program over `seccomp_data`, a `struct seccomp_data` from
+ * <linux/seccomp.h> (any architecture, instruction pointer, arguments), and
+ * stores the SECCOMP_RET_* value it returns. Returns 0.
+ */
+MOAT_API int moat_filter_run(const moat_filter *filter, const void *seccomp_data,
+                             uint32_t *return_value);
+
+/* 1 when some rule or the default is `notify`: the filter needs a supervisor. */
+MOAT_API int moat_filter_wants_listener(const moat_filter *filter);
 
 /* seccomp-public-api: end */
 

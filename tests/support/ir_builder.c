@@ -145,7 +145,8 @@ struct moat_policy *irb_finish(struct irb *builder)
 	struct moat_policy *policy = builder->policy;
 	struct moat_syscall_rules *table;
 
-	qsort(builder->entries, builder->count, sizeof(*builder->entries), by_number);
+	if (builder->count)
+		qsort(builder->entries, builder->count, sizeof(*builder->entries), by_number);
 	table = checked(moat_arena_array(&policy->arena, builder->count + 1, sizeof(*table)));
 	for (size_t i = 0; i < builder->count; i++) {
 		struct irb_entry *e = &builder->entries[i];

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ir_eval.h"
 
+#include <inttypes.h>
+
 #include "syscalls/syscalls.h"
 
 static uint64_t width_mask(int number, unsigned arg)
@@ -86,4 +88,61 @@ struct moat_action ir_eval(const struct moat_policy *policy, int number, const u
 bool ir_same_action(struct moat_action a, struct moat_action b)
 {
 	return a.kind == b.kind && (a.kind != MOAT_ACTION_ERRNO || a.errno_value == b.errno_value);
+}
+
+static const char *const operators[] = {"==", "!=", "<", "<=", ">", ">=", "in"};
+
+static void dump_action(struct moat_action action, FILE *stream)
+{
+	static const char *const kinds[] = {"kill",   "kill-thread", "trap", "errno",
+	                                    "notify", "log",         "allow"};
+
+	fprintf(stream, "%s", kinds[action.kind]);
+	if (action.kind == MOAT_ACTION_ERRNO)
+		fprintf(stream, " %d", action.errno_value);
+}
+
+static void dump_condition(const struct moat_condition *condition, FILE *stream)
+{
+	for (size_t c = 0; c < condition->count; c++) {
+		const struct moat_conjunction *conjunction = &condition->conjunctions[c];
+
+		fprintf(stream, "%s", c ? " ||" : "");
+		for (size_t k = 0; k < conjunction->count; k++) {
+			const struct moat_comparison *cmp = &conjunction->comparisons[k];
+
+			fprintf(stream, "%s arg%u & %#" PRIx64 " %s", k ? " &&" : "", cmp->arg,
+			        cmp->mask, operators[cmp->op]);
+			if (cmp->op != MOAT_COMPARE_IN)
+				fprintf(stream, " %#" PRIx64, cmp->value);
+			for (size_t v = 0; v < cmp->set_count; v++)
+				fprintf(stream, "%s%#" PRIx64 "%s", v ? ", " : " {", cmp->set[v],
+				        v + 1 == cmp->set_count ? "}" : "");
+		}
+	}
+}
+
+void ir_dump_rules(const struct moat_policy *policy, int number, FILE *stream)
+{
+	for (size_t i = 0; i < policy->syscalls.count; i++) {
+		const struct moat_syscall_rules *rules = &policy->syscalls.syscalls[i];
+
+		if (rules->number != number)
+			continue;
+		for (size_t r = 0; r < rules->conditional_count; r++) {
+			fprintf(stream, "  ");
+			dump_action(rules->conditional[r].action, stream);
+			fprintf(stream, " %s if", rules->name);
+			dump_condition(rules->conditional[r].condition, stream);
+			fprintf(stream, "\n");
+		}
+		if (rules->unconditional) {
+			fprintf(stream, "  ");
+			dump_action(rules->unconditional->action, stream);
+			fprintf(stream, " %s\n", rules->name);
+		}
+	}
+	fprintf(stream, "  default ");
+	dump_action(policy->syscalls.default_action, stream);
+	fprintf(stream, "\n");
 }

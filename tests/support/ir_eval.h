@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "policy/ir.h"
 
@@ -19,6 +20,9 @@
  * (moat_syscall_argument_bits()); values must fit them.
  */
 struct moat_action ir_eval(const struct moat_policy *policy, int number, const uint64_t args[6]);
+
+/* Prints the rules of syscall `number` and the default, for a failing test. */
+void ir_dump_rules(const struct moat_policy *policy, int number, FILE *stream);
 
 /* True when both actions are the same (kind, and errno for errno). */
 bool ir_same_action(struct moat_action a, struct moat_action b);

@@ -148,8 +148,8 @@ static struct moat_comparison random_comparison(struct ir_random *random, struct
 	return irb_masked(arg, mask, op, fit(random, ir_random_edge_value(random), bits));
 }
 
-static const struct moat_condition *random_condition(struct ir_random *random, struct irb *builder,
-                                                     int number)
+const struct moat_condition *ir_random_condition(struct ir_random *random, struct irb *builder,
+                                                 int number)
 {
 	struct moat_conjunction conjunctions[3];
 	size_t count = 1 + ir_random_below(random, 3);
@@ -185,7 +185,7 @@ struct moat_policy *ir_random_policy(struct ir_random *random, size_t max_syscal
 
 		for (size_t j = 0; j < rules; j++)
 			irb_rule(builder, number, ir_random_action(random),
-			         random_condition(random, builder, number));
+			         ir_random_condition(random, builder, number));
 		if (rules == 0 || chance(random, 50))
 			irb_rule(builder, number, ir_random_action(random), NULL);
 	}

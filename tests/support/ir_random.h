@@ -33,6 +33,12 @@ const uint64_t *ir_edge_values(size_t *count);
 /* Any action, errno values included. */
 struct moat_action ir_random_action(struct ir_random *random);
 
+struct irb;
+
+/* A random condition on the arguments of syscall `number`, as ir_random_policy() makes them. */
+const struct moat_condition *ir_random_condition(struct ir_random *random, struct irb *builder,
+                                                 int number);
+
 /*
  * A random policy: a default, up to `max_syscalls` syscalls each with
  * conditional rules of up to three conjunctions of up to three comparisons

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/* moat compile POLICY [--format text|bpf]: print the policy's seccomp program. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "moat.h"
+
+void moat_command_compile_usage(FILE *stream)
+{
+	fprintf(stream,
+	        "usage: moat compile POLICY [--format text|bpf]\n\n"
+	        "Compiles the [syscalls] section of POLICY into the seccomp-BPF program\n"
+	        "moat installs, and prints it on stdout:\n"
+	        "  --format text  a listing for a person: syscall number ranges and their\n"
+	        "                 actions, then one line per instruction (the default)\n"
+	        "  --format bpf   the raw struct sock_filter array, native endian\n\n"
+	        "exit status: 0 printed, 1 invalid policy (or a write error), 2 usage error.\n");
+}
+
+/* Prints a compile error as the policy diagnostics are printed. */
+static void print_error(const struct moat_error *error)
+{
+	if (error->file[0])
+		fprintf(stderr, "%s:%u:%u: error: %s\n", error->file, error->line, error->column,
+		        error->message);
+	else
+		moat_command_error("%s", error->message);
+}
+
+static int write_output(const moat_filter *filter, int bpf)
+{
+	char *listing = NULL;
+	size_t size;
+	const void *data;
+
+	if (bpf) {
+		data = moat_filter_instructions(filter);
+		size = moat_filter_length(filter) * 8; /* sizeof(struct sock_filter) */
+	} else {
+		if (moat_filter_listing(filter, &listing) < 0) {
+			moat_command_error("out of memory");
+			return 1;
+		}
+		data = listing;
+		size = strlen(listing);
+	}
+	if ((size && fwrite(data, 1, size, stdout) != size) || fflush(stdout) == EOF) {
+		moat_command_error("cannot write the program: %s", strerror(errno));
+		free(listing);
+		return 1;
+	}
+	free(listing);
+	return 0;
+}
+
+int moat_command_compile(int argc, char **argv)
+{
+	const char *format = "text", *path = NULL;
+	struct moat_error error = {0};
+	moat_filter *filter = NULL;
+	moat_policy *policy;
+	int options = 1, status;
+
+	for (int i = 1; i < argc; i++) {
+		const char *argument = argv[i];
+
+		if (options && !strcmp(argument, "--")) {
+			options = 0;
+		} else if (options && !strcmp(argument, "--format") && i + 1 < argc) {
+			format = argv[++i];
+		} else if (options && !strncmp(argument, "--format=", 9)) {
+			format = argument + 9;
+		} else if (options && argument[0] == '-' && argument[1]) {
+			moat_command_error("compile: unknown option '%s'", argument);
+			return MOAT_EXIT_USAGE;
+		} else if (path) {
+			moat_command_error("compile takes one policy file");
+			return MOAT_EXIT_USAGE;
+		} else {
+			path = argument;
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "bpf")) {
+		moat_command_error("compile: unknown format '%s' (text or bpf)", format);
+		return MOAT_EXIT_USAGE;
+	}
+	if (!path) {
+		moat_command_error("compile needs a policy file");
+		moat_command_compile_usage(stderr);
+		return MOAT_EXIT_USAGE;
+	}
+	policy = moat_command_load_policy((char **)&path, 1);
+	if (!policy)
+		return 1;
+	if (moat_filter_compile(&filter, policy, &error) < 0) {
+		print_error(&error);
+		moat_policy_free(policy);
+		return 1;
+	}
+	status = write_output(filter, !strcmp(format, "bpf"));
+	moat_filter_free(filter);
+	moat_policy_free(policy);
+	return status;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * moat eval POLICY SYSCALL [ARG0 ... ARG5]: the action the policy's filter
+ * takes for one call, computed by the userspace BPF interpreter.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "moat.h"
+#include "policy/constants.h"
+#include "seccomp/action.h"
+#include "syscalls/syscalls.h"
+
+void moat_command_eval_usage(FILE *stream)
+{
+	fprintf(stream,
+	        "usage: moat eval POLICY SYSCALL [ARG0 ... ARG5]\n\n"
+	        "Prints the action POLICY's seccomp filter takes when this process's\n"
+	        "architecture calls SYSCALL with these arguments: allow, kill, kill-thread,\n"
+	        "trap, log, notify or errno NAME. The compiled filter runs in a userspace\n"
+	        "BPF interpreter; nothing is installed.\n\n"
+	        "SYSCALL is a name (openat) or a number. An ARG is a number (decimal, 0x\n"
+	        "hex, 0o octal, -N for a negative one), a constant of the policy language\n"
+	        "(O_RDONLY, AF_INET, AT_FDCWD, ...) or constants joined by '|'. Missing\n"
+	        "arguments are 0.\n\n"
+	        "exit status: 0 printed, 1 invalid policy, 2 usage error.\n");
+}
+
+static bool parse_number(const char *text, uint64_t *value)
+{
+	bool negative = text[0] == '-';
+	const char *digits = negative ? text + 1 : text;
+	int base = 10;
+	char *end;
+
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+		base = 16;
+		digits += 2;
+	} else if (digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) {
+		base = 8;
+		digits += 2;
+	}
+	if (!isxdigit((unsigned char)digits[0]))
+		return false;
+	errno = 0;
+	*value = strtoull(digits, &end, base);
+	if (errno || *end || end == digits || (negative && *value > (UINT64_C(1) << 63)))
+		return false;
+	if (negative)
+		*value = -*value;
+	return true;
+}
+
+/* A number, a constant name, or several of them joined by '|'. */
+static bool parse_argument(const char *text, uint64_t *value)
+{
+	char *copy = strdup(text), *rest = copy, *part;
+	bool ok = copy && *copy;
+
+	*value = 0;
+	while (ok && (part = strsep(&rest, "|"))) {
+		uint64_t one;
+
+		ok = parse_number(part, &one) || moat_constant_value(part, &one);
+		*value |= one;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool parse_syscall(const char *text, int *number)
+{
+	uint64_t value;
+
+	*number = moat_syscall_number(text);
+	if (*number >= 0)
+		return true;
+	/* 0..2^32-1, or a negative int such as -1 */
+	if (!parse_number(text, &value) || (value > UINT32_MAX && value < -(UINT64_C(1) << 31)))
+		return false;
+	*number = (int)(uint32_t)value;
+	return true;
+}
+
+static void print_action(const struct moat_action *action)
+{
+	const char *name;
+
+	if (action->kind != MOAT_ACTION_ERRNO) {
+		printf("%s\n", moat_seccomp_action_keyword(action->kind));
+		return;
+	}
+	name = moat_errno_name(action->errno_value);
+	if (name)
+		printf("errno %s\n", name);
+	else
+		printf("errno %d\n", action->errno_value);
+}
+
+int moat_command_eval(int argc, char **argv)
+{
+	struct moat_error error = {0};
+	struct moat_action action;
+	uint64_t args[6] = {0};
+	moat_filter *filter = NULL;
+	moat_policy *policy;
+	int number, first = 1, status = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "--"))
+		first = 2;
+	if (argc - first < 2 || argc - first > 8) {
+		moat_command_error("eval needs a policy, a syscall and at most 6 arguments");
+		moat_command_eval_usage(stderr);
+		return MOAT_EXIT_USAGE;
+	}
+	if (!parse_syscall(argv[first + 1], &number)) {
+		moat_command_error("eval: unknown syscall '%s'", argv[first + 1]);
+		return MOAT_EXIT_USAGE;
+	}
+	for (int i = first + 2; i < argc; i++) {
+		if (!parse_argument(argv[i], &args[i - first - 2])) {
+			moat_command_error("eval: '%s' is neither a number nor a known constant",
+			                   argv[i]);
+			return MOAT_EXIT_USAGE;
+		}
+	}
+	policy = moat_command_load_policy(&argv[first], 1);
+	if (!policy)
+		return 1;
+	if (moat_filter_compile(&filter, policy, &error) < 0) {
+		if (error.file[0])
+			fprintf(stderr, "%s:%u:%u: error: %s\n", error.file, error.line,
+			        error.column, error.message);
+		else
+			moat_command_error("%s", error.message);
+		status = 1;
+	} else if (moat_filter_eval(filter, number, args, &action) < 0) {
+		moat_command_error("eval: the filter could not be run");
+		status = 1;
+	} else {
+		print_action(&action);
+	}
+	moat_filter_free(filter);
+	moat_policy_free(policy);
+	return status;
+}
