@@ -49,6 +49,12 @@ struct moat_error {
 	unsigned column;
 	char file[1024];
 	char message[1024];
+	/*
+	 * moat_spawn(): the set-up step that failed inside the new process
+	 * ("namespaces", "landlock", "seccomp", ...; docs/sandbox.md), "exec"
+	 * when the program itself could not be executed; empty otherwise.
+	 */
+	char step[32];
 };
 
 /* ---------------------------------------------------------------------------
@@ -209,6 +215,100 @@ MOAT_API int moat_filter_run(const moat_filter *filter, const void *seccomp_data
 MOAT_API int moat_filter_wants_listener(const moat_filter *filter);
 
 /* seccomp-public-api: end */
+
+/* ---------------------------------------------------------------------------
+ * Sandboxes: running a program under a policy, or entering one
+ */
+
+/*
+ * Options for moat_spawn() and moat_enter(). Zero-initialise (or pass NULL)
+ * for the defaults.
+ */
+struct moat_sandbox_options {
+	/*
+	 * moat_spawn(): the "NAME=VALUE" strings, ending in NULL, that the
+	 * program's environment is made from according to [process] `env`.
+	 * NULL means the caller's environment.
+	 */
+	const char *const *environment;
+	/*
+	 * moat_spawn(): descriptors passed to the program under the same
+	 * numbers (besides 0, 1 and 2); every other one is closed.
+	 */
+	const int *keep_fds;
+	size_t keep_fd_count;
+	/*
+	 * Warnings found while preparing the sandbox, such as what `compat
+	 * best-effort` could not enforce on this kernel.
+	 */
+	moat_diagnostic_fn *on_diagnostic;
+	void *diagnostic_context;
+	/*
+	 * Act as if the kernel had at most this Landlock ABI version (0: as
+	 * it is), to see how a policy fares on an older kernel.
+	 */
+	int landlock_abi_limit;
+};
+
+/* A program running in a sandbox, started by moat_spawn(). */
+typedef struct moat_child moat_child;
+
+/*
+ * Starts `path` (run as execve(2) runs it: no PATH search) with `argv` in a
+ * new process that applies every layer of `policy` in a fixed order
+ * (docs/sandbox.md), then execs it. Everything is prepared and checked
+ * before the process starts, and a step that fails inside it comes back
+ * here as an error, not as an exit status. Returns 0 with `*child` set, or
+ * a negative errno: -ENOENT, -EACCES or -ENOEXEC when the program cannot be
+ * executed, -EOPNOTSUPP when the kernel cannot enforce the policy under
+ * `compat strict`, -EINVAL for a policy that cannot be applied.
+ *
+ * With [mounts], `path` is looked up in the sandbox's new root, so the
+ * program must be bound there at that path. With `unshare pid`, the new
+ * process is pid 1 of the sandbox's PID namespace: a small init that forks
+ * the program, forwards to it every signal it receives (moat_child_kill()),
+ * reaps orphans, and ends with the program; moat_child_pid() and
+ * moat_child_pidfd() then refer to that init.
+ */
+MOAT_API int moat_spawn(moat_child **child, const moat_policy *policy, const char *path,
+                        char *const argv[], const struct moat_sandbox_options *options,
+                        struct moat_error *error);
+
+/* The process id of the sandboxed program. */
+MOAT_API pid_t moat_child_pid(const moat_child *child);
+
+/* A pidfd for it (pidfd_open(2)), owned by the handle; poll it to see it end. */
+MOAT_API int moat_child_pidfd(const moat_child *child);
+
+/* Sends `signal` to it through its pidfd. Returns 0 or a negative errno. */
+MOAT_API int moat_child_kill(moat_child *child, int signal);
+
+/*
+ * Waits for the program to end and stores its wait status (as waitpid(2)
+ * reports it) in `*status`. Returns 0, or a negative errno. Behind the init
+ * of a PID namespace this is still the program's own status, as init
+ * reported it (WIFSIGNALED for a program a signal ended); only when init
+ * itself was killed (moat_child_kill() with SIGKILL) is it init's.
+ */
+MOAT_API int moat_child_wait(moat_child *child, int *status);
+
+/* Kills and reaps the program if it still runs, and frees the handle. */
+MOAT_API void moat_child_free(moat_child *child);
+
+/*
+ * Applies `policy` to the calling process, like pledge(2) and unveil(2):
+ * resource limits, cwd, capabilities, no_new_privs, Landlock (every thread
+ * where the kernel can, refused with -EBUSY when other threads exist and it
+ * cannot) and the seccomp filter (every thread). What describes a new
+ * process ([namespaces], [mounts], `env`, `close-fds`, `new-session`,
+ * `die-with-parent`) needs moat_spawn(); a policy with namespaces is refused
+ * with -EINVAL. When the policy routes syscalls to a supervisor (`notify`),
+ * `*listener_fd` receives the seccomp user-notify descriptor, and
+ * `listener_fd` must not be NULL. Irreversible: on failure after the first
+ * step the process may be partly restricted, never less than before.
+ */
+MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
+                        int *listener_fd, struct moat_error *error);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "landlock/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -109,17 +110,94 @@ static int check_threads(const struct moat_landlock_plan *plan, struct moat_erro
 	return -EBUSY;
 }
 
-static int add_rules(const struct moat_landlock_plan *plan, int ruleset, struct moat_error *error)
+/* Where in the policy a rule stood, copied by hand for the same reason as the message. */
+static void put_location(struct message *message, const struct moat_location *location)
+{
+	size_t length = 0;
+
+	if (!message->error || !location->file)
+		return;
+	while (location->file[length] && length + 1 < sizeof(message->error->file)) {
+		message->error->file[length] = location->file[length];
+		length++;
+	}
+	message->error->line = location->line;
+	message->error->column = location->column;
+}
+
+static int fail_open(const struct moat_landlock_path *path, struct moat_error *error)
+{
+	int code = errno;
+	struct message message = begin(error, -code);
+
+	put_location(&message, &path->location);
+	put(&message, "cannot open '");
+	put(&message, path->path);
+	put(&message, "' in the sandbox's root: ");
+	put_errno(&message, code);
+	if (code == ENOENT) {
+		put(&message, " (write '?");
+		put(&message, path->path);
+		put(&message, "' to skip it when absent)");
+	}
+	return -code;
+}
+
+/*
+ * The descriptor of one rule: the one the plan opened, or, for a sandbox
+ * with a new root, its path opened now inside that root. Returns 1 for a
+ * rule to skip (an absent optional path, or nothing left to grant).
+ */
+static int rule_fd(const struct moat_landlock_plan *plan, const struct moat_landlock_path *path,
+                   int *fd, uint64_t *access, struct moat_error *error)
+{
+	*fd = path->fd;
+	*access = path->access;
+	if (!plan->open_when_applied)
+		return 0;
+	*fd = open(path->path, O_PATH | O_CLOEXEC);
+	if (*fd < 0 && path->optional && (errno == ENOENT || errno == ENOTDIR))
+		return 1;
+	if (*fd < 0)
+		return fail_open(path, error);
+	if (moat_landlock_narrow_access(*fd, access) < 0 || *access == 0) {
+		close(*fd);
+		return *access ? fail_call(error, "fstat", path->path) : 1;
+	}
+	return 0;
+}
+
+static int add_path_rules(const struct moat_landlock_plan *plan, int ruleset,
+                          struct moat_error *error)
 {
 	for (size_t i = 0; i < plan->path_count; i++) {
-		struct moat_landlock_path_beneath_attr attr = {
-		        .allowed_access = plan->paths[i].access,
-		        .parent_fd = plan->paths[i].fd,
-		};
+		struct moat_landlock_path_beneath_attr attr;
+		uint64_t access;
+		int fd, code = rule_fd(plan, &plan->paths[i], &fd, &access, error);
 
-		if (moat_landlock_sys_add_rule(ruleset, MOAT_LANDLOCK_RULE_PATH_BENEATH, &attr) < 0)
-			return fail_call(error, "landlock_add_rule", plan->paths[i].path);
+		if (code < 0)
+			return code;
+		if (code > 0)
+			continue;
+		attr.allowed_access = access;
+		attr.parent_fd = fd;
+		code = moat_landlock_sys_add_rule(ruleset, MOAT_LANDLOCK_RULE_PATH_BENEATH, &attr);
+		if (code < 0)
+			code = fail_call(error, "landlock_add_rule", plan->paths[i].path);
+		if (plan->open_when_applied)
+			close(fd);
+		if (code < 0)
+			return code;
 	}
+	return 0;
+}
+
+static int add_rules(const struct moat_landlock_plan *plan, int ruleset, struct moat_error *error)
+{
+	int code = add_path_rules(plan, ruleset, error);
+
+	if (code < 0)
+		return code;
 	for (size_t i = 0; i < plan->port_count; i++) {
 		struct moat_landlock_net_port_attr attr = {
 		        .allowed_access = plan->ports[i].access,

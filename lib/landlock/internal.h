@@ -7,6 +7,7 @@
 #ifndef MOAT_LANDLOCK_INTERNAL_H
 #define MOAT_LANDLOCK_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,11 +15,16 @@
 #include "landlock/landlock.h"
 #include "util/arena.h"
 
-/* One path rule, its directory or file already open. */
+/*
+ * One path rule, its directory or file already open, or (for a sandbox with
+ * a new root) to be opened when the plan is applied.
+ */
 struct moat_landlock_path {
-	int fd;           /* O_PATH | O_CLOEXEC */
+	int fd;           /* O_PATH | O_CLOEXEC; -1 until applied in a new root */
 	uint64_t access;  /* narrowed to what the kernel and the file type accept */
-	const char *path; /* for error messages */
+	const char *path; /* for opening in a new root and for error messages */
+	bool optional;
+	struct moat_location location;
 };
 
 struct moat_landlock_port {
@@ -29,6 +35,7 @@ struct moat_landlock_port {
 struct moat_landlock_plan {
 	struct moat_arena arena;
 	int abi;                 /* of the features the plan was built for */
+	bool open_when_applied;  /* paths name files of the sandbox's new root */
 	uint32_t restrict_flags; /* LANDLOCK_RESTRICT_SELF_* that ABI accepts */
 	struct moat_landlock_ruleset_attr ruleset;
 	size_t ruleset_size; /* the part of `ruleset` that ABI knows */
@@ -46,6 +53,9 @@ struct moat_landlock_fs_right {
 	int abi;          /* the Landlock ABI that brought it */
 	const char *what; /* what it guards, as a noun phrase */
 };
+
+/* The rights of a rule left once narrowed for the type of file `fd` is. */
+int moat_landlock_narrow_access(int fd, uint64_t *access);
 
 /* The table entry of one right, or NULL. */
 const struct moat_landlock_fs_right *moat_landlock_fs_right_info(uint64_t right);

@@ -69,6 +69,17 @@ int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat
                              const struct moat_landlock_features *features,
                              struct moat_error *error);
 
+/*
+ * The same for a sandbox that gets a new root ([mounts]): the rules' paths
+ * name files inside it, which do not exist yet, so they are opened (and a
+ * missing one refused, located at its rule) when the plan is applied after
+ * pivot_root, rather than now.
+ */
+int moat_landlock_plan_build_in_new_root(struct moat_landlock_plan **plan,
+                                         const struct moat_policy *policy,
+                                         const struct moat_landlock_features *features,
+                                         struct moat_error *error);
+
 /* True when applying the plan restricts anything. */
 bool moat_landlock_plan_enforces(const struct moat_landlock_plan *plan);
 

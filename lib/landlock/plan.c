@@ -52,19 +52,49 @@ static int open_rule_path(const struct moat_path_rule *rule, struct moat_error *
 /*
  * Landlock accepts only file rights in a rule on something that is not a
  * directory (EINVAL otherwise); directory rights on a file grant nothing, so
- * they are dropped rather than refused.
+ * they are dropped rather than refused. Async-signal-safe: apply uses it too.
  */
-static int rule_access(int fd, const struct moat_path_rule *rule, uint64_t handled,
-                       uint64_t *access, struct moat_error *error)
+int moat_landlock_narrow_access(int fd, uint64_t *access)
 {
 	struct stat status;
 
 	if (fstat(fd, &status) < 0)
-		return moat_error_set_at(error, -errno, &rule->location, "cannot stat '%s': %s",
-		                         rule->path, strerror(errno));
-	*access = rule->access & handled;
+		return -errno;
 	if (!S_ISDIR(status.st_mode))
 		*access &= MOAT_LANDLOCK_FS_FILE_RIGHTS;
+	return 0;
+}
+
+static int rule_access(int fd, const struct moat_path_rule *rule, uint64_t handled,
+                       uint64_t *access, struct moat_error *error)
+{
+	int code;
+
+	*access = rule->access & handled;
+	code = moat_landlock_narrow_access(fd, access);
+	if (code < 0)
+		return moat_error_set_at(error, code, &rule->location, "cannot stat '%s': %s",
+		                         rule->path, strerror(-code));
+	return 0;
+}
+
+/* A rule kept by path, for a new root that does not exist yet. */
+static int plan_path_later(struct moat_landlock_plan *plan, const struct moat_path_rule *rule,
+                           struct moat_error *error)
+{
+	struct moat_landlock_path *path = &plan->paths[plan->path_count];
+
+	path->fd = -1;
+	path->access = rule->access & plan->ruleset.handled_access_fs;
+	path->path = moat_arena_strdup(&plan->arena, rule->path);
+	path->optional = rule->optional;
+	path->location = rule->location;
+	path->location.file =
+	        moat_arena_strdup(&plan->arena, rule->location.file ? rule->location.file : "");
+	if (!path->path || !path->location.file)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (path->access)
+		plan->path_count++;
 	return 0;
 }
 
@@ -90,6 +120,12 @@ static int plan_filesystem(struct moat_landlock_plan *plan,
 			        error, -EINVAL, &rule->location,
 			        "unknown filesystem rights 0x%llx for '%s'",
 			        (unsigned long long)(rule->access & ~KNOWN_FS_RIGHTS), rule->path);
+		if (plan->open_when_applied) {
+			code = plan_path_later(plan, rule, error);
+			if (code < 0)
+				return code;
+			continue;
+		}
 		/* Checked even when Landlock is missing: a typo is a policy error. */
 		fd = open_rule_path(rule, error);
 		if (fd == -ENOENT && rule->optional)
@@ -157,9 +193,9 @@ static int plan_network(struct moat_landlock_plan *plan, const struct moat_netwo
 	return code;
 }
 
-int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat_policy *policy,
-                             const struct moat_landlock_features *features,
-                             struct moat_error *error)
+static int build(struct moat_landlock_plan **plan, const struct moat_policy *policy,
+                 const struct moat_landlock_features *features, bool open_when_applied,
+                 struct moat_error *error)
 {
 	struct moat_landlock_plan *built;
 	int code;
@@ -168,6 +204,7 @@ int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat
 	built = calloc(1, sizeof(*built));
 	if (!built)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	built->open_when_applied = open_when_applied;
 	built->abi = features->abi;
 	built->restrict_flags = features->restrict_flags;
 	built->ruleset_size = ruleset_size(features->abi);
@@ -182,6 +219,21 @@ int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat
 	}
 	*plan = built;
 	return 0;
+}
+
+int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat_policy *policy,
+                             const struct moat_landlock_features *features,
+                             struct moat_error *error)
+{
+	return build(plan, policy, features, false, error);
+}
+
+int moat_landlock_plan_build_in_new_root(struct moat_landlock_plan **plan,
+                                         const struct moat_policy *policy,
+                                         const struct moat_landlock_features *features,
+                                         struct moat_error *error)
+{
+	return build(plan, policy, features, true, error);
 }
 
 bool moat_landlock_plan_enforces(const struct moat_landlock_plan *plan)
@@ -204,8 +256,10 @@ void moat_landlock_plan_free(struct moat_landlock_plan *plan)
 {
 	if (!plan)
 		return;
-	for (size_t i = 0; i < plan->path_count; i++)
-		close(plan->paths[i].fd);
+	for (size_t i = 0; i < plan->path_count; i++) {
+		if (plan->paths[i].fd >= 0)
+			close(plan->paths[i].fd);
+	}
 	moat_arena_release(&plan->arena);
 	free(plan);
 }

@@ -54,14 +54,15 @@ struct moat_resolver {
 	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
 
 	/* lists that every file adds to */
-	struct moat_vector path_rules;       /* struct moat_path_rule */
-	struct moat_vector connect_ports;    /* uint16_t */
-	struct moat_vector bind_ports;       /* uint16_t */
-	struct moat_vector mounts;           /* struct moat_mount */
-	struct moat_vector environment_keep; /* const char * */
-	struct moat_vector environment_set;  /* const char * */
-	struct moat_vector broker_opens;     /* struct moat_broker_open */
-	struct moat_vector broker_connects;  /* struct moat_broker_connect */
+	struct moat_vector path_rules;        /* struct moat_path_rule */
+	struct moat_vector path_rule_sources; /* const struct moat_source *, one per rule */
+	struct moat_vector connect_ports;     /* uint16_t */
+	struct moat_vector bind_ports;        /* uint16_t */
+	struct moat_vector mounts;            /* struct moat_mount */
+	struct moat_vector environment_keep;  /* const char * */
+	struct moat_vector environment_set;   /* const char * */
+	struct moat_vector broker_opens;      /* struct moat_broker_open */
+	struct moat_vector broker_connects;   /* struct moat_broker_connect */
 };
 
 /* One syscall that one rule names, directly or through a group. */

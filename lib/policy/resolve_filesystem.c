@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* [filesystem] and [network]: the Landlock layers. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "policy/resolve.h"
 
@@ -76,15 +78,19 @@ static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_w
 static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_word *word,
                           uint64_t access)
 {
+	const struct moat_source **source;
 	struct moat_path_rule *rule;
 	bool optional;
-	const char *path = moat_resolve_path(resolver, word, &optional, true);
+	/* Whether it must exist, and where, is known once every file is read. */
+	const char *path = moat_resolve_path(resolver, word, &optional, false);
 
 	if (!path)
 		return;
 	rule = moat_resolve_push(resolver, &resolver->path_rules, sizeof(*rule));
-	if (!rule)
+	source = moat_resolve_push(resolver, &resolver->path_rule_sources, sizeof(*source));
+	if (!rule || !source)
 		return;
+	*source = resolver->source;
 	rule->access = access;
 	rule->path = path;
 	rule->optional = optional;
@@ -202,9 +208,33 @@ void moat_resolve_network_statement(struct moat_resolver *resolver,
 		resolve_scope(resolver, statement);
 }
 
+/*
+ * A path that does not exist is an error, unless it starts with `?`. With
+ * [mounts] the paths name files of the sandbox's new root, which only exists
+ * once it is built: they are checked then.
+ */
+static void check_paths_exist(struct moat_resolver *resolver)
+{
+	const struct moat_path_rule *rules = resolver->path_rules.items;
+	const struct moat_source *const *sources = resolver->path_rule_sources.items;
+	struct stat status;
+
+	if (resolver->policy->mounts.present)
+		return;
+	for (size_t i = 0; i < resolver->path_rules.count; i++) {
+		if (rules[i].optional || stat(rules[i].path, &status) == 0)
+			continue;
+		moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, sources[i], &rules[i].location,
+		                    "'%s': %s (write ?PATH to skip a path that may be absent)",
+		                    rules[i].path, strerror(errno));
+	}
+}
+
 void moat_resolve_filesystem_finish(struct moat_resolver *resolver)
 {
 	struct moat_policy *policy = resolver->policy;
+
+	check_paths_exist(resolver);
 
 	policy->filesystem.rules = resolver->path_rules.items;
 	policy->filesystem.count = resolver->path_rules.count;

@@ -25,6 +25,10 @@ int moat_command_compile(int argc, char **argv);
 void moat_command_compile_usage(FILE *stream);
 int moat_command_eval(int argc, char **argv);
 void moat_command_eval_usage(FILE *stream);
+int moat_command_run(int argc, char **argv);
+void moat_command_run_usage(FILE *stream);
+int moat_command_features(int argc, char **argv);
+void moat_command_features_usage(FILE *stream);
 
 struct moat_policy;
 

@@ -8,7 +8,14 @@
 #include "moat.h"
 
 static const struct moat_command commands[] = {
+        {"run", "run a program in a sandbox", moat_command_run, moat_command_run_usage},
         {"check", "parse and validate policies", moat_command_check, moat_command_check_usage},
+        {"compile", "print a policy's seccomp program", moat_command_compile,
+         moat_command_compile_usage},
+        {"eval", "evaluate one syscall against a policy's filter", moat_command_eval,
+         moat_command_eval_usage},
+        {"features", "what this kernel can enforce", moat_command_features,
+         moat_command_features_usage},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Isolation: the [namespaces] and [mounts] sections of a policy, turned
+ * into a plan in the parent and applied in the process that clone3 creates
+ * with the plan's namespace flags (docs/sandbox.md).
+ *
+ * moat_isolate_plan_build() runs before anything irreversible. It decides
+ * which namespaces to create (adding the user namespace for a caller
+ * without CAP_SYS_ADMIN, dropping the time namespace where the kernel has
+ * none and the policy allows it), checks that the kernel and the system
+ * settings allow them, prepares the uid/gid maps, and resolves every mount
+ * of the new root: bind sources are made canonical on the host (so an
+ * absolute symlink among them resolves on the host, not in the half-built
+ * tree), an absent source without `?` is an error at its statement, and
+ * every path the child will need is computed.
+ *
+ * The apply functions run in the cloned process, between clone3 and
+ * execve, in a copy of a possibly multi-threaded parent: they allocate
+ * nothing and read only the plan. In order:
+ *
+ *   0. with a new PID namespace, moat_isolate_init_prepare, first of all;
+ *   1. moat_isolate_apply: the uid/gid maps (the process writes its own),
+ *      the mount tree (private propagation, a new root on tmpfs, the
+ *      [mounts] entries in the order written, pivot_root and a detach of the
+ *      old root), the hostname, and the loopback interface.
+ *   2. with a new PID namespace, moat_isolate_init_fork: the process, pid 1
+ *      of the namespace, forks the program's process and becomes its init.
+ *
+ * A caller without CAP_SYS_ADMIN gets `user` added to any other namespace:
+ * only in a user namespace of its own may it create them.
+ *
+ * Then the process steps, Landlock and seccomp, in the program's process.
+ */
+#ifndef MOAT_ISOLATE_H
+#define MOAT_ISOLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "moat.h"
+#include "policy/ir.h"
+
+struct moat_isolate_plan;
+
+/*
+ * Builds the plan for `policy`'s [namespaces] and [mounts] sections; a
+ * policy without them gives a plan that creates nothing. `policy` must
+ * outlive the plan. Returns -EOPNOTSUPP when the kernel or the system
+ * settings cannot give the namespaces (under `compat best-effort` a
+ * namespace nothing else depends on is dropped instead, and reported by
+ * moat_isolate_plan_dropped()), -ENOENT for an absent bind source without
+ * `?`, -EINVAL for a mount tree that cannot be built, -ENOMEM.
+ */
+int moat_isolate_plan_build(struct moat_isolate_plan **plan, const struct moat_policy *policy,
+                            struct moat_error *error);
+
+void moat_isolate_plan_free(struct moat_isolate_plan *plan);
+
+/* The lines that report what best-effort dropped. */
+size_t moat_isolate_plan_dropped_count(const struct moat_isolate_plan *plan);
+const char *moat_isolate_plan_dropped(const struct moat_isolate_plan *plan, size_t index);
+
+/* The CLONE_NEW* flags to pass to clone3; 0 when the policy has no namespaces. */
+uint64_t moat_isolate_clone_flags(const struct moat_isolate_plan *plan);
+
+/*
+ * True with [mounts]: the program runs in a new root, where the path given
+ * to execve is looked up.
+ */
+bool moat_isolate_has_new_root(const struct moat_isolate_plan *plan);
+
+/* True with a new PID namespace: the cloned process runs init as pid 1. */
+bool moat_isolate_has_init(const struct moat_isolate_plan *plan);
+
+/*
+ * Fills `error` with why clone3 failed with `code` (a negative errno) for
+ * this plan's namespaces, naming the system setting that may be the cause.
+ * Returns `code`.
+ */
+int moat_isolate_clone_failed(const struct moat_isolate_plan *plan, int code,
+                              struct moat_error *error);
+
+/*
+ * Step 1 in the cloned process: the uid/gid maps, the mount tree, the
+ * hostname and the loopback interface, as the plan says. Async-signal-safe.
+ * A mount that fails is reported at its statement in the policy.
+ */
+int moat_isolate_apply(const struct moat_isolate_plan *plan, struct moat_error *error);
+
+/*
+ * The descriptors pid 1 shares with the process that cloned it.
+ *  - report_fd: the error pipe. Pid 1 writes its own errors there and
+ *    closes its copy once the program's process exists, so the parent sees
+ *    end of file at the program's execve.
+ *  - status_fd: the write end of a pipe whose read end only the parent
+ *    holds. Init writes the program's wait status there before it exits
+ *    (moat_isolate_read_program_status()), and sees the parent's death as
+ *    the pipe losing its reader.
+ *  - status_read_fd: that read end, which pid 1 inherited and closes first.
+ */
+struct moat_isolate_init {
+	int report_fd;
+	int status_fd;
+	int status_read_fd;
+	bool die_with_parent;
+};
+
+/*
+ * The first thing pid 1 does: blocks every signal it will forward, so that
+ * one sent during set-up waits for the program instead of being dropped
+ * (the kernel drops a signal the init of a namespace neither handles nor
+ * blocks), and closes status_read_fd. With die_with_parent, and after the
+ * caller asked for the parent-death signal, checks that the parent still
+ * lives: in a new PID namespace getppid() is 0, so the status pipe tells
+ * instead. -ESRCH when the parent is gone.
+ */
+int moat_isolate_init_prepare(const struct moat_isolate_init *init, struct moat_error *error);
+
+/*
+ * Step 2, in pid 1 once moat_isolate_apply() is done: forks the program's
+ * process and returns 0 in it, with every signal still blocked (the caller
+ * unblocks them before execve). In pid 1 it does not return: pid 1 closes
+ * every descriptor but status_fd, drops its capabilities, becomes
+ * undumpable, forwards every signal it receives to the program, reaps
+ * every process that ends in the namespace, and when the program ends
+ * writes its wait status to status_fd and exits with its status (128+N for
+ * a program that signal N ended). Returns a negative errno when fork fails.
+ */
+int moat_isolate_init_fork(const struct moat_isolate_init *init, struct moat_error *error);
+
+/*
+ * In the parent, after reaping pid 1 with wait status `*status`: replaces
+ * it with the program's own wait status when init reported one through the
+ * read end of the status pipe, so that a program killed by a signal shows
+ * as WIFSIGNALED. Leaves `*status` alone when init ended without reporting
+ * (it was killed).
+ */
+void moat_isolate_read_program_status(int status_fd, int *status);
+
+#endif /* MOAT_ISOLATE_H */

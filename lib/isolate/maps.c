@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The uid and gid maps of a new user namespace. The process writes its
+ * own: one line that maps the id the policy asks for inside (`uid`, `gid`;
+ * by default the caller's own) to the caller's effective id outside. That
+ * is the one map the kernel lets a process write without privileges in the
+ * parent namespace, and it holds for root too, so the sandbox never gets
+ * more ids than the caller's own: files of every other owner show as the
+ * overflow id (nobody) inside.
+ *
+ * A gid map written that way needs "deny" in /proc/self/setgroups first
+ * (user_namespaces(7)): otherwise a process could drop a supplementary
+ * group that was denying it access. So inside a user namespace made by
+ * moat, setgroups(2) fails with EPERM, and the supplementary groups stay
+ * what the caller had.
+ */
+#include "isolate/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/error.h"
+
+void moat_isolate_maps_build(struct moat_isolate_plan *plan, const struct moat_policy *policy)
+{
+	const struct moat_namespaces_section *section = &policy->namespaces;
+	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+
+	if (!(plan->namespaces & MOAT_NAMESPACE_USER))
+		return;
+	snprintf(plan->uid_map, sizeof(plan->uid_map), "%u %u 1\n",
+	         section->has_uid ? (unsigned)section->uid : uid, uid);
+	snprintf(plan->gid_map, sizeof(plan->gid_map), "%u %u 1\n",
+	         section->has_gid ? (unsigned)section->gid : gid, gid);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	size_t length = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t written;
+
+	if (fd < 0)
+		return -errno;
+	written = write(fd, text, length);
+	if (written < 0)
+		written = -errno;
+	close(fd);
+	if (written < 0)
+		return (int)written;
+	return (size_t)written == length ? 0 : -EIO;
+}
+
+int moat_isolate_write_maps(const struct moat_isolate_plan *plan, struct moat_error *error)
+{
+	static const struct {
+		const char *path;
+		const char *what;
+	} files[] = {
+	        {"/proc/self/setgroups", "deny setgroups"},
+	        {"/proc/self/gid_map", "write the gid map"},
+	        {"/proc/self/uid_map", "write the uid map"},
+	};
+	const char *texts[] = {"deny", plan->gid_map, plan->uid_map};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int result = write_file(files[i].path, texts[i]);
+
+		if (result < 0)
+			return moat_error_set(
+			        error, result, "cannot %s in the new user namespace (%s): %s",
+			        files[i].what, files[i].path, moat_isolate_strerror(result));
+	}
+	return 0;
+}

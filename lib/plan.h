@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The enforcement plan: every layer of a policy compiled and checked before
+ * the first irreversible step, so that a bad policy never half-applies. The
+ * entry points (spawn.c, enter.c) build a plan in the caller's process and
+ * apply it, in a forked child or in the caller itself.
+ */
+#ifndef MOAT_PLAN_H
+#define MOAT_PLAN_H
+
+#include <stdbool.h>
+
+#include "isolate/isolate.h"
+#include "landlock/landlock.h"
+#include "moat.h"
+#include "policy/ir.h"
+#include "process/process.h"
+
+struct moat_plan {
+	const struct moat_policy *policy;
+	moat_filter *filter;
+	struct moat_landlock_features landlock_features;
+	struct moat_landlock_plan *landlock;
+	struct moat_process_plan *process;
+	struct moat_isolate_plan *isolate; /* [namespaces] and [mounts] */
+};
+
+/*
+ * Compiles the seccomp filter, probes Landlock and prepares its rules,
+ * computes the process plan (environment from `options->environment`, or
+ * the caller's), and prepares the namespaces and the mount tree. What
+ * best-effort drops is reported to the options' diagnostic callback as
+ * warnings. `policy` must outlive the plan.
+ */
+int moat_plan_build(struct moat_plan **plan, const struct moat_policy *policy,
+                    const struct moat_sandbox_options *options, struct moat_error *error);
+
+void moat_plan_free(struct moat_plan *plan);
+
+/*
+ * -EPERM with a message when the filter refuses execve whatever its
+ * arguments, since then no program could start under it.
+ */
+int moat_plan_check_exec(const struct moat_plan *plan, struct moat_error *error);
+
+#endif /* MOAT_PLAN_H */

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: MIT
+/*
+ * moat_spawn(): a program in a new process that applies the plan, then
+ * execs. The order of the steps in the child is fixed and documented in
+ * docs/sandbox.md; each one's reason is in lib/isolate/isolate.h and
+ * lib/process/process.h. clone3 creates the namespaces the plan asks for;
+ * with a new PID namespace the cloned process is pid 1 there: it builds
+ * the sandbox, forks the program's process and stays as its init.
+ *
+ * Between clone and execve the child runs in a copy of a possibly
+ * multi-threaded parent, so it only makes async-signal-safe calls: the plan
+ * was built before, and the apply functions allocate nothing. A step that
+ * fails writes its error to a close-on-exec pipe; the parent reads the pipe
+ * until it closes, which happens at the successful execve.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "seccomp/install.h"
+#include "util/error.h"
+
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+
+struct moat_child {
+	pid_t pid;
+	int pidfd;
+	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
+	bool reaped;
+};
+
+/* What the child writes to the error pipe when a step fails. */
+struct child_report {
+	struct moat_error error;
+};
+
+struct spawn {
+	const struct moat_plan *plan;
+	const char *path;
+	char *const *argv;
+	const int *keep;
+	size_t keep_count;
+	pid_t parent;
+	int report_fd;
+	struct moat_isolate_init init; /* status_fd -1: no PID namespace, no init */
+};
+
+/* Writes the failed step's error to the parent and ends the child. */
+static void report_and_exit(const struct spawn *spawn, const char *step,
+                            const struct moat_error *error)
+{
+	struct child_report report = {*error};
+	size_t length = strlen(step);
+	ssize_t ignored;
+
+	if (length >= sizeof(report.error.step))
+		length = sizeof(report.error.step) - 1;
+	memcpy(report.error.step, step, length);
+	ignored = write(spawn->report_fd, &report, sizeof(report));
+	(void)ignored;
+	_exit(127);
+}
+
+/* Signal handlers were reset by CLONE_CLEAR_SIGHAND; the mask is inherited. */
+static int unblock_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
+}
+
+/*
+ * Keeps the error pipe open through the descriptor step (which clears
+ * close-on-exec on what it keeps) and marks it close-on-exec again.
+ */
+static int close_descriptors(const struct spawn *spawn, struct moat_error *error)
+{
+	int keep[64 + 1];
+	size_t count = spawn->keep_count;
+	int result;
+
+	if (count)
+		memcpy(keep, spawn->keep, count * sizeof(*keep));
+	keep[count++] = spawn->report_fd;
+	result = moat_process_apply_descriptors(spawn->plan->process, keep, count, error);
+	if (result == 0 && fcntl(spawn->report_fd, F_SETFD, FD_CLOEXEC) < 0)
+		result = -errno;
+	return result;
+}
+
+static void exec_failed(const struct spawn *spawn, int code)
+{
+	struct moat_error error = {.code = code};
+	const char *reason = strerror(-code);
+	size_t used = 0;
+
+	/* strerror returns a constant string for these codes; no formatting needed. */
+	for (const char *part = "cannot execute "; *part && used < sizeof(error.message) - 1;)
+		error.message[used++] = *part++;
+	for (const char *part = spawn->path; *part && used < sizeof(error.message) - 3;)
+		error.message[used++] = *part++;
+	for (const char *part = ": "; *part && used < sizeof(error.message) - 1;)
+		error.message[used++] = *part++;
+	for (const char *part = reason; *part && used < sizeof(error.message) - 1;)
+		error.message[used++] = *part++;
+	if (code == -ENOENT && moat_isolate_has_new_root(spawn->plan->isolate))
+		for (const char *part =
+		             " in the sandbox's new root (bind it there, at the same path)";
+		     *part && used < sizeof(error.message) - 1;)
+			error.message[used++] = *part++;
+	report_and_exit(spawn, "exec", &error);
+}
+
+/* The steps of the program's process, each one as the table below calls it. */
+static int unblock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)spawn, (void)parent;
+	return unblock_signals() < 0 ? moat_error_set(error, -errno, "cannot unblock signals") : 0;
+}
+
+static int session(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_session(spawn->plan->process, error);
+}
+
+static int parent_death(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	return moat_process_apply_parent_death(spawn->plan->process, parent, error);
+}
+
+static int cwd(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_cwd(spawn->plan->process, error);
+}
+
+static int no_new_privs(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_no_new_privs(spawn->plan->process, error);
+}
+
+static int landlock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_landlock_apply(spawn->plan->landlock, 0, error);
+}
+
+static int descriptors(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return close_descriptors(spawn, error);
+}
+
+static int limits(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_limits(spawn->plan->process, error);
+}
+
+static int capabilities(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_capabilities(spawn->plan->process, error);
+}
+
+static int seccomp(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_seccomp_install(spawn->plan->filter, 0, NULL, error);
+}
+
+/*
+ * In this order: Landlock needs the O_PATH descriptors of its rules and a
+ * descriptor of its own, so descriptors are closed after it; a small nofile
+ * or as limit would stop the steps before limits; raising a limit needs the
+ * capabilities dropped after; seccomp comes last, as its filter may forbid
+ * what the other steps do. docs/sandbox.md gives every reason.
+ */
+static const struct {
+	const char *name;
+	int (*apply)(const struct spawn *spawn, pid_t parent, struct moat_error *error);
+} program_steps[] = {
+        {"signals", unblock},           {"session", session},
+        {"parent death", parent_death}, {"cwd", cwd},
+        {"no_new_privs", no_new_privs}, {"landlock", landlock},
+        {"descriptors", descriptors},   {"limits", limits},
+        {"capabilities", capabilities}, {"seccomp", seccomp},
+};
+
+/* The program's process, whose parent is `parent`: the steps above, then execve. */
+static void run_program(const struct spawn *spawn, pid_t parent)
+{
+	struct moat_error error = {0};
+
+	for (size_t i = 0; i < sizeof(program_steps) / sizeof(program_steps[0]); i++) {
+		if (program_steps[i].apply(spawn, parent, &error) < 0)
+			report_and_exit(spawn, program_steps[i].name, &error);
+	}
+	execve(spawn->path, spawn->argv,
+	       (char *const *)moat_process_plan_environment(spawn->plan->process));
+	exec_failed(spawn, -errno);
+}
+
+/*
+ * Pid 1 of a new PID namespace. Before anything else, it asks to die with
+ * the parent (getppid() is 0 here: init_prepare checks the parent through
+ * the status pipe) and blocks the signals it will forward; it leaves the
+ * caller's session, so that a terminal's signals reach the program only
+ * through `moat run`; then it builds the sandbox and forks the program's
+ * process, to which it is pid 1.
+ */
+static void run_init(const struct spawn *spawn)
+{
+	const struct moat_plan *plan = spawn->plan;
+	struct moat_error error = {0};
+
+	if (moat_process_apply_parent_death(plan->process, 0, &error) < 0 ||
+	    moat_isolate_init_prepare(&spawn->init, &error) < 0)
+		report_and_exit(spawn, "init", &error);
+	if (moat_process_apply_session(plan->process, &error) < 0)
+		report_and_exit(spawn, "session", &error);
+	if (moat_isolate_apply(plan->isolate, &error) < 0)
+		report_and_exit(spawn, "namespaces", &error);
+	if (moat_isolate_init_fork(&spawn->init, &error) < 0)
+		report_and_exit(spawn, "init", &error);
+	run_program(spawn, 1);
+}
+
+/* The namespaces come first: they give the privileges the later steps use up. */
+static void run_child(const struct spawn *spawn)
+{
+	struct moat_error error = {0};
+
+	if (spawn->init.status_fd >= 0)
+		run_init(spawn);
+	if (moat_isolate_apply(spawn->plan->isolate, &error) < 0)
+		report_and_exit(spawn, "namespaces", &error);
+	run_program(spawn, spawn->parent);
+}
+
+static pid_t clone_child(uint64_t namespaces, int *pidfd)
+{
+	struct clone_args arguments = {
+	        .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND | namespaces,
+	        .pidfd = (uint64_t)(uintptr_t)pidfd,
+	        .exit_signal = SIGCHLD,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &arguments, sizeof(arguments));
+}
+
+/* Reads the child's report: 0 when the pipe closed at execve, else its error. */
+static int read_report(int fd, struct moat_error *error)
+{
+	struct child_report report;
+	ssize_t count;
+
+	do {
+		count = read(fd, &report, sizeof(report));
+	} while (count < 0 && errno == EINTR);
+	if (count == 0)
+		return 0;
+	if (count != (ssize_t)sizeof(report))
+		return moat_error_set(error, -EIO, "the sandbox set-up ended without a report");
+	if (error)
+		*error = report.error;
+	return report.error.code < 0 ? report.error.code : -EIO;
+}
+
+static int check_arguments(const char *path, char *const argv[],
+                           const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	if (!path || !argv || !argv[0])
+		return moat_error_set(error, -EINVAL, "no program to run");
+	if (options && options->keep_fd_count > 64)
+		return moat_error_set(error, -EINVAL, "at most 64 descriptors can be passed");
+	if (options && options->keep_fd_count && !options->keep_fds)
+		return moat_error_set(error, -EINVAL, "keep_fd_count without keep_fds");
+	return 0;
+}
+
+/*
+ * With a PID namespace, the pipe init reports the program's wait status
+ * through: the parent keeps the read end (non-blocking: it is read once
+ * init has been reaped), init the write end.
+ */
+static int open_status_pipe(struct spawn *spawn, struct moat_error *error)
+{
+	int status_fds[2];
+
+	spawn->init = (struct moat_isolate_init){
+	        .report_fd = spawn->report_fd, .status_fd = -1, .status_read_fd = -1};
+	if (!moat_isolate_has_init(spawn->plan->isolate))
+		return 0;
+	if (pipe2(status_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+		return moat_error_set(error, -errno, "cannot create a pipe");
+	spawn->init.status_read_fd = status_fds[0];
+	spawn->init.status_fd = status_fds[1];
+	spawn->init.die_with_parent = spawn->plan->policy->process.die_with_parent;
+	return 0;
+}
+
+static int start(moat_child *child, struct spawn *spawn, struct moat_error *error)
+{
+	const struct moat_isolate_plan *isolate = spawn->plan->isolate;
+	int pipe_fds[2], result, status;
+
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return moat_error_set(error, -errno, "cannot create a pipe");
+	spawn->report_fd = pipe_fds[1];
+	spawn->parent = getpid();
+	result = open_status_pipe(spawn, error);
+	child->pid = -1;
+	if (result == 0)
+		child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
+	if (child->pid == 0)
+		run_child(spawn);
+	if (result == 0 && child->pid < 0)
+		result = moat_isolate_clone_failed(isolate, -errno, error);
+	close(pipe_fds[1]);
+	if (spawn->init.status_fd >= 0)
+		close(spawn->init.status_fd);
+	child->status_fd = spawn->init.status_read_fd;
+	if (result == 0)
+		result = read_report(pipe_fds[0], error);
+	close(pipe_fds[0]);
+	if (result < 0 && child->pid > 0) {
+		waitpid(child->pid, &status, 0);
+		close(child->pidfd);
+	}
+	if (result < 0 && child->status_fd >= 0)
+		close(child->status_fd);
+	return result;
+}
+
+int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, char *const argv[],
+               const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct spawn spawn = {.path = path, .argv = argv};
+	struct moat_plan *plan = NULL;
+	moat_child *child;
+	int result = check_arguments(path, argv, options, error);
+
+	if (result < 0)
+		return result;
+	if (!out || !policy)
+		return moat_error_set(error, -EINVAL, "no policy or no place for the child");
+	if (policy->syscalls.has_notify)
+		return moat_error_set(error, -EOPNOTSUPP,
+		                      "the policy routes syscalls to a supervisor (`notify`), "
+		                      "which moat_spawn does not attach yet");
+	child = calloc(1, sizeof(*child));
+	if (!child)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	result = moat_plan_build(&plan, policy, options, error);
+	if (result == 0)
+		result = moat_plan_check_exec(plan, error);
+	if (result == 0) {
+		spawn.plan = plan;
+		spawn.keep = options ? options->keep_fds : NULL;
+		spawn.keep_count = options ? options->keep_fd_count : 0;
+		result = start(child, &spawn, error);
+	}
+	moat_plan_free(plan);
+	if (result < 0) {
+		free(child);
+		return result;
+	}
+	*out = child;
+	return 0;
+}
+
+pid_t moat_child_pid(const moat_child *child)
+{
+	return child->pid;
+}
+
+int moat_child_pidfd(const moat_child *child)
+{
+	return child->pidfd;
+}
+
+int moat_child_kill(moat_child *child, int signal)
+{
+	if (child->reaped)
+		return -ESRCH;
+	if (syscall(SYS_pidfd_send_signal, child->pidfd, signal, NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int moat_child_wait(moat_child *child, int *status)
+{
+	if (child->reaped)
+		return -ECHILD;
+	while (waitpid(child->pid, status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	child->reaped = true;
+	if (child->status_fd >= 0)
+		moat_isolate_read_program_status(child->status_fd, status);
+	return 0;
+}
+
+void moat_child_free(moat_child *child)
+{
+	int status;
+
+	if (!child)
+		return;
+	if (!child->reaped) {
+		moat_child_kill(child, SIGKILL);
+		moat_child_wait(child, &status);
+	}
+	close(child->pidfd);
+	if (child->status_fd >= 0)
+		close(child->status_fd);
+	free(child);
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# `moat run` end to end: exit codes, the layers of issue 4 through the
+# command, as root and as an unprivileged user. Every refusal has a positive
+# control: the same action without the rule succeeds.
+source "$(dirname "$0")/lib.sh"
+
+unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+
+# Programs need the system to run: the shipped policy plus what each test adds.
+system=$MOAT_SOURCE_DIR/policies/system.policy
+syscalls_for_shells=$scratch/shells.policy
+cat >"$syscalls_for_shells" <<'EOF'
+moat 1
+[syscalls]
+default kill
+allow @stdio @rpath @prot_exec @exec @proc @wpath @cpath
+EOF
+
+policy() { # name, text: writes $scratch/NAME.policy
+	printf 'moat 1\n%s\n' "$2" >"$scratch/$1.policy"
+	chmod 644 "$scratch/$1.policy"
+}
+
+as_root_and_unprivileged() { # description, expected status, moat run arguments...
+	local description=$1 expected=$2
+	shift 2
+	run "$MOAT" run "$@"
+	expect_status "$expected" "$description (root)"
+	root_stdout=$stdout
+	run "${unprivileged[@]}" "$MOAT" run "$@"
+	expect_status "$expected" "$description (uid 65534)"
+}
+
+# ---- exit codes ----------------------------------------------------------
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'exit 3'
+expect_status 3 "the program's own status"
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'kill -TERM $$'
+expect_status 143 "killed by SIGTERM is 128+15"
+policy deny-getppid '[syscalls]
+kill getppid'
+run "$MOAT" run -p "$system" -p "$scratch/deny-getppid.policy" -- /usr/bin/python3 -c 'import os; os.getppid()'
+expect_status 159 "a seccomp kill is 128+SIGSYS"
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- /usr/bin/python3 -c 'import os; os.getppid()'
+expect_status 0 "positive control: getppid without the rule"
+run "$MOAT" run -p "$MOAT_TEST_DATA/spec/conflict.policy" -- true
+expect_status 125 "a bad policy is moat's failure"
+expect_stderr_contains "conflict.policy:5:" "the policy error is printed"
+run "$MOAT" run -p "$system" -- /nonexistent/program
+expect_status 127 "a program that does not exist"
+run "$MOAT" run -p "$system" -- no-such-program-anywhere
+expect_status 127 "a program not in PATH"
+printf '#!/bin/sh\necho hi\n' >"$scratch/not-executable"
+chmod 644 "$scratch/not-executable"
+run "$MOAT" run -p "$system" -- "$scratch/not-executable"
+expect_status 126 "a program that is not executable"
+run "$MOAT" run -p "$system" -- /usr
+expect_status 126 "a directory"
+run "$MOAT" run
+expect_status 125 "no arguments"
+policy no-exec '[syscalls]
+allow @stdio
+kill execve'
+run "$MOAT" run -p "$scratch/no-exec.policy" -- /bin/true
+expect_status 125 "a policy that forbids execve"
+expect_stderr_contains "does not allow execve" "the reason is given"
+
+# ---- policies merge in order, and names find shipped policies --------------
+run env MOAT_POLICY_PATH="$MOAT_SOURCE_DIR/policies" "$MOAT" run -p system -- true
+expect_status 0 "-p NAME finds a policy in MOAT_POLICY_PATH"
+
+# ---- Landlock through the command -------------------------------------------
+echo secret >"$scratch/secret"
+chmod 644 "$scratch/secret"
+as_root_and_unprivileged "reading outside the allowed paths" 1 \
+	-p "$system" -- cat "$scratch/secret"
+run "$MOAT" run -p "$syscalls_for_shells" -- cat "$scratch/secret"
+expect_status 0 "positive control: no [filesystem], the file is readable"
+expect_stdout "secret" "positive control reads the file"
+mkdir -p "$scratch/out" && chmod 777 "$scratch/out"
+as_root_and_unprivileged "writing outside the allowed paths" 2 \
+	-p "$system" -p "$syscalls_for_shells" -- sh -c "echo x > $scratch/escape"
+[[ ! -e "$scratch/escape" ]] || fail "a file was written outside the allowed paths"
+policy write-out "[filesystem]
+write $scratch/out"
+as_root_and_unprivileged "writing inside a write rule" 0 \
+	-p "$system" -p "$syscalls_for_shells" -p "$scratch/write-out.policy" \
+	-- sh -c "echo x > $scratch/out/file.\$\$"
+
+# ---- descriptors, environment, limits, capabilities ------------------------
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'cat <&5' 5<"$scratch/secret"
+expect_status 2 "an inherited descriptor is closed"
+policy keep-fds '[filesystem]
+read /tmp
+[process]
+close-fds no'
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -p "$scratch/keep-fds.policy" \
+	-- sh -c 'cat <&5' 5<"$scratch/secret"
+expect_stdout "secret" "positive control: close-fds no passes the descriptor"
+
+policy env-clear '[process]
+env clear
+env set ONLY=this'
+run env SECRET_TOKEN=hunter2 "$MOAT" run -p "$system" -p "$scratch/env-clear.policy" -- /usr/bin/env
+expect_stdout "ONLY=this" "env clear leaves only env set"
+run env SECRET_TOKEN=hunter2 "$MOAT" run -p "$system" -- /usr/bin/env
+expect_stdout_contains "SECRET_TOKEN=hunter2" "positive control: the environment is inherited"
+
+policy limits '[limits]
+nofile 17
+fsize 1M
+as 512M'
+as_root_and_unprivileged "limits are applied" 0 \
+	-p "$system" -p "$syscalls_for_shells" -p "$scratch/limits.policy" \
+	-- sh -c 'ulimit -n; ulimit -Hn; ulimit -f; ulimit -v; ulimit -c'
+expect_stdout $'17\n17\n2048\n524288\n0' "limits seen inside"
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'ulimit -n'
+[[ "$stdout" != 17 ]] || fail "positive control: without [limits] nofile is not 17"
+
+policy proc '[filesystem]
+read /proc'
+run "$MOAT" run -p "$system" -p "$scratch/proc.policy" -- grep -E '^Cap(Eff|Prm|Bnd|Amb)' /proc/self/status
+expect_stdout $'CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000' \
+	"root keeps no capability"
+run grep -E '^CapEff' /proc/self/status
+[[ "$stdout" != *0000000000000000 ]] || fail "positive control: root outside has capabilities"
+
+# ---- no controlling terminal -------------------------------------------------
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'exec 3</dev/tty'
+[[ $status -ne 0 ]] || fail "the sandbox reached a controlling terminal"
+
+# ---- compat with a faked older kernel ----------------------------------------
+policy network '[network]
+connect tcp 443'
+run "$MOAT" run --landlock-abi 3 -p "$system" -p "$scratch/network.policy" -- true
+expect_status 125 "compat strict refuses what Landlock ABI 3 cannot enforce"
+expect_stderr_contains "ABI 4" "the refusal names the missing ABI"
+policy best-effort 'compat best-effort'
+run "$MOAT" run --landlock-abi 3 -p "$system" -p "$scratch/network.policy" \
+	-p "$scratch/best-effort.policy" -- true
+expect_status 0 "compat best-effort runs"
+expect_stderr_contains "warning:" "best-effort reports what it dropped"
+
+finish

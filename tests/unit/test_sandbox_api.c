@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * moat_spawn() and moat_enter() through the public API: errors from inside
+ * the new process come back as errors, options are honoured, and entering
+ * restricts the caller. Every restriction has its positive control.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "policy_support.h"
+
+static moat_policy *load(const char *text)
+{
+	struct test_diagnostics diagnostics;
+	moat_policy *policy = test_load(text, &diagnostics);
+
+	if (!policy)
+		fail_msg("policy refused:\n%s", diagnostics.text);
+	return policy;
+}
+
+static moat_policy *load_system(const char *extra)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
+	         getenv("MOAT_SOURCE_DIR"), extra);
+	return load(text);
+}
+
+/* Runs argv under policy; returns the wait status, failing the test if spawning fails. */
+static int spawn_and_wait(moat_policy *policy, char **argv,
+                          const struct moat_sandbox_options *options)
+{
+	struct moat_error error;
+	moat_child *child;
+	int status;
+
+	if (moat_spawn(&child, policy, argv[0], argv, options, &error) < 0)
+		fail_msg("moat_spawn: %s", error.message);
+	assert_true(moat_child_pid(child) > 0);
+	assert_true(moat_child_pidfd(child) >= 0);
+	assert_int_equal(moat_child_wait(child, &status), 0);
+	assert_int_equal(moat_child_wait(child, &status), -ECHILD);
+	moat_child_free(child);
+	return status;
+}
+
+static void exit_status_and_signals(void **state)
+{
+	moat_policy *policy = load_system("[syscalls]\nallow @proc\n");
+	char *exits[] = {"/bin/sh", "-c", "exit 7", NULL};
+	char *killed[] = {"/bin/sh", "-c", "kill -USR1 $$", NULL};
+	int status;
+
+	(void)state;
+	status = spawn_and_wait(policy, exits, NULL);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 7);
+	status = spawn_and_wait(policy, killed, NULL);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGUSR1);
+	moat_policy_free(policy);
+}
+
+static void errors_inside_the_child_come_back(void **state)
+{
+	moat_policy *policy = load_system("[process]\ncwd /nonexistent/directory\n");
+	char *argv[] = {"/bin/true", NULL};
+	struct moat_error error;
+	moat_child *child = NULL;
+
+	(void)state;
+	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -ENOENT);
+	assert_null(child);
+	assert_non_null(strstr(error.message, "/nonexistent/directory"));
+	assert_string_equal(error.step, "cwd");
+	moat_policy_free(policy);
+
+	policy = load_system("");
+	argv[0] = "/nonexistent/program";
+	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -ENOENT);
+	assert_non_null(strstr(error.message, "cannot execute /nonexistent/program"));
+	assert_string_equal(error.step, "exec");
+	argv[0] = "/usr";
+	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -EACCES);
+	assert_int_equal(moat_spawn(&child, policy, NULL, argv, NULL, &error), -EINVAL);
+	moat_policy_free(policy);
+}
+
+static void a_filter_without_execve_is_refused_early(void **state)
+{
+	moat_policy *policy = load("moat 1\n[syscalls]\nallow @stdio\n");
+	char *argv[] = {"/bin/true", NULL};
+	struct moat_error error;
+	moat_child *child;
+
+	(void)state;
+	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -EPERM);
+	assert_non_null(strstr(error.message, "execve"));
+	moat_policy_free(policy);
+}
+
+static void environment_and_descriptors(void **state)
+{
+	static const char *const environment[] = {"OTHER=no", "GIVEN=yes", NULL};
+	moat_policy *policy = load_system("[syscalls]\nallow @proc\n[process]\nenv keep GIVEN\n");
+	char *check_environment[] = {"/bin/sh", "-c", "test \"$GIVEN\" = yes && test -z \"$OTHER\"",
+	                             NULL};
+	char *read_kept[] = {"/bin/sh", "-c", "read line <&7 && test \"$line\" = kept", NULL};
+	struct moat_sandbox_options options = {.environment = environment};
+	int pipe_fds[2], kept;
+
+	(void)state;
+	assert_int_equal(spawn_and_wait(policy, check_environment, &options), 0);
+	/* A descriptor passed on purpose arrives under its number; without keep_fds it does not. */
+	assert_int_equal(pipe(pipe_fds), 0);
+	kept = dup2(pipe_fds[0], 7);
+	assert_int_equal(kept, 7);
+	assert_int_equal(write(pipe_fds[1], "kept\nkept\n", 10), 10);
+	options.keep_fds = &kept;
+	options.keep_fd_count = 1;
+	assert_int_equal(spawn_and_wait(policy, read_kept, &options), 0);
+	options.keep_fd_count = 0;
+	assert_int_not_equal(spawn_and_wait(policy, read_kept, &options), 0);
+	close(kept);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+	moat_policy_free(policy);
+}
+
+static void count_network_warning(const struct moat_diagnostic *diagnostic, void *context)
+{
+	int *count = context;
+
+	if (diagnostic->severity == MOAT_SEVERITY_WARNING && strstr(diagnostic->message, "ABI 4"))
+		(*count)++;
+}
+
+static void compat_with_an_older_landlock(void **state)
+{
+	moat_policy *strict = load_system("[network]\nconnect tcp 443\n");
+	moat_policy *lenient = load_system("compat best-effort\n[network]\nconnect tcp 443\n");
+	struct moat_sandbox_options options = {.on_diagnostic = count_network_warning,
+	                                       .landlock_abi_limit = 3};
+	char *argv[] = {"/bin/true", NULL};
+	struct moat_error error;
+	moat_child *child;
+	int warnings = 0;
+
+	(void)state;
+	options.diagnostic_context = &warnings;
+	assert_int_equal(moat_spawn(&child, strict, argv[0], argv, &options, &error), -EOPNOTSUPP);
+	assert_non_null(strstr(error.message, "ABI 4"));
+	assert_int_equal(warnings, 0);
+	assert_int_equal(spawn_and_wait(lenient, argv, &options), 0);
+	assert_int_equal(warnings, 1);
+	/* The kernel as it is enforces both. */
+	options.landlock_abi_limit = 0;
+	assert_int_equal(spawn_and_wait(strict, argv, &options), 0);
+	moat_policy_free(strict);
+	moat_policy_free(lenient);
+}
+
+/* ---- moat_enter --------------------------------------------------------- */
+
+/* Runs `body` in a child and returns its exit status (or 128+signal). */
+static int in_child(int (*body)(void))
+{
+	int status;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(body());
+	assert_true(child > 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int enter_then_getppid(void)
+{
+	moat_policy *policy = load("moat 1\n[syscalls]\ndefault allow\nerrno EPERM getppid\n"
+	                           "kill @default-deny\n");
+	struct moat_error error;
+
+	if (moat_enter(policy, NULL, NULL, &error) < 0)
+		return 100;
+	return syscall(SYS_getppid) < 0 && errno == EPERM ? 0 : 1;
+}
+
+static int getppid_works(void)
+{
+	return syscall(SYS_getppid) > 0 ? 0 : 1;
+}
+
+static int enter_then_read_outside(void)
+{
+	moat_policy *policy = load("moat 1\n[filesystem]\nread /usr\n");
+	struct moat_error error;
+
+	if (moat_enter(policy, NULL, NULL, &error) < 0)
+		return 100;
+	return open("/etc/hostname", O_RDONLY) < 0 && errno == EACCES ? 0 : 1;
+}
+
+static int read_outside_works(void)
+{
+	return open("/etc/hostname", O_RDONLY) >= 0 ? 0 : 1;
+}
+
+static void *idle(void *argument)
+{
+	pause();
+	return argument;
+}
+
+static int enter_with_two_threads(void)
+{
+	moat_policy *policy = load("moat 1\n[filesystem]\nread /usr\n");
+	struct moat_error error;
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, idle, NULL) != 0)
+		return 100;
+	return moat_enter(policy, NULL, NULL, &error) == -EBUSY && strstr(error.message, "threads")
+	               ? 0
+	               : 1;
+}
+
+static int enter_notify_needs_a_listener(void)
+{
+	moat_policy *policy = load("moat 1\n[syscalls]\ndefault allow\nnotify getppid\n");
+	struct moat_error error;
+	int listener = -1;
+
+	if (moat_enter(policy, NULL, NULL, &error) != -EINVAL)
+		return 1;
+	if (moat_enter(policy, NULL, &listener, &error) < 0 || listener < 0)
+		return 2;
+	/* With nobody serving the listener closed, a notified call fails with ENOSYS. */
+	close(listener);
+	return syscall(SYS_getppid) < 0 && errno == ENOSYS ? 0 : 3;
+}
+
+static int enter_with_namespaces(void)
+{
+	moat_policy *policy = load("moat 1\n[namespaces]\nunshare net\n");
+	struct moat_error error;
+
+	return moat_enter(policy, NULL, NULL, &error) == -EINVAL ? 0 : 1;
+}
+
+static void enter_restricts_the_caller(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(getppid_works), 0);
+	assert_int_equal(in_child(enter_then_getppid), 0);
+	assert_int_equal(in_child(read_outside_works), 0);
+	assert_int_equal(in_child(enter_then_read_outside), 0);
+	assert_int_equal(in_child(enter_with_two_threads), 0);
+	assert_int_equal(in_child(enter_notify_needs_a_listener), 0);
+	assert_int_equal(in_child(enter_with_namespaces), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(exit_status_and_signals),
+	        cmocka_unit_test(errors_inside_the_child_come_back),
+	        cmocka_unit_test(a_filter_without_execve_is_refused_early),
+	        cmocka_unit_test(environment_and_descriptors),
+	        cmocka_unit_test(compat_with_an_older_landlock),
+	        cmocka_unit_test(enter_restricts_the_caller),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

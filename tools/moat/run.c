@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * moat run -p POLICY [-p POLICY ...] [--] PROGRAM [ARGS...]
+ *
+ * Exit status (the CLI contract): the program's own status; 128+N when
+ * signal N ended it; 125 when moat itself failed; 126 when the program
+ * cannot be executed; 127 when it cannot be found.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "moat.h"
+
+#define EXIT_MOAT_FAILED    125
+#define EXIT_CANNOT_EXECUTE 126
+#define EXIT_NOT_FOUND      127
+#define MAXIMUM_POLICIES    64
+
+/* Signals a terminal or a supervisor sends that belong to the program. */
+static const int forwarded_signals[] = {SIGINT,  SIGTERM,  SIGHUP,  SIGQUIT, SIGUSR1,
+                                        SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGALRM};
+
+struct run_arguments {
+	char *policies[MAXIMUM_POLICIES];
+	size_t policy_count;
+	int landlock_abi_limit;
+	char **program; /* PROGRAM ARGS..., ending in NULL */
+};
+
+void moat_command_run_usage(FILE *stream)
+{
+	fprintf(stream,
+	        "usage: moat run -p POLICY [-p POLICY ...] [--] PROGRAM [ARGS...]\n\n"
+	        "Runs PROGRAM in the sandbox the policies describe; several -p merge in\n"
+	        "order, as if one file included them all. POLICY is a file, or the name of\n"
+	        "a policy in MOAT_POLICY_PATH or the installed policies.\n\n"
+	        "options:\n"
+	        "  -p, --policy POLICY     a policy (at least one)\n"
+	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n\n"
+	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
+	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
+}
+
+/* `-p system` names a shipped or MOAT_POLICY_PATH policy, like `include system`. */
+static char *policy_argument(char *argument)
+{
+	static const char *const suffix = ".policy";
+	char candidate[4096];
+	struct stat status;
+	const char *path = getenv("MOAT_POLICY_PATH");
+
+	if (strchr(argument, '/') || stat(argument, &status) == 0)
+		return argument;
+	for (const char *directory = path; directory && *directory;) {
+		size_t length = strcspn(directory, ":");
+
+		snprintf(candidate, sizeof(candidate), "%.*s/%s%s", (int)length, directory,
+		         argument, suffix);
+		if (length && stat(candidate, &status) == 0)
+			return strdup(candidate);
+		directory += length + (directory[length] == ':');
+	}
+	snprintf(candidate, sizeof(candidate), "%s/%s%s", MOAT_INSTALLED_POLICY_DIR, argument,
+	         suffix);
+	if (stat(candidate, &status) == 0)
+		return strdup(candidate);
+	return argument;
+}
+
+static int parse_arguments(int argc, char **argv, struct run_arguments *arguments)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *option = argv[i];
+
+		if (!strcmp(option, "--")) {
+			i++;
+			break;
+		}
+		if (i + 1 >= argc) {
+			moat_command_error("run: %s needs a value", option);
+			return -1;
+		}
+		if (!strcmp(option, "-p") || !strcmp(option, "--policy")) {
+			if (arguments->policy_count == MAXIMUM_POLICIES) {
+				moat_command_error("run: at most %d policies", MAXIMUM_POLICIES);
+				return -1;
+			}
+			arguments->policies[arguments->policy_count++] = policy_argument(argv[++i]);
+		} else if (!strcmp(option, "--landlock-abi")) {
+			arguments->landlock_abi_limit = atoi(argv[++i]);
+		} else {
+			moat_command_error("run: unknown option '%s'", option);
+			return -1;
+		}
+	}
+	if (arguments->policy_count == 0 || i >= argc) {
+		moat_command_error("run needs at least one -p POLICY and a PROGRAM");
+		return -1;
+	}
+	arguments->program = argv + i;
+	return 0;
+}
+
+/* PROGRAM as execvp(3) finds it; NULL with errno set when it is nowhere. */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char candidate[4096];
+	int first_error = ENOENT;
+
+	if (strchr(name, '/'))
+		return strdup(name);
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *directory = path;;) {
+		size_t length = strcspn(directory, ":");
+
+		snprintf(candidate, sizeof(candidate), "%.*s%s%s", (int)length, directory,
+		         length ? "/" : "", name);
+		if (access(candidate, X_OK) == 0)
+			return strdup(candidate);
+		if (errno == EACCES)
+			first_error = EACCES;
+		if (directory[length] == '\0')
+			break;
+		directory += length + 1;
+	}
+	errno = first_error;
+	return NULL;
+}
+
+static void print_warning(const struct moat_diagnostic *diagnostic, void *context)
+{
+	(void)context;
+	fprintf(stderr, "moat: warning: %s\n", diagnostic->message);
+}
+
+/* 126 or 127 only for the program itself; a failed set-up step is moat's own failure. */
+static int exit_status_for(int result, const struct moat_error *error)
+{
+	if (strcmp(error->step, "exec") != 0)
+		return EXIT_MOAT_FAILED;
+	switch (result) {
+	case -ENOENT:
+		return EXIT_NOT_FOUND;
+	case -EACCES:
+	case -ENOEXEC:
+	case -EISDIR:
+	case -ETXTBSY:
+	case -ELOOP:
+	case -ENAMETOOLONG:
+	case -ENOTDIR:
+		return EXIT_CANNOT_EXECUTE;
+	default:
+		return EXIT_MOAT_FAILED;
+	}
+}
+
+static void print_error(const struct moat_error *error)
+{
+	if (error->file[0])
+		fprintf(stderr, "%s:%u:%u: error: %s\n", error->file, error->line, error->column,
+		        error->message);
+	else if (error->step[0] && strcmp(error->step, "exec") != 0)
+		moat_command_error("%s: %s", error->step, error->message);
+	else
+		moat_command_error("%s", error->message);
+}
+
+static int status_of(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return EXIT_MOAT_FAILED;
+}
+
+static int block_forwarded_signals(sigset_t *previous)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &set, previous) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* Passes the signals meant for the program on until it ends; returns its wait status. */
+static int supervise(moat_child *child, int signals)
+{
+	struct pollfd fds[2] = {{moat_child_pidfd(child), POLLIN, 0}, {signals, POLLIN, 0}};
+	struct signalfd_siginfo info;
+	int status = 0;
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents && read(signals, &info, sizeof(info)) == sizeof(info))
+			moat_child_kill(child, (int)info.ssi_signo);
+	}
+	if (moat_child_wait(child, &status) < 0)
+		return -1;
+	return status;
+}
+
+static int run(struct run_arguments *arguments, moat_policy *policy)
+{
+	struct moat_sandbox_options options = {.on_diagnostic = print_warning,
+	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
+	char *path = find_program(arguments->program[0]);
+	struct moat_error error;
+	moat_child *child;
+	sigset_t previous;
+	int signals, status, result;
+
+	if (!path) {
+		moat_command_error("%s: %s", arguments->program[0], strerror(errno));
+		return errno == EACCES ? EXIT_CANNOT_EXECUTE : EXIT_NOT_FOUND;
+	}
+	/* Blocked before the child starts, so no signal slips through; it unblocks its own. */
+	signals = block_forwarded_signals(&previous);
+	result = moat_spawn(&child, policy, path, arguments->program, &options, &error);
+	free(path);
+	if (result < 0) {
+		print_error(&error);
+		return exit_status_for(result, &error);
+	}
+	status = supervise(child, signals);
+	moat_child_free(child);
+	return status < 0 ? EXIT_MOAT_FAILED : status_of(status);
+}
+
+int moat_command_run(int argc, char **argv)
+{
+	struct run_arguments arguments = {0};
+	moat_policy *policy;
+	int status;
+
+	if (parse_arguments(argc, argv, &arguments) < 0) {
+		moat_command_run_usage(stderr);
+		return EXIT_MOAT_FAILED;
+	}
+	policy = moat_command_load_policy(arguments.policies, arguments.policy_count);
+	if (!policy)
+		return EXIT_MOAT_FAILED;
+	status = run(&arguments, policy);
+	moat_policy_free(policy);
+	return status;
+}
