@@ -429,24 +429,26 @@ static void test_kernel_reads_the_table_widths(void **state)
 
 	/* kill's pid is a pid_t. */
 	assert_int_equal(bits_of("kill", 0), 32);
-	assert_int_equal(syscall(SYS_kill, UPPER_HALF(getpid()), 0), 0);
+	assert_int_equal(syscall(SYS_kill, UPPER_HALF(getpid()), 0L), 0);
 
 	/* readv's fd is declared unsigned long, but only 32 bits are read. */
 	assert_int_equal(bits_of("readv", 0), 32);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	assert_int_equal(syscall(SYS_readv, UPPER_HALF(fd), &iov, 1), 4);
+	assert_int_equal(syscall(SYS_readv, UPPER_HALF(fd), &iov, 1L), 4);
 	assert_memory_equal(buffer, "moat", 4);
 
 	/* The same for mmap's fd. */
 	assert_int_equal(bits_of("mmap", 4), 32);
-	mapping = (void *)syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, UPPER_HALF(fd), 0);
+	/* Every argument is passed as a long: a variadic int leaves the upper half undefined. */
+	mapping = (void *)syscall(SYS_mmap, 0L, 4096L, (long)PROT_READ, (long)MAP_PRIVATE,
+	                          UPPER_HALF(fd), 0L);
 	assert_true(mapping != MAP_FAILED);
 	assert_memory_equal(mapping, "moat", 4);
 	assert_int_equal(munmap(mapping, 4096), 0);
 
 	/* And for clone's flags: this is a fork with SIGCHLD. */
 	assert_int_equal(bits_of("clone", 0), 32);
-	child = (pid_t)syscall(SYS_clone, UPPER_HALF(SIGCHLD), 0, NULL, NULL, 0);
+	child = (pid_t)syscall(SYS_clone, UPPER_HALF(SIGCHLD), 0L, NULL, NULL, 0L);
 	if (child == 0)
 		_exit(42);
 	assert_true(child > 0);
@@ -456,7 +458,7 @@ static void test_kernel_reads_the_table_widths(void **state)
 
 	/* Positive control: lseek's offset is 64 bits and all are read. */
 	assert_int_equal(bits_of("lseek", 1), 64);
-	assert_int_equal(syscall(SYS_lseek, fd, 1L << 32, SEEK_SET), 1L << 32);
+	assert_int_equal(syscall(SYS_lseek, (long)fd, 1L << 32, (long)SEEK_SET), 1L << 32);
 
 	assert_int_equal(close(fd), 0);
 	assert_int_equal(unlink(path), 0);
