@@ -84,7 +84,7 @@ static const char *capability_name(unsigned capability)
 
 int moat_process_capabilities_effective(uint64_t *effective)
 {
-	struct capability_sets sets;
+	struct capability_sets sets = {0};
 	int result = get_sets(&sets);
 
 	if (result == 0)
