@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct lexer {
@@ -101,18 +102,17 @@ static int emit(struct lexer *lexer, enum moat_token_kind kind, const char *text
 	struct moat_token *token;
 
 	if (lexer->count == lexer->capacity) {
-		size_t capacity = lexer->capacity ? lexer->capacity * 2 : 64;
-		struct moat_token *grown = moat_arena_array(lexer->arena, capacity, sizeof(*grown));
+		size_t capacity = lexer->capacity ? lexer->capacity * 2 : 32;
+		struct moat_token *grown = realloc(lexer->tokens, capacity * sizeof(*grown));
 
 		if (!grown)
 			return -ENOMEM;
-		if (lexer->count)
-			memcpy(grown, lexer->tokens, lexer->count * sizeof(*grown));
 		lexer->tokens = grown;
 		lexer->capacity = capacity;
 	}
 	token = &lexer->tokens[lexer->count++];
 	token->kind = kind;
+	token->operator= MOAT_OPERATOR_EQUAL;
 	token->text = moat_arena_strndup(lexer->arena, text, length);
 	token->location = location;
 	token->joined = !lexer->space_before;
@@ -262,16 +262,19 @@ static int lex_section(struct lexer *lexer)
 
 static bool lex_operator(struct lexer *lexer, int *result)
 {
-	for (size_t i = 0; i < sizeof(operators) / sizeof(operators[0]); i++) {
-		size_t length = strlen(operators[i].spelling);
-		struct moat_location start = here(lexer);
+	struct moat_location start = here(lexer);
+	char first = peek(lexer, 0), second = peek(lexer, 1);
 
-		if (lexer->length - lexer->position < length ||
-		    memcmp(lexer->text + lexer->position, operators[i].spelling, length) != 0)
+	/* The table lists two-character operators first, so `<=` is not read as `<`. */
+	for (size_t i = 0; i < sizeof(operators) / sizeof(operators[0]); i++) {
+		const char *spelling = operators[i].spelling;
+		size_t length = spelling[1] ? 2 : 1;
+
+		if (spelling[0] != first || (length == 2 && spelling[1] != second))
 			continue;
 		for (size_t k = 0; k < length; k++)
 			advance(lexer);
-		*result = emit(lexer, MOAT_TOKEN_OPERATOR, operators[i].spelling, length, start);
+		*result = emit(lexer, MOAT_TOKEN_OPERATOR, spelling, length, start);
 		lexer->tokens[lexer->count - 1].operator= operators[i].operator;
 		return true;
 	}
@@ -374,9 +377,18 @@ int moat_lex(struct moat_token_list *tokens, struct moat_arena *arena,
 		result = emit(&lexer, MOAT_TOKEN_NEWLINE, "\n", 1, here(&lexer));
 	if (result == 0)
 		result = emit(&lexer, MOAT_TOKEN_END, "", 0, here(&lexer));
-	if (result < 0)
+	if (result < 0) {
+		free(lexer.tokens);
 		return result;
+	}
 	tokens->tokens = lexer.tokens;
 	tokens->count = lexer.count;
 	return lexer.failed ? -EINVAL : 0;
+}
+
+void moat_token_list_release(struct moat_token_list *tokens)
+{
+	free(tokens->tokens);
+	tokens->tokens = NULL;
+	tokens->count = 0;
 }

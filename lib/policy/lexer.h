@@ -47,19 +47,26 @@ struct moat_token {
 	bool joined; /* no white space between this token and the one before */
 };
 
+/*
+ * The tokens of one file. The array is the caller's to release once parsed
+ * (moat_token_list_release); the texts it points to live in the arena, and
+ * the syntax tree keeps using them.
+ */
 struct moat_token_list {
 	struct moat_token *tokens; /* ends with one MOAT_TOKEN_END */
 	size_t count;
 };
 
 /*
- * Splits the text of `source` into tokens allocated in `arena`. Lexical
+ * Splits the text of `source` into tokens, their texts allocated in `arena`. Lexical
  * errors are reported to `diagnostics`; the lexer goes on after one so a
  * user sees every error at once. Returns 0, -EINVAL when there were errors,
  * or -ENOMEM.
  */
 int moat_lex(struct moat_token_list *tokens, struct moat_arena *arena,
              const struct moat_source *source, struct moat_diagnostics *diagnostics);
+
+void moat_token_list_release(struct moat_token_list *tokens);
 
 /* The spelling of an operator, for messages. */
 const char *moat_operator_spelling(enum moat_operator operator);

@@ -39,6 +39,7 @@ struct moat_resolver {
 	/* [syscalls] */
 	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
 	struct moat_origin default_origin;
+	struct moat_vector parsed_guards; /* struct moat_parsed_guard: each member parsed once */
 
 	/* settings that a later or including file may override */
 	struct moat_origin compat_origin;
@@ -63,6 +64,12 @@ struct moat_resolver {
 	struct moat_vector environment_set;   /* const char * */
 	struct moat_vector broker_opens;      /* struct moat_broker_open */
 	struct moat_vector broker_connects;   /* struct moat_broker_connect */
+};
+
+/* A group member's condition, parsed the first time a rule names its group. */
+struct moat_parsed_guard {
+	const void *member; /* the struct moat_group_member */
+	const struct moat_ast_condition *condition;
 };
 
 /* One syscall that one rule names, directly or through a group. */

@@ -91,26 +91,51 @@ static void add_entry(struct moat_resolver *resolver, const struct moat_syscall_
 		*slot = *entry;
 }
 
-/* A group member's own condition, written in the policy language. */
-static const struct moat_condition *member_guard(struct moat_resolver *resolver,
-                                                 const struct moat_group *group,
-                                                 const struct moat_group_member *member, int number)
+/* A group member's own condition, written in the policy language, parsed once. */
+static const struct moat_ast_condition *parse_guard(struct moat_resolver *resolver,
+                                                    const struct moat_group *group,
+                                                    const struct moat_group_member *member)
 {
+	const struct moat_parsed_guard *parsed = resolver->parsed_guards.items;
+	struct moat_parsed_guard *slot;
 	const struct moat_ast_condition *ast;
 	struct moat_token_list tokens;
 	struct moat_source *source;
 	char name[64];
+	int result;
 
+	for (size_t i = 0; i < resolver->parsed_guards.count; i++) {
+		if (parsed[i].member == member)
+			return parsed[i].condition;
+	}
 	snprintf(name, sizeof(name), "@%s", group->name);
 	if (moat_source_from_text(&source, resolver->arena, name, member->condition,
 	                          strlen(member->condition)) < 0) {
 		resolver->out_of_memory = true;
 		return NULL;
 	}
-	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) < 0 ||
-	    moat_parse_condition(&ast, resolver->arena, &tokens, source, resolver->diagnostics) < 0)
+	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) < 0)
 		return NULL;
-	return moat_resolve_condition(resolver, ast, number, member->syscall);
+	result =
+	        moat_parse_condition(&ast, resolver->arena, &tokens, source, resolver->diagnostics);
+	moat_token_list_release(&tokens);
+	if (result < 0)
+		return NULL;
+	slot = moat_resolve_push(resolver, &resolver->parsed_guards, sizeof(*slot));
+	if (slot) {
+		slot->member = member;
+		slot->condition = ast;
+	}
+	return ast;
+}
+
+static const struct moat_condition *member_guard(struct moat_resolver *resolver,
+                                                 const struct moat_group *group,
+                                                 const struct moat_group_member *member, int number)
+{
+	const struct moat_ast_condition *ast = parse_guard(resolver, group, member);
+
+	return ast ? moat_resolve_condition(resolver, ast, number, member->syscall) : NULL;
 }
 
 static void resolve_group_target(struct moat_resolver *resolver,
@@ -250,15 +275,32 @@ struct file_decision {
 	const struct moat_condition *guard;     /* NULL: unconditional */
 };
 
-static int compare_entries(const void *left, const void *right)
+/*
+ * The entries grouped by syscall number, a counting sort: within a number
+ * they keep the order they were made in, which is the order they stand in
+ * the expanded policy, as evaluation needs.
+ */
+static struct moat_syscall_entry *group_by_number(struct moat_resolver *resolver,
+                                                  const struct moat_syscall_entry *entries,
+                                                  size_t count)
 {
-	const struct moat_syscall_entry *a = left, *b = right;
+	struct moat_syscall_entry *grouped;
+	size_t *next;
+	int highest = 0;
 
-	if (a->number != b->number)
-		return a->number < b->number ? -1 : 1;
-	if (a->sequence != b->sequence)
-		return a->sequence < b->sequence ? -1 : 1;
-	return a < b ? -1 : a > b;
+	for (size_t i = 0; i < count; i++)
+		highest = entries[i].number > highest ? entries[i].number : highest;
+	next = moat_resolve_alloc(resolver, ((size_t)highest + 2) * sizeof(*next));
+	grouped = moat_resolve_alloc(resolver, (count ? count : 1) * sizeof(*grouped));
+	if (!next || !grouped)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		next[entries[i].number + 1]++;
+	for (int number = 1; number <= highest + 1; number++)
+		next[number] += next[number - 1];
+	for (size_t i = 0; i < count; i++)
+		grouped[next[entries[i].number]++] = entries[i];
+	return grouped;
 }
 
 static void note_earlier(struct moat_resolver *resolver, const struct moat_syscall_entry *earlier,
@@ -613,11 +655,11 @@ void moat_resolve_syscalls_finish(struct moat_resolver *resolver)
 	if (!syscalls->present)
 		return;
 	add_clone3_rule(resolver);
-	entries = resolver->syscall_entries.items;
 	count = resolver->syscall_entries.count;
-	if (count)
-		qsort(entries, count, sizeof(*entries), compare_entries);
+	entries = group_by_number(resolver, resolver->syscall_entries.items, count);
 	table = moat_resolve_alloc(resolver, (count ? count : 1) * sizeof(*table));
+	if (!entries)
+		return;
 	for (size_t begin = 0, end; table && begin < count; begin = end) {
 		for (end = begin; end < count && entries[end].number == entries[begin].number;)
 			end++;

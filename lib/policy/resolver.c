@@ -322,13 +322,19 @@ static void resolve_file(struct moat_resolver *resolver, struct moat_source *sou
 	const struct moat_source **slot;
 	struct moat_token_list tokens;
 	struct moat_ast_file file;
+	int parsed;
 
 	slot = moat_resolve_push(resolver, &resolver->sources, sizeof(*slot));
 	if (!slot)
 		return;
 	*slot = source;
-	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) == -ENOMEM ||
-	    moat_parse(&file, resolver->arena, &tokens, source, resolver->diagnostics) == -ENOMEM) {
+	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) == -ENOMEM) {
+		resolver->out_of_memory = true;
+		return;
+	}
+	parsed = moat_parse(&file, resolver->arena, &tokens, source, resolver->diagnostics);
+	moat_token_list_release(&tokens);
+	if (parsed == -ENOMEM) {
 		resolver->out_of_memory = true;
 		return;
 	}

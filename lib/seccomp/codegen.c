@@ -80,6 +80,7 @@ struct generator {
 	struct sock_filter *code; /* reverse order */
 	struct moat_bpf_note *notes;
 	size_t count;
+	size_t capacity;
 	bool overflow; /* more than MOAT_SECCOMP_MAX_INSTRUCTIONS */
 	bool out_of_memory;
 	struct moat_arena *arena;  /* the program's */
@@ -95,14 +96,40 @@ struct generator {
 
 /* ---- emitting --------------------------------------------------------- */
 
+/* Doubles the room for code and notes; labels are indices, so they stay valid. */
+static bool grow(struct generator *g)
+{
+	size_t capacity = g->capacity ? 2 * g->capacity : 256;
+	struct sock_filter *code;
+	struct moat_bpf_note *notes;
+
+	if (capacity > MOAT_SECCOMP_MAX_INSTRUCTIONS)
+		capacity = MOAT_SECCOMP_MAX_INSTRUCTIONS;
+	code = realloc(g->code, capacity * sizeof(*code));
+	if (code)
+		g->code = code;
+	notes = code ? realloc(g->notes, capacity * sizeof(*notes)) : NULL;
+	if (notes)
+		g->notes = notes;
+	if (!code || !notes) {
+		g->out_of_memory = true;
+		return false;
+	}
+	g->capacity = capacity;
+	return true;
+}
+
 static label emit(struct generator *g, struct sock_filter instruction)
 {
-	if (g->count == MOAT_SECCOMP_MAX_INSTRUCTIONS) {
+	if (g->count == MOAT_SECCOMP_MAX_INSTRUCTIONS || g->out_of_memory) {
 		/* The result is discarded; keep every later label valid. */
-		g->overflow = true;
-		return g->count - 1;
+		g->overflow = g->count == MOAT_SECCOMP_MAX_INSTRUCTIONS;
+		return g->count ? g->count - 1 : 0;
 	}
+	if (g->count == g->capacity && !grow(g))
+		return g->count ? g->count - 1 : 0;
 	g->code[g->count] = instruction;
+	memset(&g->notes[g->count], 0, sizeof(g->notes[g->count]));
 	return g->count++;
 }
 
@@ -836,9 +863,10 @@ static int finish(struct generator *g, struct moat_seccomp_program *program,
 	struct moat_seccomp_segment *public_segments;
 
 	program->length = g->count;
-	program->instructions =
-	        moat_arena_array(&program->arena, g->count, sizeof(struct sock_filter));
-	program->notes = moat_arena_array(&program->arena, g->count, sizeof(struct moat_bpf_note));
+	program->instructions = moat_arena_alloc_uninitialized(
+	        &program->arena, (g->count ? g->count : 1) * sizeof(struct sock_filter));
+	program->notes = moat_arena_alloc_uninitialized(
+	        &program->arena, (g->count ? g->count : 1) * sizeof(struct moat_bpf_note));
 	public_segments =
 	        moat_arena_array(&program->arena, segment_count, sizeof(*public_segments));
 	if (!program->instructions || !program->notes || !public_segments)
@@ -870,11 +898,9 @@ static int generate(struct generator *g, const struct moat_syscalls_section *sys
 	label search;
 	int rc;
 
-	g->code = moat_arena_array(&g->scratch, MOAT_SECCOMP_MAX_INSTRUCTIONS, sizeof(*g->code));
-	g->notes = moat_arena_array(&g->scratch, MOAT_SECCOMP_MAX_INSTRUCTIONS, sizeof(*g->notes));
 	outcomes = moat_arena_array(&g->scratch, syscalls->count + 1, sizeof(*outcomes));
 	segments = moat_arena_array(&g->scratch, 2 * syscalls->count + 4, sizeof(*segments));
-	if (!g->code || !g->notes || !outcomes || !segments)
+	if (!outcomes || !segments || !grow(g))
 		return -ENOMEM;
 	rc = action_value(g, &syscalls->default_action, &syscalls->default_location,
 	                  &default_value);
@@ -903,6 +929,8 @@ int moat_seccomp_generate(struct moat_seccomp_program *program,
 	memset(program, 0, sizeof(*program));
 	rc = generate(&g, syscalls, program);
 	moat_arena_release(&g.scratch);
+	free(g.code);
+	free(g.notes);
 	if (rc == -ENOMEM)
 		moat_error_set(error, rc, "out of memory while compiling the seccomp filter");
 	if (rc < 0)

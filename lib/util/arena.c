@@ -37,7 +37,7 @@ static struct moat_arena_block *add_block(struct moat_arena *arena, size_t at_le
 	return block;
 }
 
-void *moat_arena_alloc(struct moat_arena *arena, size_t size)
+void *moat_arena_alloc_uninitialized(struct moat_arena *arena, size_t size)
 {
 	struct moat_arena_block *block = arena->blocks;
 	void *memory;
@@ -52,7 +52,15 @@ void *moat_arena_alloc(struct moat_arena *arena, size_t size)
 	}
 	memory = block->data + block->used;
 	block->used += size;
-	memset(memory, 0, size);
+	return memory;
+}
+
+void *moat_arena_alloc(struct moat_arena *arena, size_t size)
+{
+	void *memory = moat_arena_alloc_uninitialized(arena, size);
+
+	if (memory)
+		memset(memory, 0, size);
 	return memory;
 }
 
@@ -65,7 +73,7 @@ void *moat_arena_array(struct moat_arena *arena, size_t count, size_t size)
 
 void *moat_arena_copy(struct moat_arena *arena, const void *data, size_t size)
 {
-	void *copy = moat_arena_alloc(arena, size);
+	void *copy = moat_arena_alloc_uninitialized(arena, size);
 
 	if (copy && size)
 		memcpy(copy, data, size);
@@ -74,7 +82,7 @@ void *moat_arena_copy(struct moat_arena *arena, const void *data, size_t size)
 
 char *moat_arena_strndup(struct moat_arena *arena, const char *text, size_t length)
 {
-	char *copy = moat_arena_alloc(arena, length + 1);
+	char *copy = moat_arena_alloc_uninitialized(arena, length + 1);
 
 	if (copy) {
 		memcpy(copy, text, length);

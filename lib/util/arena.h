@@ -18,6 +18,9 @@ struct moat_arena {
 /* Zeroed memory aligned for any type, or NULL when out of memory. */
 void *moat_arena_alloc(struct moat_arena *arena, size_t size);
 
+/* The same without zeroing, for memory the caller fills at once. */
+void *moat_arena_alloc_uninitialized(struct moat_arena *arena, size_t size);
+
 /* `count` zeroed elements of `size` bytes, or NULL on overflow or no memory. */
 void *moat_arena_array(struct moat_arena *arena, size_t count, size_t size);
 

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "util/vector.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void *moat_vector_push(struct moat_vector *vector, struct moat_arena *arena, size_t size)
 {
+	void *item;
+
 	if (vector->count == vector->capacity) {
 		size_t capacity = vector->capacity ? vector->capacity * 2 : 8;
-		void *grown = moat_arena_array(arena, capacity, size);
+		void *grown = capacity <= SIZE_MAX / size
+		                      ? moat_arena_alloc_uninitialized(arena, capacity * size)
+		                      : NULL;
 
 		if (!grown)
 			return NULL;
@@ -16,5 +21,7 @@ void *moat_vector_push(struct moat_vector *vector, struct moat_arena *arena, siz
 		vector->items = grown;
 		vector->capacity = capacity;
 	}
-	return (char *)vector->items + size * vector->count++;
+	item = (char *)vector->items + size * vector->count++;
+	memset(item, 0, size);
+	return item;
 }

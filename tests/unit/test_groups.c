@@ -97,6 +97,7 @@ static const struct moat_ast_condition *parse_condition(struct moat_arena *arena
 	if (moat_lex(&tokens, arena, source, &diagnostics) != 0 ||
 	    moat_parse(&file, arena, &tokens, source, &diagnostics) != 0)
 		fail_msg("the condition of %s does not parse: %s", syscall, condition);
+	moat_token_list_release(&tokens);
 	for (size_t i = 0; i < file.count; i++) {
 		if (file.statements[i].kind == MOAT_AST_SYSCALL_RULE) {
 			assert_non_null(file.statements[i].condition);
