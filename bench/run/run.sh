@@ -21,5 +21,8 @@ print(f"bare /bin/true median {bare:.0f} us; moat run median {moat:.0f} us; "
       f"added {moat - bare:.0f} us; ratio {moat / bare:.2f}")
 PY
 
+echo "== what moat_spawn adds to posix_spawn, from one process"
+"$build/bench/spawn_cost" "$policy" 500
+
 echo "== load + compile + apply inside a process"
 "$build/bench/enter_cost" "$policy" 500

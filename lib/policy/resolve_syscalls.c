@@ -431,7 +431,8 @@ static size_t decide(struct moat_resolver *resolver, const struct moat_syscall_e
 		found = file_entries(entries, count, i, scratch);
 		decisions[files++] = decide_in_file(resolver, scratch, found);
 	}
-	qsort(decisions, files, sizeof(*decisions), compare_precedence);
+	if (files > 1)
+		qsort(decisions, files, sizeof(*decisions), compare_precedence);
 	return files;
 }
 
