@@ -160,6 +160,12 @@ MOAT_API void moat_policy_free(moat_policy *policy);
 /* The number of warnings found while loading; they do not stop a policy. */
 MOAT_API size_t moat_policy_warning_count(const moat_policy *policy);
 
+/*
+ * 1 when the policy routes syscalls to a supervisor (a `notify` rule or
+ * default), so that moat_spawn() needs one; 0 otherwise.
+ */
+MOAT_API int moat_policy_needs_supervisor(const moat_policy *policy);
+
 /* ---------------------------------------------------------------------------
  * Seccomp filters
  */
@@ -248,6 +254,12 @@ struct moat_sandbox_options {
 	 * it is), to see how a policy fares on an older kernel.
 	 */
 	int landlock_abi_limit;
+	/*
+	 * moat_spawn(): the supervisor that serves the program's `notify`
+	 * calls (moat_supervisor_new()); required when the policy has them,
+	 * unused otherwise.
+	 */
+	struct moat_supervisor *supervisor;
 };
 
 /* A program running in a sandbox, started by moat_spawn(). */
@@ -261,8 +273,11 @@ typedef struct moat_child moat_child;
  * here as an error, not as an exit status. Returns 0 with `*child` set, or
  * a negative errno: -ENOENT, -EACCES or -ENOEXEC when the program cannot be
  * executed, -EOPNOTSUPP when the kernel cannot enforce the policy under
- * `compat strict`, -EINVAL for a policy that cannot be applied.
+ * `compat strict`, -EINVAL for a policy that cannot be applied or one with
+ * `notify` rules and no `options->supervisor`.
  *
+ * With `notify` rules, the filter is installed in two parts and its listener
+ * handed to the supervisor before the program starts (docs/supervisor.md).
  * With [mounts], `path` is looked up in the sandbox's new root, so the
  * program must be bound there at that path. With `unshare pid`, the new
  * process is pid 1 of the sandbox's PID namespace: a small init that forks
@@ -309,6 +324,172 @@ MOAT_API void moat_child_free(moat_child *child);
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
                         int *listener_fd, struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
+ * Supervisor: a trusted process that decides the calls a policy routes to it
+ * (`notify`), performs what its [broker] rules grant and answers the rest
+ * (docs/supervisor.md)
+ */
+
+/*
+ * One supervisor serves any number of sandboxes through one epoll loop, run
+ * by the host (moat_supervisor_fd() and moat_supervisor_dispatch()) or by a
+ * thread of its own (moat_supervisor_start()). Creating one makes the
+ * calling process non-dumpable (PR_SET_DUMPABLE 0): no core dump of the
+ * supervisor, and no ptrace or /proc/PID/mem access to it by processes of
+ * the same user without CAP_SYS_PTRACE.
+ */
+typedef struct moat_supervisor moat_supervisor;
+
+enum {
+	/*
+	 * Never ask the kernel for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, which
+	 * hands the CPU straight from the sandbox to the supervisor and back.
+	 * By default the supervisor uses it while one sandbox has it to itself
+	 * and not while several take turns; this flag is for measuring.
+	 */
+	MOAT_SUPERVISOR_NO_SYNC_WAKE_UP = 1U << 0,
+};
+
+/* Options of moat_supervisor_new(); zero-initialise (or pass NULL) for the defaults. */
+struct moat_supervisor_options {
+	unsigned flags; /* MOAT_SUPERVISOR_* */
+};
+
+/*
+ * Creates a supervisor that serves no sandbox yet. Returns 0, or -ENOMEM,
+ * or the errno of epoll_create1(2), eventfd(2) or prctl(2).
+ */
+MOAT_API int moat_supervisor_new(moat_supervisor **supervisor,
+                                 const struct moat_supervisor_options *options,
+                                 struct moat_error *error);
+
+/*
+ * Stops the supervisor's thread if it runs, closes every listener (the
+ * sandboxes' notified calls then fail with ENOSYS) and frees the handle.
+ * Accepts NULL.
+ */
+MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
+
+/*
+ * Serves one more sandbox: `listener_fd` is its seccomp listener (ownership
+ * passes to the supervisor, also on failure), `policy` the policy whose
+ * [broker] rules apply to it (NULL: none; the rules are copied and every
+ * granted path is opened now, so the policy may be freed afterwards), and
+ * `pid` the sandbox's process, reported to handlers as
+ * moat_notification.sandbox. May be called while the supervisor's thread
+ * runs. Returns 0, -ENOENT (with the rule's place) when a granted path is
+ * missing, or another negative errno.
+ */
+MOAT_API int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd,
+                                 const moat_policy *policy, pid_t pid, struct moat_error *error);
+
+/*
+ * The supervisor's epoll descriptor, to embed in a host's event loop: when it
+ * is readable, call moat_supervisor_dispatch() with timeout 0.
+ */
+MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
+
+/*
+ * Waits up to `timeout_ms` (-1: no limit, 0: not at all) for notifications
+ * and answers every one that is ready. Returns the number of sandboxes
+ * still served (a sandbox stops being served when its last process ends),
+ * or a negative errno: -EBUSY while the supervisor's own thread runs.
+ */
+MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_ms);
+
+/*
+ * Serves from a thread of the supervisor's own until moat_supervisor_free().
+ * Handlers then run on that thread. Returns 0, -EBUSY when already started,
+ * or the errno of pthread_create(3).
+ */
+MOAT_API int moat_supervisor_start(moat_supervisor *supervisor, struct moat_error *error);
+
+/* A notified system call, as a handler sees it. */
+struct moat_notification {
+	uint64_t id;           /* the kernel's cookie for this call */
+	pid_t pid;             /* the thread that made the call (supervisor's pid namespace) */
+	pid_t sandbox;         /* the pid given to moat_supervisor_add() */
+	int syscall;           /* native syscall number */
+	uint32_t architecture; /* AUDIT_ARCH_*: the native one (others never notify) */
+	uint64_t instruction_pointer;
+	uint64_t args[6];
+};
+
+/*
+ * Reads the memory of the thread that made a notified call. Every read is
+ * followed by a check that the call is still waiting
+ * (SECCOMP_IOCTL_NOTIF_ID_VALID), so the bytes came from that thread and not
+ * from a process that reused its pid. The sandbox may change its memory at
+ * any time: read each value once and decide on the copy.
+ */
+typedef struct moat_memory moat_memory;
+
+/*
+ * Reads `size` bytes at `address`. Returns 0 when all were read, -EFAULT
+ * when part of the range is not readable, -ESRCH when the call is no longer
+ * waiting (the thread died or was interrupted: the bytes must not be used).
+ */
+MOAT_API int moat_memory_read(moat_memory *memory, uint64_t address, void *buffer, size_t size);
+
+/*
+ * Reads a NUL-terminated string at `address` into `buffer` (`size` bytes,
+ * NUL included). Returns its length, -ENAMETOOLONG when no NUL comes within
+ * `size` bytes, -EFAULT or -ESRCH as moat_memory_read().
+ */
+MOAT_API int moat_memory_read_string(moat_memory *memory, uint64_t address, char *buffer,
+                                     size_t size);
+
+enum moat_reply_kind {
+	MOAT_REPLY_ERRNO, /* the call fails with `error` (1..4095) */
+	MOAT_REPLY_VALUE, /* the call returns `value` */
+	MOAT_REPLY_FD,    /* `fd` is copied into the caller, which gets its number */
+};
+
+/* A handler's answer. It starts as MOAT_REPLY_ERRNO with EACCES. */
+struct moat_reply {
+	enum moat_reply_kind kind;
+	int64_t value;
+	int error;
+	int fd;            /* MOAT_REPLY_FD: the supervisor closes it after the copy */
+	unsigned fd_flags; /* MOAT_REPLY_FD: 0 or O_CLOEXEC, for the caller's copy */
+};
+
+/*
+ * Decides one notified call. Returns 0 with `reply` filled, or a negative
+ * errno, with which the call then fails. A handler runs on the serving
+ * thread and blocks every sandbox while it runs. It never lets the call
+ * itself through: what the call should do, the handler does (or refuses).
+ */
+typedef int moat_handler_fn(const struct moat_notification *notification, moat_memory *memory,
+                            struct moat_reply *reply, void *context);
+
+/*
+ * Routes notified calls of syscall `syscall` (its name, e.g. "getrandom")
+ * from every sandbox to `handler`, in place of the broker. NULL `handler`
+ * removes the route. Returns 0, or -EINVAL for a name the native
+ * architecture does not have.
+ */
+MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *syscall,
+                                    moat_handler_fn *handler, void *context,
+                                    struct moat_error *error);
+
+/*
+ * Passing a listener from the sandbox to its supervisor over a Unix socket
+ * (SCM_RIGHTS), for callers of moat_enter() whose supervisor runs in another
+ * process. moat_listener_send() is async-signal-safe (one sendmsg(2)); it
+ * does not close `listener_fd`.
+ */
+MOAT_API int moat_listener_send(int socket, int listener_fd, struct moat_error *error);
+
+/*
+ * Receives a listener sent with moat_listener_send(), close-on-exec. While
+ * waiting it watches `pidfd` (the sender's, or -1): -ESRCH when the sender
+ * ended without sending; -ETIMEDOUT after `timeout_ms` (-1: no limit);
+ * -EPROTO when the message carries no descriptor.
+ */
+MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
+                                   struct moat_error *error);
 
 #ifdef __cplusplus
 }

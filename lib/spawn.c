@@ -19,12 +19,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "plan.h"
 #include "seccomp/install.h"
+#include "supervise/handoff.h"
+#include "supervise/supervise.h"
 #include "util/error.h"
 
 #ifndef CLONE_CLEAR_SIGHAND
@@ -52,6 +55,9 @@ struct spawn {
 	pid_t parent;
 	int report_fd;
 	struct moat_isolate_init init; /* status_fd -1: no PID namespace, no init */
+	/* With `notify` rules: the two-part filter and the socket its listener leaves by. */
+	const struct moat_handoff_plan *handoff;
+	int handoff_socket; /* the child's end; -1 without a supervisor */
 };
 
 /* Writes the failed step's error to the parent and ends the child. */
@@ -80,21 +86,27 @@ static int unblock_signals(void)
 }
 
 /*
- * Keeps the error pipe open through the descriptor step (which clears
- * close-on-exec on what it keeps) and marks it close-on-exec again.
+ * Keeps the error pipe (and the hand-off socket) open through the
+ * descriptor step, which clears close-on-exec on what it keeps, and marks
+ * them close-on-exec again.
  */
 static int close_descriptors(const struct spawn *spawn, struct moat_error *error)
 {
-	int keep[64 + 1];
+	int keep[64 + 2], own[2] = {spawn->report_fd, spawn->handoff_socket};
 	size_t count = spawn->keep_count;
 	int result;
 
 	if (count)
 		memcpy(keep, spawn->keep, count * sizeof(*keep));
-	keep[count++] = spawn->report_fd;
+	for (size_t i = 0; i < 2; i++) {
+		if (own[i] >= 0)
+			keep[count++] = own[i];
+	}
 	result = moat_process_apply_descriptors(spawn->plan->process, keep, count, error);
-	if (result == 0 && fcntl(spawn->report_fd, F_SETFD, FD_CLOEXEC) < 0)
-		result = -errno;
+	for (size_t i = 0; i < 2 && result == 0; i++) {
+		if (own[i] >= 0 && fcntl(own[i], F_SETFD, FD_CLOEXEC) < 0)
+			result = -errno;
+	}
 	return result;
 }
 
@@ -175,9 +187,12 @@ static int capabilities(const struct spawn *spawn, pid_t parent, struct moat_err
 	return moat_process_apply_capabilities(spawn->plan->process, error);
 }
 
+/* With a supervisor, the filter goes in two parts around the listener's hand-off. */
 static int seccomp(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	(void)parent;
+	if (spawn->handoff)
+		return moat_handoff_child(spawn->handoff, spawn->handoff_socket, error);
 	return moat_seccomp_install(spawn->plan->filter, 0, NULL, error);
 }
 
@@ -312,16 +327,54 @@ static int open_status_pipe(struct spawn *spawn, struct moat_error *error)
 	return 0;
 }
 
-static int start(moat_child *child, struct spawn *spawn, struct moat_error *error)
+/*
+ * Takes the listener the child sends and gives it to the supervisor. When
+ * that fails, the child's own report, if it wrote one, says why.
+ */
+static int attach_supervisor(moat_child *child, const struct spawn *spawn, int socket, int report,
+                             struct moat_supervisor *supervisor, struct moat_error *error)
+{
+	struct moat_error attach_error = {0};
+	int listener, result;
+
+	result = moat_listener_receive(socket, child->pidfd, -1, &listener, &attach_error);
+	if (result == 0)
+		result = moat_supervisor_add(supervisor, listener, spawn->plan->policy, child->pid,
+		                             &attach_error);
+	if (result == 0)
+		return 0;
+	if (read_report(report, error) < 0)
+		return error ? error->code : -EIO;
+	if (error)
+		*error = attach_error;
+	return result;
+}
+
+/* A child that failed after it started is killed, so nothing half set up runs on. */
+static void discard(moat_child *child)
+{
+	int status;
+
+	syscall(SYS_pidfd_send_signal, child->pidfd, SIGKILL, NULL, 0);
+	waitpid(child->pid, &status, 0);
+	close(child->pidfd);
+}
+
+static int start(moat_child *child, struct spawn *spawn, struct moat_supervisor *supervisor,
+                 struct moat_error *error)
 {
 	const struct moat_isolate_plan *isolate = spawn->plan->isolate;
-	int pipe_fds[2], result, status;
+	int pipe_fds[2], pair[2] = {-1, -1}, result;
 
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		return moat_error_set(error, -errno, "cannot create a pipe");
 	spawn->report_fd = pipe_fds[1];
 	spawn->parent = getpid();
 	result = open_status_pipe(spawn, error);
+	if (result == 0 && spawn->handoff &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		result = moat_error_set(error, -errno, "cannot create a socket pair");
+	spawn->handoff_socket = pair[1];
 	child->pid = -1;
 	if (result == 0)
 		child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
@@ -330,26 +383,92 @@ static int start(moat_child *child, struct spawn *spawn, struct moat_error *erro
 	if (result == 0 && child->pid < 0)
 		result = moat_isolate_clone_failed(isolate, -errno, error);
 	close(pipe_fds[1]);
+	if (pair[1] >= 0)
+		close(pair[1]);
 	if (spawn->init.status_fd >= 0)
 		close(spawn->init.status_fd);
 	child->status_fd = spawn->init.status_read_fd;
+	if (result == 0 && spawn->handoff)
+		result = attach_supervisor(child, spawn, pair[0], pipe_fds[0], supervisor, error);
+	if (pair[0] >= 0)
+		close(pair[0]);
 	if (result == 0)
 		result = read_report(pipe_fds[0], error);
 	close(pipe_fds[0]);
-	if (result < 0 && child->pid > 0) {
-		waitpid(child->pid, &status, 0);
-		close(child->pidfd);
-	}
+	if (result < 0 && child->pid > 0)
+		discard(child);
 	if (result < 0 && child->status_fd >= 0)
 		close(child->status_fd);
+	return result;
+}
+
+/* The two-part filter and its hand-off, for a policy with `notify` rules. */
+static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_plan *plan,
+                        const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct moat_diagnostic warning = {.severity = MOAT_SEVERITY_WARNING};
+	int result;
+
+	if (!options || !options->supervisor)
+		return moat_error_set(error, -EINVAL,
+		                      "the policy routes syscalls to a supervisor (`notify`); pass "
+		                      "one in options->supervisor (moat_supervisor_new)");
+	result = moat_handoff_plan_build(handoff, plan->policy, plan->landlock_features.abi, error);
+	if (result == 0 && handoff->dropped && options->on_diagnostic) {
+		warning.message = handoff->dropped;
+		options->on_diagnostic(&warning, options->diagnostic_context);
+	}
+	return result;
+}
+
+/*
+ * A caller made undumpable by its own supervisor may let the sandbox be
+ * dumpable again to write its uid map; one that changed its ids without
+ * execve may not.
+ */
+static int check_dumpable(const struct moat_plan *plan, const struct moat_sandbox_options *options,
+                          struct moat_error *error)
+{
+	if (!moat_isolate_needs_dumpable(plan->isolate) ||
+	    (options && options->supervisor &&
+	     moat_supervisor_made_undumpable(options->supervisor)))
+		return 0;
+	return moat_error_set(error, -EPERM,
+	                      "this process is not dumpable (it changed its ids without "
+	                      "execve), so the sandbox's user namespace cannot be given a uid "
+	                      "map; call prctl(PR_SET_DUMPABLE, 1) first, or exec");
+}
+
+static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_policy *policy,
+                             const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct moat_handoff_plan handoff = {0};
+	struct moat_plan *plan = NULL;
+	int result = moat_plan_build(&plan, policy, options, error);
+
+	if (result == 0)
+		result = moat_plan_check_exec(plan, error);
+	if (result == 0)
+		result = check_dumpable(plan, options, error);
+	if (result == 0 && policy->syscalls.has_notify) {
+		result = plan_handoff(&handoff, plan, options, error);
+		spawn->handoff = &handoff;
+	}
+	if (result == 0) {
+		spawn->plan = plan;
+		spawn->keep = options ? options->keep_fds : NULL;
+		spawn->keep_count = options ? options->keep_fd_count : 0;
+		result = start(child, spawn, options ? options->supervisor : NULL, error);
+	}
+	moat_handoff_plan_release(&handoff);
+	moat_plan_free(plan);
 	return result;
 }
 
 int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, char *const argv[],
                const struct moat_sandbox_options *options, struct moat_error *error)
 {
-	struct spawn spawn = {.path = path, .argv = argv};
-	struct moat_plan *plan = NULL;
+	struct spawn spawn = {.path = path, .argv = argv, .handoff_socket = -1};
 	moat_child *child;
 	int result = check_arguments(path, argv, options, error);
 
@@ -357,23 +476,10 @@ int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, ch
 		return result;
 	if (!out || !policy)
 		return moat_error_set(error, -EINVAL, "no policy or no place for the child");
-	if (policy->syscalls.has_notify)
-		return moat_error_set(error, -EOPNOTSUPP,
-		                      "the policy routes syscalls to a supervisor (`notify`), "
-		                      "which moat_spawn does not attach yet");
 	child = calloc(1, sizeof(*child));
 	if (!child)
 		return moat_error_set(error, -ENOMEM, "out of memory");
-	result = moat_plan_build(&plan, policy, options, error);
-	if (result == 0)
-		result = moat_plan_check_exec(plan, error);
-	if (result == 0) {
-		spawn.plan = plan;
-		spawn.keep = options ? options->keep_fds : NULL;
-		spawn.keep_count = options ? options->keep_fd_count : 0;
-		result = start(child, &spawn, error);
-	}
-	moat_plan_free(plan);
+	result = prepare_and_start(child, &spawn, policy, options, error);
 	if (result < 0) {
 		free(child);
 		return result;

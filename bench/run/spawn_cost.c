@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		moat_child_free(child);
 		sandboxed[i] = now_us() - start;
 	}
-	printf("%d samples, microseconds: posix_spawn+wait median %.0f; moat_spawn+wait median %.0f; "
+	printf("%d samples, microseconds: posix_spawn+wait median %.0f; moat_spawn+wait median "
+	       "%.0f; "
 	       "added %.0f\n",
 	       samples, median(bare, samples), median(sandboxed, samples),
 	       median(sandboxed, samples) - median(bare, samples));

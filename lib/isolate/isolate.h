@@ -89,6 +89,15 @@ int moat_isolate_clone_failed(const struct moat_isolate_plan *plan, int code,
 int moat_isolate_apply(const struct moat_isolate_plan *plan, struct moat_error *error);
 
 /*
+ * True when the caller is not dumpable and the sandbox needs a user
+ * namespace: its child then makes itself dumpable again to write its own
+ * uid map. That is safe when the caller is undumpable only because it hosts
+ * a supervisor; a caller that changed its ids without execve must be
+ * refused instead, as its memory may hold what its old ids could read.
+ */
+bool moat_isolate_needs_dumpable(const struct moat_isolate_plan *plan);
+
+/*
  * The descriptors pid 1 shares with the process that cloned it.
  *  - report_fd: the error pipe. Pid 1 writes its own errors there and
  *    closes its copy once the program's process exists, so the parent sees

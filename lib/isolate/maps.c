@@ -17,6 +17,9 @@
 #include "isolate/internal.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
+
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +69,10 @@ int moat_isolate_write_maps(const struct moat_isolate_plan *plan, struct moat_er
 	};
 	const char *texts[] = {"deny", plan->gid_map, plan->uid_map};
 
+	/* Only then are this process's /proc files its own, as writing them needs. */
+	if (plan->caller_undumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return moat_error_set(error, -errno, "cannot make the sandbox dumpable: %s",
+		                      moat_isolate_strerror(-errno));
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		int result = write_file(files[i].path, texts[i]);
 

@@ -141,21 +141,18 @@ static long read_setting(const char *path)
 }
 
 /*
- * A process that changed its ids without execve is not dumpable, and the
- * kernel then gives the /proc files of its copies to root: the sandbox
- * could not write its own uid map.
+ * An undumpable caller's copies have their /proc files owned by root, so
+ * the sandbox could not write its own uid map unless it becomes dumpable
+ * again. Whether that is safe depends on why the caller is undumpable,
+ * which moat_spawn() decides (moat_isolate_needs_dumpable()).
  */
-static int check_dumpable(struct moat_error *error)
+static void check_dumpable(struct moat_isolate_plan *plan)
 {
-	if (geteuid() == 0 || prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1)
-		return 0;
-	return moat_error_set(error, -EPERM,
-	                      "this process is not dumpable (it changed its ids without "
-	                      "execve), so the sandbox's user namespace cannot be given a uid "
-	                      "map; call prctl(PR_SET_DUMPABLE, 1) first, or exec");
+	plan->caller_undumpable = geteuid() != 0 && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1;
 }
 
-static int check_user_namespaces(bool privileged, struct moat_error *error)
+static int check_user_namespaces(struct moat_isolate_plan *plan, bool privileged,
+                                 struct moat_error *error)
 {
 	if (read_setting("/proc/sys/user/max_user_namespaces") == 0)
 		return moat_error_set(error, -EOPNOTSUPP,
@@ -167,7 +164,8 @@ static int check_user_namespaces(bool privileged, struct moat_error *error)
 		                      "this policy needs a user namespace, and unprivileged user "
 		                      "namespaces are disabled (kernel.unprivileged_userns_clone "
 		                      "is 0); enable them with sysctl or run moat as root");
-	return check_dumpable(error);
+	check_dumpable(plan);
+	return 0;
 }
 
 int moat_isolate_namespaces_build(struct moat_isolate_plan *plan, const struct moat_policy *policy,
@@ -186,6 +184,6 @@ int moat_isolate_namespaces_build(struct moat_isolate_plan *plan, const struct m
 	}
 	result = drop_missing(plan, policy, error);
 	if (result == 0 && (plan->namespaces & MOAT_NAMESPACE_USER))
-		result = check_user_namespaces(privileged, error);
+		result = check_user_namespaces(plan, privileged, error);
 	return result;
 }

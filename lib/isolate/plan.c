@@ -81,6 +81,11 @@ bool moat_isolate_has_new_root(const struct moat_isolate_plan *plan)
 	return plan->new_root;
 }
 
+bool moat_isolate_needs_dumpable(const struct moat_isolate_plan *plan)
+{
+	return plan->caller_undumpable;
+}
+
 bool moat_isolate_has_init(const struct moat_isolate_plan *plan)
 {
 	return plan->namespaces & MOAT_NAMESPACE_PID;

@@ -41,7 +41,7 @@
 #define CREATE_OPEN(arg) arg " & O_CREAT == O_CREAT || " arg " & O_TMPFILE == O_TMPFILE"
 
 /* Read-only ioctls that every program may make on its descriptors. */
-#define STDIO_IOCTLS "FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ"
+#define STDIO_IOCTLS "FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ, TIOCGPGRP"
 
 /*
  * IPv4 and IPv6 stream and datagram sockets of the ordinary protocols (0 is

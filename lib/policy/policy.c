@@ -105,6 +105,11 @@ size_t moat_policy_warning_count(const moat_policy *policy)
 	return policy ? policy->warning_count : 0;
 }
 
+int moat_policy_needs_supervisor(const moat_policy *policy)
+{
+	return policy && policy->syscalls.present && policy->syscalls.has_notify;
+}
+
 const struct moat_syscall_rules *moat_policy_find_syscall(const struct moat_policy *policy,
                                                           int number)
 {

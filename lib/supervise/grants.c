@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One sandbox's [broker] rules, ready to serve: each granted path is opened
+ * O_PATH when the sandbox is added, and every later open is resolved from
+ * that descriptor, never from the path again. So a grant names what the
+ * path was when the sandbox started; renaming things on the way to it later
+ * moves nothing in or out of the grant.
+ *
+ * Paths the sandbox asks for are matched to grants by name: the name the
+ * policy wrote and the name the kernel reports for the opened descriptor
+ * (they differ when the written path goes through a symlink). Matching is
+ * only the first step; the kernel's RESOLVE_BENEATH decides the rest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "supervise/supervise.h"
+#include "util/error.h"
+
+int moat_path_normalise(const char *path, char *out, size_t size)
+{
+	size_t length = 0;
+	bool directory = false;
+
+	if (size < 2)
+		return -ENAMETOOLONG;
+	out[length++] = '/';
+	while (*path) {
+		size_t part;
+
+		while (*path == '/')
+			path++;
+		part = strcspn(path, "/");
+		directory = part == 0 || (part == 1 && path[0] == '.');
+		if (directory) {
+			path += part;
+			continue;
+		}
+		if (length + (length > 1) + part + 2 > size)
+			return -ENAMETOOLONG;
+		if (length > 1)
+			out[length++] = '/';
+		memcpy(out + length, path, part);
+		length += part;
+		path += part;
+	}
+	if (directory && length > 1)
+		out[length++] = '/';
+	out[length] = '\0';
+	return (int)length;
+}
+
+const char *moat_grant_below(const struct moat_grant_name *name, const char *path)
+{
+	const char *rest;
+
+	if (name->length == 1) /* the root */
+		rest = path + 1;
+	else if (strncmp(path, name->path, name->length) != 0)
+		return NULL;
+	else if (path[name->length] == '\0')
+		return ".";
+	else if (path[name->length] != '/')
+		return NULL;
+	else
+		rest = path + name->length + 1;
+	if (!name->grant->directory)
+		return NULL; /* a file grant covers its own name only */
+	return *rest ? rest : ".";
+}
+
+/* The path the kernel reports for `fd`, when it is a plain absolute one. */
+static char *kernel_path(struct moat_arena *arena, int fd)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t length;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	length = readlink(link, target, sizeof(target) - 1);
+	if (length <= 0 || target[0] != '/')
+		return NULL;
+	target[length] = '\0';
+	return moat_arena_strdup(arena, target);
+}
+
+static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
+                      const struct moat_broker_open *rule, struct moat_error *error)
+{
+	char name[PATH_MAX];
+	struct stat status;
+
+	grant->write = rule->write;
+	if (moat_path_normalise(rule->path, name, sizeof(name)) < 0)
+		return moat_error_set_at(error, -ENAMETOOLONG, &rule->location,
+		                         "granted path is too long: %s", rule->path);
+	grant->fd = open(rule->path, O_PATH | O_CLOEXEC);
+	if (grant->fd < 0 || fstat(grant->fd, &status) < 0)
+		return moat_error_set_at(error, -errno, &rule->location,
+		                         "cannot open the granted path %s: %s", rule->path,
+		                         strerrordesc_np(errno));
+	grant->directory = S_ISDIR(status.st_mode);
+	/* A granted directory is named without its trailing slash. */
+	if (grant->directory && name[1] && name[strlen(name) - 1] == '/')
+		name[strlen(name) - 1] = '\0';
+	grant->name = moat_arena_strdup(&grants->arena, name);
+	grant->real = kernel_path(&grants->arena, grant->fd);
+	if (grant->real && !strcmp(grant->real, grant->name))
+		grant->real = NULL;
+	return grant->name ? 0 : moat_error_set(error, -ENOMEM, "out of memory");
+}
+
+/* Longer names first, so the most specific grant is tried first. */
+static int longer_first(const void *a, const void *b)
+{
+	const struct moat_grant_name *left = a, *right = b;
+
+	if (left->length != right->length)
+		return left->length < right->length ? 1 : -1;
+	return left->grant < right->grant ? -1 : left->grant > right->grant;
+}
+
+static int index_names(struct moat_grants *grants)
+{
+	grants->names = moat_arena_array(&grants->arena, 2 * grants->open_count + 1,
+	                                 sizeof(*grants->names));
+	if (!grants->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < grants->open_count; i++) {
+		const struct moat_open_grant *grant = &grants->opens[i];
+		const char *names[2] = {grant->name, grant->real};
+
+		for (size_t k = 0; k < 2; k++) {
+			if (names[k])
+				grants->names[grants->name_count++] =
+				        (struct moat_grant_name){grant, names[k], strlen(names[k])};
+		}
+	}
+	qsort(grants->names, grants->name_count, sizeof(*grants->names), longer_first);
+	return 0;
+}
+
+int moat_grants_build(struct moat_grants *grants, const struct moat_broker_section *broker,
+                      struct moat_error *error)
+{
+	int result = 0;
+
+	memset(grants, 0, sizeof(*grants));
+	if (!broker)
+		return 0;
+	grants->opens =
+	        moat_arena_array(&grants->arena, broker->open_count + 1, sizeof(*grants->opens));
+	grants->connects = moat_arena_array(&grants->arena, broker->connect_count + 1,
+	                                    sizeof(*grants->connects));
+	if (!grants->opens || !grants->connects)
+		result = moat_error_set(error, -ENOMEM, "out of memory");
+	for (size_t i = 0; result == 0 && i < broker->open_count; i++) {
+		grants->opens[i].fd = -1;
+		grants->open_count++;
+		result = open_grant(grants, &grants->opens[i], &broker->opens[i], error);
+	}
+	for (size_t i = 0; result == 0 && i < broker->connect_count; i++) {
+		grants->connects[i].address = broker->connects[i].address;
+		grants->connects[i].length = broker->connects[i].address_length;
+		grants->connect_count++;
+	}
+	if (result == 0 && index_names(grants) < 0)
+		result = moat_error_set(error, -ENOMEM, "out of memory");
+	if (result < 0)
+		moat_grants_release(grants);
+	return result;
+}
+
+void moat_grants_release(struct moat_grants *grants)
+{
+	for (size_t i = 0; i < grants->open_count; i++) {
+		if (grants->opens[i].fd >= 0)
+			close(grants->opens[i].fd);
+	}
+	moat_arena_release(&grants->arena);
+	memset(grants, 0, sizeof(*grants));
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handing a sandbox's seccomp listener to its supervisor, for moat_spawn()
+ * (and any host that forks a sandbox itself).
+ *
+ * The policy's filter is installed in two parts (seccomp/split.h): the
+ * notify part, with a listener, then the enforce part. Between the two the
+ * child sends the listener over a SOCK_SEQPACKET socketpair (SCM_RIGHTS)
+ * and closes its copy, with only the policy's `notify` rules in force, so
+ * the policy cannot block the hand-off. Before the filters the child also
+ * enters a Landlock domain of its own, which keeps every process of the
+ * sandbox from tracing, reading (/proc/PID/mem) or signalling the
+ * supervisor and anything else outside the sandbox.
+ *
+ * In the parent (before the child starts):
+ *     moat_handoff_plan_build(&handoff, policy, landlock_abi, &error);
+ *     socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair);
+ * In the child, after its own Landlock domain, in place of the filter:
+ *     close(pair[0]);
+ *     moat_handoff_child(&handoff, pair[1], &error);   then execve
+ * In the parent, after the child started:
+ *     close(pair[1]);
+ *     moat_listener_receive(pair[0], child_pidfd, timeout, &listener, &error);
+ *     moat_supervisor_add(supervisor, listener, policy, child_pid, &error);
+ */
+#ifndef MOAT_SUPERVISE_HANDOFF_H
+#define MOAT_SUPERVISE_HANDOFF_H
+
+#include "moat.h"
+#include "policy/ir.h"
+
+enum {
+	/* A Landlock domain: no ptrace of, or /proc/PID/mem access to, the outside. */
+	MOAT_HANDOFF_LANDLOCK = 1U << 0,
+	/* That domain also scopes signals (Landlock ABI 6): none to the outside. */
+	MOAT_HANDOFF_SCOPE_SIGNALS = 1U << 1,
+};
+
+struct moat_handoff_plan {
+	moat_filter *notify_part;  /* installed first, with the listener */
+	moat_filter *enforce_part; /* installed after the hand-off */
+	unsigned isolation;        /* MOAT_HANDOFF_* the child applies */
+	const char *dropped;       /* best-effort: the protection this kernel lacks, or NULL */
+};
+
+/*
+ * Prepares the hand-off for `policy`, which has `notify` rules: compiles the
+ * two filter parts, refuses (-EINVAL, at the rule) a policy that would send
+ * one of the hand-off's own calls (close, sendmsg, prctl, seccomp,
+ * exit_group, execve) to the supervisor, and decides the isolation from
+ * `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a
+ * kernel below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what
+ * is missing is named in `dropped`.
+ */
+int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_policy *policy,
+                            int landlock_abi, struct moat_error *error);
+
+void moat_handoff_plan_release(struct moat_handoff_plan *plan);
+
+/*
+ * In the child: sets no_new_privs, enters the isolation domain, installs
+ * the notify part with a listener, sends the listener on `socket_fd`,
+ * closes it and `socket_fd`, and installs the enforce part. Single-threaded
+ * callers only (no TSYNC). Async-signal-safe. On failure the listener is
+ * closed before anything else runs, so a stuck hand-off cannot hang the
+ * child: its notified calls then fail with ENOSYS.
+ */
+int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
+                       struct moat_error *error);
+
+#endif /* MOAT_SUPERVISE_HANDOFF_H */

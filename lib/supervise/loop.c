@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The epoll loop: every listener and every brokered connect in progress is
+ * one registration. Each readable listener yields one notification, and
+ * every notification gets exactly one answer: a handler's, the broker's, or
+ * EACCES. Nothing a sandbox does stops the loop: a notification that went
+ * stale (its thread died or was interrupted) makes a receive or a reply
+ * fail with ENOENT, which is ignored; a listener that hangs up (no process
+ * uses its filter any more) ends that sandbox only.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "supervise/supervise.h"
+#include "syscalls/syscalls.h"
+
+#define BATCH 64
+
+/*
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP hands one CPU back and forth between a
+ * sandbox and the supervisor: the fastest round trip for one busy sandbox
+ * (no wake-up of another CPU), but with several busy sandboxes it keeps them
+ * all on that one CPU. So the supervisor keeps it on while one sandbox has
+ * it to itself (ALONE calls in a row), and turns it off on every listener
+ * when CROWD changes of caller come without such a streak.
+ */
+#define ALONE 256
+#define CROWD 32
+
+#define CONTAINER(pointer, type) ((type *)(void *)((char *)(pointer)-offsetof(type, watch)))
+
+static void bury(struct moat_supervisor *supervisor, struct moat_watch *watch)
+{
+	watch->dead = true;
+	watch->next_dead = supervisor->dead;
+	supervisor->dead = watch;
+}
+
+static void free_pending(struct moat_supervisor *supervisor, struct moat_pending_connect *pending)
+{
+	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+	close(pending->socket);
+	free(pending);
+}
+
+void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
+{
+	while (sandbox->pending) {
+		struct moat_pending_connect *next = sandbox->pending->next;
+
+		free_pending(supervisor, sandbox->pending);
+		sandbox->pending = next;
+	}
+	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, sandbox->listener, NULL);
+	/* Closing the listener fails whatever still waits with ENOSYS. */
+	close(sandbox->listener);
+	moat_grants_release(&sandbox->grants);
+	free(sandbox);
+}
+
+void moat_loop_prepare_listener(const struct moat_supervisor *supervisor, int listener)
+{
+	/* Older kernels lack it; the loop works the same, only slower. */
+	if (supervisor->sync_wake_up)
+		moat_notify_set_sync_wake_up(listener, true);
+}
+
+static void set_sync_wake_up(struct moat_supervisor *supervisor, bool on)
+{
+	for (struct moat_sandbox *sandbox = supervisor->sandboxes; sandbox; sandbox = sandbox->next)
+		moat_notify_set_sync_wake_up(sandbox->listener, on);
+	supervisor->sync_wake_up = on;
+}
+
+static void adapt_wake_up(struct moat_supervisor *supervisor, const struct moat_sandbox *caller)
+{
+	if (supervisor->flags & MOAT_SUPERVISOR_NO_SYNC_WAKE_UP)
+		return;
+	if (caller == supervisor->last_caller) {
+		if (++supervisor->streak == ALONE) {
+			supervisor->switches = 0;
+			if (!supervisor->sync_wake_up)
+				set_sync_wake_up(supervisor, true);
+		}
+		return;
+	}
+	supervisor->last_caller = caller;
+	supervisor->streak = 0;
+	if (++supervisor->switches == CROWD && supervisor->sync_wake_up)
+		set_sync_wake_up(supervisor, false);
+}
+
+static void end_sandbox(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
+{
+	struct moat_sandbox **link = &supervisor->sandboxes;
+
+	while (*link != sandbox)
+		link = &(*link)->next;
+	*link = sandbox->next;
+	supervisor->sandbox_count--;
+	if (supervisor->last_caller == sandbox)
+		supervisor->last_caller = NULL;
+	for (struct moat_pending_connect *pending = sandbox->pending; pending;
+	     pending = pending->next)
+		pending->watch.dead = true;
+	bury(supervisor, &sandbox->watch);
+}
+
+int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                             uint64_t id, int socket_fd)
+{
+	struct moat_pending_connect *pending = calloc(1, sizeof(*pending));
+	struct epoll_event event = {.events = EPOLLOUT};
+
+	if (!pending)
+		return -ENOMEM;
+	pending->watch.kind = MOAT_WATCH_CONNECT;
+	pending->sandbox = sandbox;
+	pending->id = id;
+	pending->socket = socket_fd;
+	event.data.ptr = &pending->watch;
+	if (epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, socket_fd, &event) < 0) {
+		int result = -errno;
+
+		free(pending);
+		return result;
+	}
+	pending->next = sandbox->pending;
+	sandbox->pending = pending;
+	return 0;
+}
+
+static void finish_connect(struct moat_supervisor *supervisor, struct moat_pending_connect *pending)
+{
+	struct moat_sandbox *sandbox = pending->sandbox;
+	struct moat_pending_connect **link = &sandbox->pending;
+	struct moat_reply reply;
+
+	moat_broker_connect_finish(pending, &reply);
+	moat_notify_reply(sandbox->listener, pending->id, &reply, &supervisor->addfd_send);
+	while (*link != pending)
+		link = &(*link)->next;
+	*link = pending->next;
+	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+	bury(supervisor, &pending->watch);
+}
+
+static bool is_open(int syscall)
+{
+	return syscall == SYS_open || syscall == SYS_openat || syscall == SYS_openat2;
+}
+
+/* A handler's failure: its errno (the reply checks the range); its fd is closed. */
+static void handler_failed(struct moat_reply *reply, int result)
+{
+	if (reply->kind == MOAT_REPLY_FD && reply->fd >= 0)
+		close(reply->fd);
+	*reply = (struct moat_reply){.kind = MOAT_REPLY_ERRNO, .error = -result, .fd = -1};
+}
+
+static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                   const struct seccomp_notif *received)
+{
+	struct moat_request request = {
+	        .supervisor = supervisor,
+	        .sandbox = sandbox,
+	        .notification = {.id = received->id,
+	                         .pid = (pid_t)received->pid,
+	                         .sandbox = sandbox->pid,
+	                         .syscall = received->data.nr,
+	                         .architecture = received->data.arch,
+	                         .instruction_pointer = received->data.instruction_pointer},
+	        .memory = {sandbox->listener, received->id, (pid_t)received->pid},
+	};
+	struct moat_reply reply = {.kind = MOAT_REPLY_ERRNO, .error = EACCES, .fd = -1};
+	const struct moat_handler *handler = moat_handler_find(supervisor, received->data.nr);
+
+	memcpy(request.notification.args, received->data.args, sizeof(request.notification.args));
+	/* Only moat's filter notifies, and it kills other ABIs first; refuse anything else. */
+	if (received->data.arch != moat_native_audit_arch()) {
+		reply.error = EACCES;
+	} else if (handler) {
+		int result = handler->function(&request.notification, &request.memory, &reply,
+		                               handler->context);
+
+		if (result < 0)
+			handler_failed(&reply, result);
+	} else if (is_open(received->data.nr)) {
+		moat_broker_open(&request, &reply);
+	} else if (received->data.nr == SYS_connect) {
+		if (moat_broker_connect(&request, &reply) == 1)
+			return; /* answered when the connection is made */
+	}
+	moat_notify_reply(sandbox->listener, received->id, &reply, &supervisor->addfd_send);
+}
+
+static void sandbox_event(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                          uint32_t events)
+{
+	/* Waiting notifications first: a hang-up is reported again until they are answered. */
+	if (events & EPOLLIN) {
+		if (moat_notify_receive(sandbox->listener, supervisor->request,
+		                        supervisor->request_size) == 0) {
+			adapt_wake_up(supervisor, sandbox);
+			decide(supervisor, sandbox, supervisor->request);
+		}
+		return;
+	}
+	if (events & (EPOLLHUP | EPOLLERR))
+		end_sandbox(supervisor, sandbox);
+}
+
+static void handle(struct moat_supervisor *supervisor, struct moat_watch *watch, uint32_t events)
+{
+	switch (watch->kind) {
+	case MOAT_WATCH_SANDBOX:
+		sandbox_event(supervisor, CONTAINER(watch, struct moat_sandbox), events);
+		break;
+	case MOAT_WATCH_CONNECT:
+		finish_connect(supervisor, CONTAINER(watch, struct moat_pending_connect));
+		break;
+	case MOAT_WATCH_STOP: /* the thread's loop reads `stopping` */
+		break;
+	}
+}
+
+/* Frees what ended during the batch. */
+static void free_dead(struct moat_supervisor *supervisor)
+{
+	while (supervisor->dead) {
+		struct moat_watch *watch = supervisor->dead;
+
+		supervisor->dead = watch->next_dead;
+		if (watch->kind == MOAT_WATCH_SANDBOX)
+			moat_sandbox_free(supervisor, CONTAINER(watch, struct moat_sandbox));
+		else
+			free_pending(supervisor, CONTAINER(watch, struct moat_pending_connect));
+	}
+}
+
+int moat_loop_serve(struct moat_supervisor *supervisor, int timeout_ms)
+{
+	struct epoll_event events[BATCH];
+	int count = epoll_wait(supervisor->epoll, events, BATCH, timeout_ms);
+
+	if (count < 0 && errno != EINTR)
+		return -errno;
+	pthread_mutex_lock(&supervisor->lock);
+	for (int i = 0; i < count; i++) {
+		struct moat_watch *watch = events[i].data.ptr;
+
+		if (!watch->dead)
+			handle(supervisor, watch, events[i].events);
+	}
+	free_dead(supervisor);
+	count = (int)supervisor->sandbox_count;
+	pthread_mutex_unlock(&supervisor->lock);
+	return count;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The supervisor's inside: what its files share. The public face is the
+ * Supervisor section of moat.h; the listener hand-off that moat_spawn()
+ * uses is handoff.h.
+ *
+ * One request flows through these files:
+ *   loop.c          epoll says a listener is readable -> receive
+ *   notification.c  SECCOMP_IOCTL_NOTIF_RECV, ID_VALID, SEND / ADDFD
+ *   handlers.c      a host's handler for that syscall, if any, else
+ *   broker_open.c   open/openat/openat2 below a granted path, or
+ *   broker_connect.c  connect to a granted address (may finish later)
+ *   memory.c        every read of the sandbox's memory, re-validated
+ *   grants.c        the [broker] rules of one sandbox, paths opened
+ */
+#ifndef MOAT_SUPERVISE_H
+#define MOAT_SUPERVISE_H
+
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "moat.h"
+#include "policy/ir.h"
+#include "util/arena.h"
+
+/* Kernel interfaces newer than Debian 12's 6.1 headers. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64) /* 6.6 */
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1) /* 5.14 */
+#endif
+
+/* ---- notifications (notification.c) -------------------------------------- */
+
+/*
+ * Receives one notification into `request` (`size` bytes, the kernel's
+ * seccomp_notif size). Returns 0, -ENOENT when the caller went away between
+ * readiness and receipt, or another negative errno.
+ */
+int moat_notify_receive(int listener, struct seccomp_notif *request, size_t size);
+
+/* True while notification `id` still waits for its answer. */
+bool moat_notify_id_valid(int listener, uint64_t id);
+
+/* Turns synchronous wake-ups on or off; false when the kernel does not have them. */
+bool moat_notify_set_sync_wake_up(int listener, bool on);
+
+/*
+ * Sends `reply` for notification `id`: a value, an errno (outside 1..4095
+ * it becomes EACCES), or an fd injected with SECCOMP_IOCTL_NOTIF_ADDFD (and
+ * SECCOMP_ADDFD_FLAG_SEND unless `*addfd_send` was cleared by an earlier
+ * call on a kernel without it). A reply fd is always closed. A notification
+ * that went away meanwhile is not an error: returns 0 or a negative errno
+ * the loop can only ignore.
+ */
+int moat_notify_reply(int listener, uint64_t id, struct moat_reply *reply, bool *addfd_send);
+
+/* ---- the sandbox's memory (memory.c) ------------------------------------- */
+
+struct moat_memory {
+	int listener;
+	uint64_t id;
+	pid_t pid;
+};
+
+/*
+ * Reads without the validity check, for callers that read several things
+ * and then check once: returns the bytes read (fewer at an unreadable page),
+ * or a negative errno.
+ */
+ssize_t moat_memory_read_raw(const struct moat_memory *memory, uint64_t address, void *buffer,
+                             size_t size);
+
+/* The same for a string; returns its length or -ENAMETOOLONG/-EFAULT. */
+int moat_memory_read_string_raw(const struct moat_memory *memory, uint64_t address, char *buffer,
+                                size_t size);
+
+/* ---- grants: one sandbox's [broker] rules (grants.c) --------------------- */
+
+struct moat_open_grant {
+	int fd;           /* O_PATH, opened when the sandbox was added */
+	bool write;       /* `open write` */
+	bool directory;   /* a directory: everything below; else this file only */
+	const char *name; /* the path as the policy wrote it, normalised */
+	const char *real; /* the path the kernel reports for `fd`, or NULL when the same */
+};
+
+struct moat_connect_grant {
+	struct sockaddr_storage address;
+	socklen_t length;
+};
+
+/* One name of a granted path; a grant has one or two. */
+struct moat_grant_name {
+	const struct moat_open_grant *grant;
+	const char *path;
+	size_t length;
+};
+
+struct moat_grants {
+	struct moat_open_grant *opens;
+	size_t open_count;
+	struct moat_connect_grant *connects;
+	size_t connect_count;
+	struct moat_grant_name *names; /* every name of every open grant, longest first */
+	size_t name_count;
+	struct moat_arena arena; /* owns everything above */
+};
+
+/* Copies the rules of `broker` and opens every granted path. */
+int moat_grants_build(struct moat_grants *grants, const struct moat_broker_section *broker,
+                      struct moat_error *error);
+
+void moat_grants_release(struct moat_grants *grants);
+
+/*
+ * Writes the absolute path `path` to `out` (`size` bytes) with repeated and
+ * trailing slashes and `.` components removed (a trailing slash or `/.`
+ * becomes one trailing slash); `..` stays, for the kernel to resolve.
+ * Returns the length, or -ENAMETOOLONG.
+ */
+int moat_path_normalise(const char *path, char *out, size_t size);
+
+/*
+ * What `path` (normalised, absolute) is below the grant of `name`: NULL when
+ * it is not (a file grant covers its own name only), "." for the granted
+ * path itself, else the rest after the separator.
+ */
+const char *moat_grant_below(const struct moat_grant_name *name, const char *path);
+
+/* ---- one notified call in progress --------------------------------------- */
+
+struct moat_sandbox;
+
+struct moat_request {
+	struct moat_supervisor *supervisor;
+	struct moat_sandbox *sandbox;
+	struct moat_notification notification;
+	struct moat_memory memory;
+};
+
+/* Opens the notifying thread's pidfd, checked to be the right thread. */
+int moat_request_pidfd(const struct moat_request *request);
+
+/* ---- the broker ---------------------------------------------------------- */
+
+/* open, openat and openat2 below a granted path (broker_open.c). */
+void moat_broker_open(const struct moat_request *request, struct moat_reply *reply);
+
+/*
+ * connect to a granted address (broker_connect.c). Returns 0 with `reply`
+ * filled, or 1 when the connection is under way and the answer will come
+ * from moat_broker_connect_finish() once the socket is writable.
+ */
+int moat_broker_connect(const struct moat_request *request, struct moat_reply *reply);
+
+/* ---- the loop's objects (loop.c, supervisor.c) --------------------------- */
+
+enum moat_watch_kind {
+	MOAT_WATCH_SANDBOX,
+	MOAT_WATCH_CONNECT,
+	MOAT_WATCH_STOP,
+};
+
+/*
+ * The first member of everything registered with epoll. An object that ends
+ * while a batch of events is handled is only marked dead and freed after
+ * the batch, since a later event of the batch may still point to it.
+ */
+struct moat_watch {
+	enum moat_watch_kind kind;
+	bool dead;
+	struct moat_watch *next_dead;
+};
+
+/* A brokered connect waiting for the socket to become writable. */
+struct moat_pending_connect {
+	struct moat_watch watch;
+	struct moat_sandbox *sandbox;
+	uint64_t id;
+	int socket; /* the supervisor's copy of the sandbox's socket */
+	struct moat_pending_connect *next;
+};
+
+struct moat_sandbox {
+	struct moat_watch watch;
+	int listener;
+	pid_t pid;
+	struct moat_grants grants;
+	struct moat_pending_connect *pending;
+	struct moat_sandbox *next;
+};
+
+struct moat_handler {
+	int syscall;
+	moat_handler_fn *function;
+	void *context;
+};
+
+struct moat_supervisor {
+	int epoll;
+	int stop;                               /* eventfd that ends the thread's loop */
+	struct moat_watch stop_watch;           /* MOAT_WATCH_STOP */
+	unsigned flags;                         /* MOAT_SUPERVISOR_* */
+	bool addfd_send;                        /* the kernel has SECCOMP_ADDFD_FLAG_SEND */
+	bool sync_wake_up;                      /* the listeners have SYNC_WAKE_UP now (loop.c) */
+	const struct moat_sandbox *last_caller; /* compared only, never followed */
+	unsigned streak;                        /* calls in a row from last_caller */
+	unsigned switches;                      /* changes of caller since a long streak */
+	pthread_mutex_t lock;                   /* the lists below, against the thread */
+	struct moat_sandbox *sandboxes;
+	size_t sandbox_count;
+	struct moat_handler *handlers; /* sorted by syscall */
+	size_t handler_count;
+	struct moat_watch *dead;       /* freed at the end of the batch */
+	struct seccomp_notif *request; /* the kernel's size */
+	size_t request_size;
+	bool made_undumpable; /* the process was dumpable until the supervisor came */
+	bool thread_started;
+	bool stopping; /* moat_supervisor_free() asks the thread to end */
+	pthread_t thread;
+};
+
+/*
+ * True when the process was dumpable until this supervisor made it not:
+ * moat_spawn() may then let a sandbox child be dumpable again.
+ */
+bool moat_supervisor_made_undumpable(const struct moat_supervisor *supervisor);
+
+/* The handler for `syscall`, or NULL (handlers.c). Called with the lock held. */
+const struct moat_handler *moat_handler_find(const struct moat_supervisor *supervisor, int syscall);
+
+/* Frees the handler table. */
+void moat_handlers_release(struct moat_supervisor *supervisor);
+
+/*
+ * Registers a pending connect with epoll and links it to its sandbox
+ * (loop.c). On failure the caller answers at once.
+ */
+int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                             uint64_t id, int socket_fd);
+
+/* Answers a pending connect whose socket became writable (broker_connect.c). */
+void moat_broker_connect_finish(const struct moat_pending_connect *pending,
+                                struct moat_reply *reply);
+
+/*
+ * Waits up to `timeout_ms` for events and handles them; returns the number
+ * of sandboxes served, or a negative errno (loop.c).
+ */
+int moat_loop_serve(struct moat_supervisor *supervisor, int timeout_ms);
+
+/* Sets the listener of a new sandbox to the supervisor's wake-up mode (loop.c). */
+void moat_loop_prepare_listener(const struct moat_supervisor *supervisor, int listener);
+
+/* Closes and frees a sandbox, its listener and what it has pending, at once (loop.c). */
+void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox);
+
+#endif /* MOAT_SUPERVISE_H */
