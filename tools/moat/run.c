@@ -199,24 +199,45 @@ static int block_forwarded_signals(sigset_t *previous)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-/* Passes the signals meant for the program on until it ends; returns its wait status. */
-static int supervise(moat_child *child, int signals)
+/*
+ * Passes the signals meant for the program on, and serves its notified
+ * calls, until it ends; returns its wait status.
+ */
+static int supervise(moat_child *child, int signals, moat_supervisor *supervisor)
 {
-	struct pollfd fds[2] = {{moat_child_pidfd(child), POLLIN, 0}, {signals, POLLIN, 0}};
+	struct pollfd fds[3] = {{moat_child_pidfd(child), POLLIN, 0},
+	                        {signals, POLLIN, 0},
+	                        {supervisor ? moat_supervisor_fd(supervisor) : -1, POLLIN, 0}};
 	struct signalfd_siginfo info;
 	int status = 0;
 
 	for (;;) {
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		if (poll(fds, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
 			break;
 		if (fds[1].revents && read(signals, &info, sizeof(info)) == sizeof(info))
 			moat_child_kill(child, (int)info.ssi_signo);
+		if (fds[2].revents)
+			moat_supervisor_dispatch(supervisor, 0);
 	}
 	if (moat_child_wait(child, &status) < 0)
 		return -1;
 	return status;
+}
+
+/* A policy with `notify` rules gets this process as its supervisor. */
+static int make_supervisor(const moat_policy *policy, moat_supervisor **supervisor)
+{
+	struct moat_error error;
+
+	*supervisor = NULL;
+	if (!moat_policy_needs_supervisor(policy))
+		return 0;
+	if (moat_supervisor_new(supervisor, NULL, &error) == 0)
+		return 0;
+	moat_command_error("cannot start the supervisor: %s", error.message);
+	return -1;
 }
 
 static int run(struct run_arguments *arguments, moat_policy *policy)
@@ -224,6 +245,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	struct moat_sandbox_options options = {.on_diagnostic = print_warning,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = find_program(arguments->program[0]);
+	moat_supervisor *supervisor;
 	struct moat_error error;
 	moat_child *child;
 	sigset_t previous;
@@ -233,16 +255,23 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 		moat_command_error("%s: %s", arguments->program[0], strerror(errno));
 		return errno == EACCES ? EXIT_CANNOT_EXECUTE : EXIT_NOT_FOUND;
 	}
+	if (make_supervisor(policy, &supervisor) < 0) {
+		free(path);
+		return EXIT_MOAT_FAILED;
+	}
+	options.supervisor = supervisor;
 	/* Blocked before the child starts, so no signal slips through; it unblocks its own. */
 	signals = block_forwarded_signals(&previous);
 	result = moat_spawn(&child, policy, path, arguments->program, &options, &error);
 	free(path);
 	if (result < 0) {
 		print_error(&error);
+		moat_supervisor_free(supervisor);
 		return exit_status_for(result, &error);
 	}
-	status = supervise(child, signals);
+	status = supervise(child, signals, supervisor);
 	moat_child_free(child);
+	moat_supervisor_free(supervisor);
 	return status < 0 ? EXIT_MOAT_FAILED : status_of(status);
 }
 
