@@ -116,7 +116,7 @@ wait "$greeter_pid" 2>/dev/null
 policy waiting "include \"$scratch/broker.policy\"
 [syscalls]
 allow @proc"
-"$MOAT" run -p "$scratch/waiting.policy" -- sh -c "sleep 30" &
+"$MOAT" run -p "$scratch/waiting.policy" -- sleep 30 &
 moat_pid=$!
 sleep 0.5
 sandbox=$(pgrep -P "$moat_pid" | head -n 1)
