@@ -11,11 +11,11 @@
 
 static void print(const struct moat_diagnostic *diagnostic, void *context)
 {
-	static const char *const severities[] = {"error", "warning", "note"};
+	char text[4096];
 
 	(void)context;
-	fprintf(stderr, "%s:%u:%u: %s: %s\n", diagnostic->location.file, diagnostic->location.line,
-	        diagnostic->location.column, severities[diagnostic->severity], diagnostic->message);
+	moat_diagnostic_format(diagnostic, text, sizeof(text));
+	fputs(text, stderr);
 }
 
 int main(int argc, char **argv)

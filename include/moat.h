@@ -116,6 +116,16 @@ struct moat_diagnostic {
 typedef void moat_diagnostic_fn(const struct moat_diagnostic *diagnostic, void *context);
 
 /*
+ * Writes `diagnostic` into `buffer` as compilers print them, one line per
+ * include that led there, then `FILE:LINE:COL: error: MESSAGE` (or just
+ * `FILE:` when it has no line), each line ending in a newline. Returns the
+ * length of the whole text, as snprintf(3) does: a result of `size` or more
+ * means it was cut short.
+ */
+MOAT_API int moat_diagnostic_format(const struct moat_diagnostic *diagnostic, char *buffer,
+                                    size_t size);
+
+/*
  * How to load a policy. Zero-initialise it (or pass NULL) for the defaults.
  */
 struct moat_load_options {

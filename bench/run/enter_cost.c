@@ -10,25 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../common.h"
 #include "moat.h"
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int compare(const void *left, const void *right)
-{
-	double a = *(const double *)left, b = *(const double *)right;
-
-	return a < b ? -1 : a > b;
-}
 
 /* One child: load and enter, timings written to the pipe. */
 static void sample(const char *path, int fd)
@@ -36,17 +21,17 @@ static void sample(const char *path, int fd)
 	const char *paths[] = {path};
 	struct moat_error error;
 	moat_policy *policy;
-	double times[2], start = now_us();
+	double times[2], start = bench_now_us();
 
 	if (moat_policy_load(&policy, paths, 1, NULL, &error) < 0)
 		_exit(1);
-	times[0] = now_us() - start;
-	start = now_us();
+	times[0] = bench_now_us() - start;
+	start = bench_now_us();
 	if (moat_enter(policy, NULL, NULL, &error) < 0) {
 		fprintf(stderr, "enter: %s\n", error.message);
 		_exit(1);
 	}
-	times[1] = now_us() - start;
+	times[1] = bench_now_us() - start;
 	if (write(fd, times, sizeof(times)) != sizeof(times))
 		_exit(1);
 	_exit(0);
@@ -76,11 +61,10 @@ int main(int argc, char **argv)
 		load[i] = times[0];
 		enter[i] = times[1];
 	}
-	qsort(load, (size_t)samples, sizeof(double), compare);
-	qsort(enter, (size_t)samples, sizeof(double), compare);
 	printf("%d samples, microseconds: load median %.1f p90 %.1f; enter (compile + apply) "
 	       "median %.1f p90 %.1f; total median %.1f\n",
-	       samples, load[samples / 2], load[samples * 9 / 10], enter[samples / 2],
-	       enter[samples * 9 / 10], load[samples / 2] + enter[samples / 2]);
+	       samples, bench_quantile(load, samples, 0.5), bench_quantile(load, samples, 0.9),
+	       bench_quantile(enter, samples, 0.5), bench_quantile(enter, samples, 0.9),
+	       bench_quantile(load, samples, 0.5) + bench_quantile(enter, samples, 0.5));
 	return 0;
 }

@@ -10,32 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 
+#include "../common.h"
 #include "moat.h"
 
 extern char **environ;
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int compare(const void *left, const void *right)
-{
-	double a = *(const double *)left, b = *(const double *)right;
-
-	return a < b ? -1 : a > b;
-}
-
-static double median(double *samples, int count)
-{
-	qsort(samples, (size_t)count, sizeof(double), compare);
-	return samples[count / 2];
-}
 
 int main(int argc, char **argv)
 {
@@ -57,7 +36,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < samples; i++) {
-		double start = now_us();
+		double start = bench_now_us();
 		moat_child *child;
 		pid_t pid;
 		int status;
@@ -65,21 +44,21 @@ int main(int argc, char **argv)
 		if (posix_spawn(&pid, program[0], NULL, NULL, program, environ) != 0 ||
 		    waitpid(pid, &status, 0) < 0)
 			return 1;
-		bare[i] = now_us() - start;
-		start = now_us();
+		bare[i] = bench_now_us() - start;
+		start = bench_now_us();
 		if (moat_spawn(&child, policy, program[0], program, NULL, &error) < 0) {
 			fprintf(stderr, "%s\n", error.message);
 			return 1;
 		}
 		moat_child_wait(child, &status);
 		moat_child_free(child);
-		sandboxed[i] = now_us() - start;
+		sandboxed[i] = bench_now_us() - start;
 	}
 	printf("%d samples, microseconds: posix_spawn+wait median %.0f; moat_spawn+wait median "
 	       "%.0f; "
 	       "added %.0f\n",
-	       samples, median(bare, samples), median(sandboxed, samples),
-	       median(sandboxed, samples) - median(bare, samples));
+	       samples, bench_quantile(bare, samples, 0.5), bench_quantile(sandboxed, samples, 0.5),
+	       bench_quantile(sandboxed, samples, 0.5) - bench_quantile(bare, samples, 0.5));
 	moat_policy_free(policy);
 	return 0;
 }

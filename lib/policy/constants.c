@@ -12,18 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <linux/capability.h>
 
-/* Also guarded in constants_table.c, which names them as constants. */
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-#ifndef CAP_CHECKPOINT_RESTORE
-#define CAP_CHECKPOINT_RESTORE 40
-#endif
+#include "policy/capability_numbers.h"
 
 /*
  * Every table below starts each entry with its name, so one comparison

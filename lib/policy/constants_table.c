@@ -270,15 +270,7 @@
 #endif
 
 /* Capabilities (the names are also the capability table's, in constants.c). */
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-#ifndef CAP_CHECKPOINT_RESTORE
-#define CAP_CHECKPOINT_RESTORE 40
-#endif
+#include "policy/capability_numbers.h"
 
 /* clang-format off */
 /*

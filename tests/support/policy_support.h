@@ -30,7 +30,4 @@ moat_policy *test_load_paths(const char *const *paths, size_t count,
                              struct moat_load_options options,
                              struct test_diagnostics *diagnostics);
 
-/* Formats one diagnostic like `moat check`, with its included-from chain. */
-void test_format_diagnostic(const struct moat_diagnostic *diagnostic, char *buffer, size_t size);
-
 #endif /* MOAT_TEST_POLICY_SUPPORT_H */

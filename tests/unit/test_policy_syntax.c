@@ -147,6 +147,31 @@ static void every_error_of_a_file_is_reported(void **state)
 	assert_non_null(strstr(diagnostics.text, "test.policy:7:8: error: 'lots' is not a"));
 }
 
+static void diagnostics_as_text(void **state)
+{
+	struct moat_location chain[] = {{"outer.policy", 2, 1}, {"top.policy", 5, 1}};
+	struct moat_diagnostic diagnostic = {
+	        MOAT_SEVERITY_WARNING, {"inner.policy", 3, 7}, "repeated rule for read", chain, 2};
+	static const char expected[] = "In file included from outer.policy:2:1,\n"
+	                               "                 from top.policy:5:1:\n"
+	                               "inner.policy:3:7: warning: repeated rule for read\n";
+	char text[256], small[16];
+
+	(void)state;
+	assert_int_equal(moat_diagnostic_format(&diagnostic, text, sizeof(text)),
+	                 (int)strlen(expected));
+	assert_string_equal(text, expected);
+	/* Cut short like snprintf: still terminated, and the full length returned. */
+	assert_int_equal(moat_diagnostic_format(&diagnostic, small, sizeof(small)),
+	                 (int)strlen(expected));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	diagnostic.included_from_count = 0;
+	diagnostic.location.line = 0;
+	diagnostic.severity = MOAT_SEVERITY_ERROR;
+	moat_diagnostic_format(&diagnostic, text, sizeof(text));
+	assert_string_equal(text, "inner.policy: error: repeated rule for read\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +181,7 @@ int main(void)
 	        cmocka_unit_test(syscall_rule_syntax),
 	        cmocka_unit_test(condition_syntax),
 	        cmocka_unit_test(every_error_of_a_file_is_reported),
+	        cmocka_unit_test(diagnostics_as_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
