@@ -85,10 +85,12 @@ static void resolve_default(struct moat_resolver *resolver,
 static void add_entry(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
 {
 	struct moat_syscall_entry *slot =
-	        moat_resolve_push(resolver, &resolver->syscall_entries, sizeof(*slot));
+	        moat_vector_push_temporary(&resolver->syscall_entries, sizeof(*slot));
 
 	if (slot)
 		*slot = *entry;
+	else
+		resolver->out_of_memory = true;
 }
 
 /* A group member's own condition, written in the policy language, parsed once. */

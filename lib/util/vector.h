@@ -22,4 +22,13 @@ struct moat_vector {
  */
 void *moat_vector_push(struct moat_vector *vector, struct moat_arena *arena, size_t size);
 
+/*
+ * The same for a vector that lives only while something is built: its
+ * storage is on the heap, grown in place when it can, and released with
+ * moat_vector_release(), so that a large temporary list does not stay in
+ * the arena (or touch fresh pages at every doubling).
+ */
+void *moat_vector_push_temporary(struct moat_vector *vector, size_t size);
+void moat_vector_release(struct moat_vector *vector);
+
 #endif /* MOAT_UTIL_VECTOR_H */
