@@ -118,8 +118,8 @@ int moat_process_capabilities_build(struct moat_process_plan *plan,
 	plan->capabilities_keep = process->capabilities_keep;
 	for (capability = plan->capability_last + 1; capability < 64; capability++)
 		if (process->capabilities_keep & BIT(capability))
-			return moat_error_set(
-			        error, -EINVAL,
+			return moat_error_set_at(
+			        error, -EINVAL, &process->capabilities_location,
 			        "capabilities keep: capability %u (%s) is unknown to the "
 			        "running kernel, whose last is %u",
 			        capability, capability_name(capability), plan->capability_last);

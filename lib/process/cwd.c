@@ -18,9 +18,10 @@ int moat_process_cwd_build(struct moat_process_plan *plan,
 	if (!process->cwd)
 		return 0;
 	if (process->cwd[0] != '/')
-		return moat_error_set(error, -EINVAL, "cwd: '%s' is not an absolute path",
-		                      process->cwd);
+		return moat_error_set_at(error, -EINVAL, &process->cwd_location,
+		                         "cwd: '%s' is not an absolute path", process->cwd);
 	plan->cwd = moat_arena_strdup(&plan->arena, process->cwd);
+	plan->cwd_location = process->cwd_location;
 	if (!plan->cwd)
 		return moat_error_set(error, -ENOMEM, "out of memory building the process plan");
 	return 0;
@@ -29,7 +30,7 @@ int moat_process_cwd_build(struct moat_process_plan *plan,
 int moat_process_apply_cwd(const struct moat_process_plan *plan, struct moat_error *error)
 {
 	if (plan->cwd && chdir(plan->cwd) < 0)
-		return moat_error_set(error, -errno, "cannot change to the working directory %s",
-		                      plan->cwd);
+		return moat_error_set_at(error, -errno, &plan->cwd_location,
+		                         "cannot change to the working directory %s", plan->cwd);
 	return 0;
 }

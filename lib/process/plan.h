@@ -25,9 +25,10 @@ struct moat_process_plan {
 	const char **environment; /* ends in NULL */
 	struct moat_process_limit limits[MOAT_LIMIT_COUNT];
 	size_t limit_count;
-	const char *cwd;            /* NULL: unchanged */
-	uint64_t capabilities_keep; /* bit N keeps capability N */
-	unsigned capability_last;   /* the running kernel's highest capability */
+	const char *cwd;                   /* NULL: unchanged */
+	struct moat_location cwd_location; /* of the `cwd` statement, for errors */
+	uint64_t capabilities_keep;        /* bit N keeps capability N */
+	unsigned capability_last;          /* the running kernel's highest capability */
 	bool new_session;
 	bool close_fds;
 	bool die_with_parent;
