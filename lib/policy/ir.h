@@ -260,11 +260,13 @@ struct moat_process_section {
 	size_t environment_keep_count;
 	const char *const *environment_set; /* "NAME=VALUE", applied last */
 	size_t environment_set_count;
-	const char *cwd;            /* NULL: unchanged */
+	const char *cwd; /* NULL: unchanged */
+	struct moat_location cwd_location;
 	uint64_t capabilities_keep; /* bit N keeps capability N; 0 is `none` */
-	bool new_session;           /* default true */
-	bool close_fds;             /* default true */
-	bool die_with_parent;       /* default true */
+	struct moat_location capabilities_location;
+	bool new_session;     /* default true */
+	bool close_fds;       /* default true */
+	bool die_with_parent; /* default true */
 };
 
 /* ---- [broker] -------------------------------------------------------- */

@@ -166,8 +166,10 @@ static void resolve_capabilities(struct moat_resolver *resolver,
 	}
 	if (moat_resolve_override(resolver, &resolver->capabilities_origin,
 	                          &statement->keyword.location, process->capabilities_keep == keep,
-	                          "capabilities"))
+	                          "capabilities")) {
 		process->capabilities_keep = keep;
+		process->capabilities_location = statement->keyword.location;
+	}
 }
 
 static void resolve_cwd(struct moat_resolver *resolver, const struct moat_ast_word *word)
@@ -177,8 +179,10 @@ static void resolve_cwd(struct moat_resolver *resolver, const struct moat_ast_wo
 	const char *path = moat_resolve_path(resolver, word, NULL, false);
 
 	if (path && moat_resolve_override(resolver, &resolver->cwd_origin, &word->location,
-	                                  process->cwd && !strcmp(process->cwd, path), "cwd"))
+	                                  process->cwd && !strcmp(process->cwd, path), "cwd")) {
 		process->cwd = path;
+		process->cwd_location = word->location;
+	}
 }
 
 static void resolve_flag(struct moat_resolver *resolver, const struct moat_ast_statement *statement,
