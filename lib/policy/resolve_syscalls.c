@@ -556,15 +556,37 @@ static bool store_rules(struct moat_resolver *resolver, struct moat_syscall_rule
  * decision with one lets the cases outside it fall through to the next
  * file's decision; the first decision without a condition ends the list.
  */
+/*
+ * Most syscalls are named once, without a condition of any kind: their one
+ * rule needs no ordering, merging or reachability check.
+ */
+static bool build_single_rule(struct moat_resolver *resolver, struct moat_syscall_rules *rules,
+                              const struct moat_syscall_entry *entry)
+{
+	struct moat_syscall_rule *rule = moat_resolve_alloc(resolver, sizeof(*rule));
+
+	if (!rule)
+		return false;
+	rule->action = entry->action;
+	rule->location = entry->location;
+	rules->number = entry->number;
+	rules->name = entry->name;
+	rules->unconditional = rule;
+	return true;
+}
+
 static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_rules *rules,
                           const struct moat_syscall_entry *entries, size_t count)
 {
-	const struct moat_syscall_entry **scratch =
-	        moat_resolve_alloc(resolver, count * sizeof(*scratch));
-	struct file_decision *decisions = moat_resolve_alloc(resolver, count * sizeof(*decisions));
+	const struct moat_syscall_entry **scratch;
+	struct file_decision *decisions;
 	struct moat_vector pending = {0};
 	size_t files;
 
+	if (count == 1 && !entries[0].condition && !entries[0].guard)
+		return build_single_rule(resolver, rules, &entries[0]);
+	scratch = moat_resolve_alloc(resolver, count * sizeof(*scratch));
+	decisions = moat_resolve_alloc(resolver, count * sizeof(*decisions));
 	if (!scratch || !decisions)
 		return false;
 	rules->number = entries[0].number;
