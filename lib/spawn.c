@@ -41,11 +41,6 @@ struct moat_child {
 	bool reaped;
 };
 
-/* What the child writes to the error pipe when a step fails. */
-struct child_report {
-	struct moat_error error;
-};
-
 struct spawn {
 	const struct moat_plan *plan;
 	const char *path;
@@ -64,13 +59,15 @@ struct spawn {
 static void report_and_exit(const struct spawn *spawn, const char *step,
                             const struct moat_error *error)
 {
-	struct child_report report = {*error};
+	/* One write, smaller than PIPE_BUF, so the parent reads it whole. */
+	struct moat_error report = *error;
 	size_t length = strlen(step);
 	ssize_t ignored;
 
-	if (length >= sizeof(report.error.step))
-		length = sizeof(report.error.step) - 1;
-	memcpy(report.error.step, step, length);
+	if (length >= sizeof(report.step))
+		length = sizeof(report.step) - 1;
+	memset(report.step, 0, sizeof(report.step));
+	memcpy(report.step, step, length);
 	ignored = write(spawn->report_fd, &report, sizeof(report));
 	(void)ignored;
 	_exit(127);
@@ -279,7 +276,7 @@ static pid_t clone_child(uint64_t namespaces, int *pidfd)
 /* Reads the child's report: 0 when the pipe closed at execve, else its error. */
 static int read_report(int fd, struct moat_error *error)
 {
-	struct child_report report;
+	struct moat_error report;
 	ssize_t count;
 
 	do {
@@ -290,8 +287,8 @@ static int read_report(int fd, struct moat_error *error)
 	if (count != (ssize_t)sizeof(report))
 		return moat_error_set(error, -EIO, "the sandbox set-up ended without a report");
 	if (error)
-		*error = report.error;
-	return report.error.code < 0 ? report.error.code : -EIO;
+		*error = report;
+	return report.code < 0 ? report.code : -EIO;
 }
 
 static int check_arguments(const char *path, char *const argv[],
