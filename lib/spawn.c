@@ -166,6 +166,22 @@ static int landlock(const struct spawn *spawn, pid_t parent, struct moat_error *
 	return moat_landlock_apply(spawn->plan->landlock, 0, error);
 }
 
+/*
+ * Every sandbox gets moat's own Landlock boundary, so that it cannot trace,
+ * read or signal processes outside it even when its policy has no Landlock
+ * section. With a supervisor, the hand-off enters it (and decides what an
+ * older kernel lacks).
+ */
+static int boundary(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	int abi = spawn->plan->landlock_features.abi;
+
+	(void)parent;
+	if (spawn->handoff || abi < 1)
+		return 0;
+	return moat_landlock_enter_boundary(abi >= 6, error);
+}
+
 static int descriptors(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	(void)parent;
@@ -204,11 +220,19 @@ static const struct {
 	const char *name;
 	int (*apply)(const struct spawn *spawn, pid_t parent, struct moat_error *error);
 } program_steps[] = {
-        {"signals", unblock},           {"session", session},
-        {"parent death", parent_death}, {"cwd", cwd},
-        {"no_new_privs", no_new_privs}, {"landlock", landlock},
-        {"descriptors", descriptors},   {"limits", limits},
-        {"capabilities", capabilities}, {"seccomp", seccomp},
+        /* clang-format off */
+        {"signals", unblock},
+        {"session", session},
+        {"parent death", parent_death},
+        {"cwd", cwd},
+        {"no_new_privs", no_new_privs},
+        {"landlock", landlock},
+        {"boundary", boundary},
+        {"descriptors", descriptors},
+        {"limits", limits},
+        {"capabilities", capabilities},
+        {"seccomp", seccomp},
+        /* clang-format on */
 };
 
 /* The program's process, whose parent is `parent`: the steps above, then execve. */

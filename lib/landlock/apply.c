@@ -253,3 +253,25 @@ int moat_landlock_apply(const struct moat_landlock_plan *plan, unsigned flags,
 	close(ruleset);
 	return code;
 }
+
+int moat_landlock_enter_boundary(bool scope_signals, struct moat_error *error)
+{
+	/* A domain needs something handled: signals, or else creating block devices. */
+	struct moat_landlock_ruleset_attr ruleset = {0};
+	size_t size = MOAT_LANDLOCK_RULESET_SIZE_ABI1;
+	int fd, code = 0;
+
+	if (scope_signals) {
+		ruleset.scoped = LANDLOCK_SCOPE_SIGNAL;
+		size = MOAT_LANDLOCK_RULESET_SIZE_ABI6;
+	} else {
+		ruleset.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+	}
+	fd = moat_landlock_sys_create_ruleset(&ruleset, size, 0);
+	if (fd < 0)
+		return fail_call(error, "landlock_create_ruleset", "moat's own boundary");
+	if (moat_landlock_sys_restrict_self(fd, 0) < 0)
+		code = fail_call(error, "landlock_restrict_self", "moat's own boundary");
+	close(fd);
+	return code;
+}

@@ -119,4 +119,15 @@ int moat_landlock_apply(const struct moat_landlock_plan *plan, unsigned flags,
  */
 int moat_landlock_count_threads(void);
 
+/*
+ * Enters a Landlock domain of moat's own. It restricts nothing the sandbox
+ * does to its own files, but Landlock keeps every process in a domain from
+ * tracing a process outside it or reading its memory (/proc/PID/mem), and
+ * with `scope_signals` (ABI 6) from signalling one: so the sandbox cannot
+ * reach the process that started it, or any other process of its user,
+ * even when its policy has no Landlock section. Needs no_new_privs and
+ * Landlock (ABI 1); async-signal-safe.
+ */
+int moat_landlock_enter_boundary(bool scope_signals, struct moat_error *error);
+
 #endif /* MOAT_LANDLOCK_H */

@@ -192,6 +192,46 @@ static bool valid_utf8_sequence(const unsigned char *bytes, size_t available, si
 	return true;
 }
 
+/* One character of a quoted string into `value`; returns false when it was refused. */
+static bool lex_string_character(struct lexer *lexer, char *value, size_t *used)
+{
+	struct moat_location at = here(lexer);
+	size_t begin = lexer->position, length;
+	char c = peek(lexer, 0);
+
+	if (c == '\\') {
+		advance(lexer);
+		c = peek(lexer, 0);
+		if (c != '"' && c != '\\') {
+			lex_error(lexer, &at, "%s",
+			          "unknown escape in string (only \\\" and \\\\ are escapes)");
+			return false;
+		}
+		value[(*used)++] = c;
+		advance(lexer);
+		return true;
+	}
+	if (c == '$' && peek(lexer, 1) == '{') {
+		/* Kept as written: the resolver expands it; here only its form is checked. */
+		skip_variable(lexer);
+		memcpy(value + *used, lexer->text + begin, lexer->position - begin);
+		*used += lexer->position - begin;
+		return true;
+	}
+	if (c == '\0' || !valid_utf8_sequence((const unsigned char *)lexer->text + begin,
+	                                      lexer->length - begin, &length)) {
+		lex_error(lexer, &at, "%s",
+		          c == '\0' ? "NUL byte in a string" : "string is not valid UTF-8");
+		advance(lexer);
+		return false;
+	}
+	memcpy(value + *used, lexer->text + begin, length);
+	*used += length;
+	for (size_t i = 0; i < length; i++)
+		advance(lexer);
+	return true;
+}
+
 static int lex_string(struct lexer *lexer)
 {
 	struct moat_location start = here(lexer);
@@ -201,45 +241,20 @@ static int lex_string(struct lexer *lexer)
 	                        : lexer->length - lexer->position;
 	/* Unescaping only shrinks the text, so the rest of the line bounds it. */
 	char *value = moat_arena_alloc(lexer->arena, limit + 1);
-	size_t used = 0, length;
-	int result;
+	size_t used = 0;
 
 	if (!value)
 		return -ENOMEM;
 	advance(lexer);
 	while (peek(lexer, 0) != '"') {
-		char c = peek(lexer, 0);
-
-		if (lexer->position >= lexer->length || c == '\n') {
+		if (lexer->position >= lexer->length || peek(lexer, 0) == '\n') {
 			lex_error(lexer, &start, "%s", "string without a closing '\"'");
 			return 0;
 		}
-		if (c == '\\') {
-			struct moat_location escape = here(lexer);
-
-			advance(lexer);
-			c = peek(lexer, 0);
-			if (c != '"' && c != '\\') {
-				lex_error(lexer, &escape, "%s",
-				          "unknown escape in string (only \\\" and \\\\ are "
-				          "escapes)");
-				continue;
-			}
-		} else if (!valid_utf8_sequence((const unsigned char *)lexer->text +
-		                                        lexer->position,
-		                                lexer->length - lexer->position, &length)) {
-			struct moat_location bad = here(lexer);
-
-			lex_error(lexer, &bad, "%s", "string is not valid UTF-8");
-			advance(lexer);
-			continue;
-		}
-		value[used++] = c;
-		advance(lexer);
+		lex_string_character(lexer, value, &used);
 	}
 	advance(lexer);
-	result = emit(lexer, MOAT_TOKEN_STRING, value, used, start);
-	return result;
+	return emit(lexer, MOAT_TOKEN_STRING, value, used, start);
 }
 
 static int lex_section(struct lexer *lexer)
@@ -307,16 +322,16 @@ static void lex_unexpected(struct lexer *lexer)
 	struct moat_location start = here(lexer);
 	unsigned char c = (unsigned char)peek(lexer, 0);
 	size_t length = 1;
-	char shown[16] = "";
+	char shown[32] = "";
 
 	if (c == '\0')
-		strcpy(shown, "NUL byte");
+		snprintf(shown, sizeof(shown), "NUL byte");
 	else if (c >= 0x80 &&
 	         valid_utf8_sequence((const unsigned char *)lexer->text + lexer->position,
 	                             lexer->length - lexer->position, &length))
 		memcpy(shown, lexer->text + lexer->position, length);
-	else if (c >= 0x80 || c < 0x20)
-		strcpy(shown, c >= 0x80 ? "invalid UTF-8" : "control character");
+	else if (c >= 0x80 || c < 0x20 || c == 0x7f)
+		snprintf(shown, sizeof(shown), c >= 0x80 ? "invalid UTF-8" : "control character");
 	else
 		shown[0] = (char)c;
 	lex_error(lexer, &start, "unexpected '%s' (quote text that is not a word)", shown);

@@ -20,7 +20,15 @@
 
 /* Where a setting came from, to decide overrides between files. */
 struct moat_origin {
-	const struct moat_source *source; /* NULL while unset */
+	const struct moat_source *source; /* NULL while unset: the file whose value holds */
+	struct moat_location location;
+	struct moat_vector settings; /* struct moat_setting: every file that set it, once each */
+};
+
+/* A file that set a setting, with the value as written, to find it set twice in one file. */
+struct moat_setting {
+	const struct moat_source *source;
+	const char *value;
 	struct moat_location location;
 };
 
@@ -105,12 +113,22 @@ void *moat_resolve_push(struct moat_resolver *resolver, struct moat_vector *vect
 /*
  * Decides whether a setting written at `location` in the current file takes
  * the place of the one recorded in `origin`: a file's setting beats one from
- * a file it includes, and otherwise the later one wins. Two different values
- * in one file are an error, the same value twice a warning. Records the new
- * origin and returns true when the caller should store the new value.
+ * a file it includes, and otherwise the later one wins. `value` is the value
+ * as written: the same file setting it twice is an error, or a warning when
+ * the value is the same. Returns true when the caller should store the new
+ * value.
  */
 bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *origin,
-                           const struct moat_location *location, bool same_value, const char *what);
+                           const struct moat_location *location, const char *value,
+                           const char *what);
+
+/* Whether the current file set `origin` to `value` already. */
+bool moat_resolve_set_here(const struct moat_resolver *resolver, const struct moat_origin *origin,
+                           const char *value);
+
+/* The words of a statement after its keyword, joined by blanks: a value as written. */
+const char *moat_resolve_statement_text(struct moat_resolver *resolver,
+                                        const struct moat_ast_statement *statement);
 
 /* ---- words and values (values.c) ------------------------------------- */
 

@@ -78,8 +78,7 @@ static void resolve_hostname(struct moat_resolver *resolver, const struct moat_a
 		                   name);
 		return;
 	}
-	if (moat_resolve_override(resolver, &resolver->hostname_origin, &word->location,
-	                          section->hostname && !strcmp(section->hostname, name),
+	if (moat_resolve_override(resolver, &resolver->hostname_origin, &word->location, name,
 	                          "hostname"))
 		section->hostname = name;
 }
@@ -97,7 +96,7 @@ static void resolve_id(struct moat_resolver *resolver, const struct moat_ast_wor
 		                   word->text);
 		return;
 	}
-	if (moat_resolve_override(resolver, origin, &word->location, *has && *id == value, what)) {
+	if (moat_resolve_override(resolver, origin, &word->location, word->text, what)) {
 		*has = true;
 		*id = (uint32_t)value;
 	}

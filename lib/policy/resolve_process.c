@@ -50,8 +50,7 @@ void moat_resolve_limits_statement(struct moat_resolver *resolver,
 	current = &resolver->policy->limits.limits[limits[i].resource];
 	if (moat_resolve_override(resolver, &resolver->limit_origins[limits[i].resource],
 	                          &statement->keyword.location,
-	                          current->soft == limit.soft && current->hard == limit.hard,
-	                          limits[i].name))
+	                          moat_resolve_statement_text(resolver, statement), limits[i].name))
 		*current = limit;
 }
 
@@ -105,12 +104,13 @@ static void set_environment_mode(struct moat_resolver *resolver,
 {
 	struct moat_process_section *process = &resolver->policy->process;
 
+	const char *value = statement->arguments[0].text;
+
 	/* Several `env keep` lines in one file add up; they do not repeat a setting. */
-	if (resolver->environment_origin.source == resolver->source && process->environment == mode)
+	if (moat_resolve_set_here(resolver, &resolver->environment_origin, value))
 		return;
 	if (moat_resolve_override(resolver, &resolver->environment_origin,
-	                          &statement->keyword.location, process->environment == mode,
-	                          "env mode"))
+	                          &statement->keyword.location, value, "env mode"))
 		process->environment = mode;
 }
 
@@ -164,9 +164,9 @@ static void resolve_capabilities(struct moat_resolver *resolver,
 		                   "use `capabilities none` or `capabilities keep CAP_NAME...`");
 		return;
 	}
-	if (moat_resolve_override(resolver, &resolver->capabilities_origin,
-	                          &statement->keyword.location, process->capabilities_keep == keep,
-	                          "capabilities")) {
+	if (moat_resolve_override(
+	            resolver, &resolver->capabilities_origin, &statement->keyword.location,
+	            moat_resolve_statement_text(resolver, statement), "capabilities")) {
 		process->capabilities_keep = keep;
 		process->capabilities_location = statement->keyword.location;
 	}
@@ -178,8 +178,8 @@ static void resolve_cwd(struct moat_resolver *resolver, const struct moat_ast_wo
 	/* The directory may exist only inside the sandbox's own mount tree. */
 	const char *path = moat_resolve_path(resolver, word, NULL, false);
 
-	if (path && moat_resolve_override(resolver, &resolver->cwd_origin, &word->location,
-	                                  process->cwd && !strcmp(process->cwd, path), "cwd")) {
+	if (path &&
+	    moat_resolve_override(resolver, &resolver->cwd_origin, &word->location, path, "cwd")) {
 		process->cwd = path;
 		process->cwd_location = word->location;
 	}
@@ -191,8 +191,8 @@ static void resolve_flag(struct moat_resolver *resolver, const struct moat_ast_s
 	bool value;
 
 	if (moat_resolve_yes_no(resolver, &statement->arguments[0], &value) &&
-	    moat_resolve_override(resolver, origin, &statement->keyword.location, *flag == value,
-	                          statement->keyword.text))
+	    moat_resolve_override(resolver, origin, &statement->keyword.location,
+	                          statement->arguments[0].text, statement->keyword.text))
 		*flag = value;
 }
 

@@ -76,7 +76,7 @@ static void resolve_default(struct moat_resolver *resolver,
 	if (!resolve_action(resolver, statement, &action))
 		return;
 	if (moat_resolve_override(resolver, &resolver->default_origin, &statement->keyword.location,
-	                          actions_equal(&action, &syscalls->default_action), "default")) {
+	                          moat_resolve_statement_text(resolver, statement), "default")) {
 		syscalls->default_action = action;
 		syscalls->default_location = statement->keyword.location;
 	}
@@ -653,6 +653,51 @@ static void warn_default_allow(struct moat_resolver *resolver)
 		                    open);
 }
 
+/*
+ * moat hands the seccomp listener to the supervisor with these calls, and
+ * starts the program with execve, while only the policy's `notify` rules are
+ * in force (docs/supervisor.md): routing one of them to the supervisor would
+ * wait for a supervisor that has no listener yet.
+ */
+static const char *const handoff_syscalls[] = {
+        "close", "sendmsg", "prctl", "seccomp", "exit_group", "execve",
+};
+
+/* Where the policy may send `number` to the supervisor, or NULL. */
+static const struct moat_location *notify_location(const struct moat_policy *policy, int number)
+{
+	const struct moat_syscall_rules *rules = moat_policy_find_syscall(policy, number);
+
+	for (size_t i = 0; rules && i < rules->conditional_count; i++) {
+		if (rules->conditional[i].action.kind == MOAT_ACTION_NOTIFY)
+			return &rules->conditional[i].location;
+	}
+	if (rules && rules->unconditional)
+		return rules->unconditional->action.kind == MOAT_ACTION_NOTIFY
+		               ? &rules->unconditional->location
+		               : NULL;
+	if (policy->syscalls.default_action.kind == MOAT_ACTION_NOTIFY)
+		return &policy->syscalls.default_location;
+	return NULL;
+}
+
+static void check_handoff_calls(struct moat_resolver *resolver)
+{
+	for (size_t i = 0; i < sizeof(handoff_syscalls) / sizeof(handoff_syscalls[0]); i++) {
+		int number = moat_syscall_number(handoff_syscalls[i]);
+		const struct moat_location *at =
+		        number < 0 ? NULL : notify_location(resolver->policy, number);
+
+		if (at)
+			moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, NULL, at,
+			                    "`notify` cannot apply to %s: moat hands the listener to "
+			                    "the supervisor with close, sendmsg, prctl and seccomp, and "
+			                    "starts the program with execve, before the other rules "
+			                    "apply; give %s another action",
+			                    handoff_syscalls[i], handoff_syscalls[i]);
+	}
+}
+
 static bool any_notify(const struct moat_syscalls_section *syscalls)
 {
 	if (syscalls->default_action.kind == MOAT_ACTION_NOTIFY)
@@ -696,5 +741,7 @@ void moat_resolve_syscalls_finish(struct moat_resolver *resolver)
 	syscalls->syscalls = table;
 	syscalls->count = built;
 	syscalls->has_notify = any_notify(syscalls);
+	if (syscalls->has_notify)
+		check_handoff_calls(resolver);
 	warn_default_allow(resolver);
 }

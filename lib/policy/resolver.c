@@ -82,27 +82,75 @@ void *moat_resolve_push(struct moat_resolver *resolver, struct moat_vector *vect
 	return item;
 }
 
-bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *origin,
-                           const struct moat_location *location, bool same_value, const char *what)
+static const struct moat_setting *set_by(const struct moat_origin *origin,
+                                         const struct moat_source *source)
 {
-	const struct moat_source *earlier = origin->source;
+	const struct moat_setting *settings = origin->settings.items;
 
-	if (earlier == resolver->source) {
-		if (same_value) {
+	for (size_t i = 0; i < origin->settings.count; i++) {
+		if (settings[i].source == source)
+			return &settings[i];
+	}
+	return NULL;
+}
+
+bool moat_resolve_set_here(const struct moat_resolver *resolver, const struct moat_origin *origin,
+                           const char *value)
+{
+	const struct moat_setting *setting = set_by(origin, resolver->source);
+
+	return setting && !strcmp(setting->value, value);
+}
+
+bool moat_resolve_override(struct moat_resolver *resolver, struct moat_origin *origin,
+                           const struct moat_location *location, const char *value,
+                           const char *what)
+{
+	const struct moat_setting *earlier = set_by(origin, resolver->source);
+	struct moat_setting *setting;
+
+	if (earlier) {
+		if (!strcmp(earlier->value, value)) {
 			moat_resolve_warning(resolver, location, "%s repeated", what);
 		} else {
 			moat_resolve_error(resolver, location, "%s set twice in one file", what);
-			moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, earlier,
-			                    &origin->location, "first set here");
+			moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, resolver->source,
+			                    &earlier->location, "first set here");
 		}
 		return false;
 	}
+	setting = moat_resolve_push(resolver, &origin->settings, sizeof(*setting));
+	if (!setting)
+		return false;
+	*setting = (struct moat_setting){resolver->source, value, *location};
 	/* A file overrides what it includes, whichever comes first in the file. */
-	if (earlier && moat_source_is_ancestor(earlier, resolver->source))
+	if (origin->source && moat_source_is_ancestor(origin->source, resolver->source))
 		return false;
 	origin->source = resolver->source;
 	origin->location = *location;
 	return true;
+}
+
+const char *moat_resolve_statement_text(struct moat_resolver *resolver,
+                                        const struct moat_ast_statement *statement)
+{
+	size_t length = 1;
+	char *text;
+
+	if (statement->errno_word.text)
+		length += strlen(statement->errno_word.text) + 1;
+	for (size_t i = 0; i < statement->argument_count; i++)
+		length += strlen(statement->arguments[i].text) + 1;
+	text = moat_resolve_alloc(resolver, length + 16);
+	if (!text)
+		return "";
+	/* An action (`default errno EPERM`) counts as part of the value. */
+	snprintf(text, 16, "%d ", (int)statement->action.kind);
+	if (statement->errno_word.text)
+		strcat(strcat(text, statement->errno_word.text), " ");
+	for (size_t i = 0; i < statement->argument_count; i++)
+		strcat(strcat(text, statement->arguments[i].text), " ");
+	return text;
 }
 
 static void resolve_file(struct moat_resolver *resolver, struct moat_source *source);
@@ -231,8 +279,8 @@ static void resolve_compat(struct moat_resolver *resolver,
 		                   "unknown compat mode '%s' (strict or best-effort)", word->text);
 		return;
 	}
-	if (moat_resolve_override(resolver, &resolver->compat_origin, &word->location,
-	                          compat == resolver->policy->compat, "compat"))
+	if (moat_resolve_override(resolver, &resolver->compat_origin, &word->location, word->text,
+	                          "compat"))
 		resolver->policy->compat = compat;
 }
 

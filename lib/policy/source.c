@@ -94,7 +94,8 @@ int moat_source_read(struct moat_source **out, struct moat_arena *arena, const c
 		source->included_at = *included_at;
 		source->depth = parent->depth + 1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* Non-blocking, so that a FIFO is refused below instead of waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	result = read_file(fd, arena, source);

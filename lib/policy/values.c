@@ -43,6 +43,9 @@ const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_
 			continue;
 		}
 		name_length = strcspn(text + i + 2, "}");
+		/* The lexer reported an unclosed `${` already; only stay inside the text. */
+		if (text[i + 2 + name_length] != '}')
+			return NULL;
 		value = lookup_variable(resolver->environment, text + i + 2, name_length);
 		if (!value) {
 			struct moat_location at = inside(word, i);

@@ -6,6 +6,8 @@
  */
 #include "supervise/handoff.h"
 
+#include "landlock/landlock.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -22,10 +24,6 @@
 #include "util/error.h"
 
 /* What runs between the two filter parts, and the exec after them. */
-static const char *const handoff_syscalls[] = {
-        "close", "sendmsg", "prctl", "seccomp", "exit_group", "execve",
-};
-
 /* Fills `error` without formatting (async-signal-safe). */
 static int plain_error(struct moat_error *error, int code, const char *message)
 {
@@ -174,56 +172,6 @@ int moat_listener_receive(int socket_fd, int pidfd, int timeout_ms, int *listene
 
 /* ---- planning ------------------------------------------------------------ */
 
-static bool is_notify(const struct moat_syscall_rule *rule)
-{
-	return rule->action.kind == MOAT_ACTION_NOTIFY;
-}
-
-/* The rule that may send `number` to the supervisor whatever its arguments, or NULL. */
-static const struct moat_location *notify_rule(const struct moat_policy *policy, int number)
-{
-	const struct moat_syscalls_section *section = &policy->syscalls;
-	const struct moat_syscall_rules *rules = moat_policy_find_syscall(policy, number);
-
-	if (rules) {
-		for (size_t i = 0; i < rules->conditional_count; i++) {
-			if (is_notify(&rules->conditional[i]))
-				return &rules->conditional[i].location;
-		}
-		if (rules->unconditional)
-			return is_notify(rules->unconditional) ? &rules->unconditional->location
-			                                       : NULL;
-	}
-	if (section->default_action.kind == MOAT_ACTION_NOTIFY)
-		return &section->default_location;
-	return NULL;
-}
-
-/*
- * The hand-off runs under the notify part alone: a call of its own routed
- * to the supervisor would wait for a supervisor that has no listener yet.
- * Decided on the rules rather than by evaluating the filter, so that it
- * holds for every argument (the descriptors are not known before the
- * child runs).
- */
-static int check_handoff_calls(const struct moat_policy *policy, struct moat_error *error)
-{
-	for (size_t i = 0; i < sizeof(handoff_syscalls) / sizeof(handoff_syscalls[0]); i++) {
-		int number = moat_syscall_number(handoff_syscalls[i]);
-		const struct moat_location *at = number < 0 ? NULL : notify_rule(policy, number);
-
-		if (at)
-			return moat_error_set_at(
-			        error, -EINVAL, at,
-			        "`notify` cannot apply to %s: moat hands the seccomp listener to "
-			        "the supervisor with close, sendmsg, prctl and seccomp, and starts "
-			        "the program with execve, before the other rules apply; give %s "
-			        "another action",
-			        handoff_syscalls[i], handoff_syscalls[i]);
-	}
-	return 0;
-}
-
 static int plan_isolation(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                           int landlock_abi, struct moat_error *error)
 {
@@ -253,9 +201,7 @@ int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_po
 	int result;
 
 	memset(plan, 0, sizeof(*plan));
-	result = check_handoff_calls(policy, error);
-	if (result == 0)
-		result = plan_isolation(plan, policy, landlock_abi, error);
+	result = plan_isolation(plan, policy, landlock_abi, error);
 	if (result == 0)
 		result = moat_filter_compile_split(policy, &plan->notify_part, &plan->enforce_part,
 		                                   error);
@@ -281,32 +227,9 @@ void moat_handoff_plan_release(struct moat_handoff_plan *plan)
  */
 static int isolate(unsigned isolation, struct moat_error *error)
 {
-	struct moat_landlock_ruleset_attr ruleset = {0};
-	size_t size = MOAT_LANDLOCK_RULESET_SIZE_ABI1;
-	int fd;
-
 	if (!(isolation & MOAT_HANDOFF_LANDLOCK))
 		return 0;
-	if (isolation & MOAT_HANDOFF_SCOPE_SIGNALS) {
-		ruleset.scoped = LANDLOCK_SCOPE_SIGNAL;
-		size = MOAT_LANDLOCK_RULESET_SIZE_ABI6;
-	} else {
-		ruleset.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK;
-	}
-	fd = moat_landlock_sys_create_ruleset(&ruleset, size, 0);
-	if (fd < 0)
-		return plain_error(
-		        error, -errno,
-		        "cannot create the Landlock domain that protects the supervisor");
-	if (moat_landlock_sys_restrict_self(fd, 0) < 0) {
-		int code = -errno;
-
-		close(fd);
-		return plain_error(error, code,
-		                   "cannot enter the Landlock domain that protects the supervisor");
-	}
-	close(fd);
-	return 0;
+	return moat_landlock_enter_boundary(isolation & MOAT_HANDOFF_SCOPE_SIGNALS, error);
 }
 
 int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,

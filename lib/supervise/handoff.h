@@ -45,9 +45,9 @@ struct moat_handoff_plan {
 
 /*
  * Prepares the hand-off for `policy`, which has `notify` rules: compiles the
- * two filter parts, refuses (-EINVAL, at the rule) a policy that would send
- * one of the hand-off's own calls (close, sendmsg, prctl, seccomp,
- * exit_group, execve) to the supervisor, and decides the isolation from
+ * two filter parts (the resolver has refused any policy that sends one of
+ * the hand-off's own calls, close, sendmsg, prctl, seccomp, exit_group and
+ * execve, to the supervisor), and decides the isolation from
  * `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a
  * kernel below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what
  * is missing is named in `dropped`.

@@ -128,6 +128,23 @@ run grep -E '^CapEff' /proc/self/status
 run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'exec 3</dev/tty'
 [[ $status -ne 0 ]] || fail "the sandbox reached a controlling terminal"
 
+# ---- the sandbox cannot reach its parent ---------------------------------------
+# A policy with only [syscalls] still gets moat's Landlock boundary: no
+# /proc/PPID/mem for writing (the start of planting code in `moat run`), and
+# no signal out. Positive control: the same program outside moat reaches its
+# parent, a shell of the same user.
+reach=$MOAT_BUILD_DIR/tests/programs/reach_parent
+policy syscalls-only '[syscalls]
+default kill
+allow @stdio @rpath @wpath @prot_exec @exec @proc
+kill @default-deny'
+for attempt in mem signal; do
+	run "${unprivileged[@]}" "$MOAT" run -p "$scratch/syscalls-only.policy" -- "$reach" "$attempt"
+	expect_stdout "refused" "a sandbox reaching moat run ($attempt, uid 65534)"
+	run "${unprivileged[@]}" sh -c "'$reach' $attempt; exit 0"
+	expect_stdout "open" "positive control: outside moat the parent is reachable ($attempt)"
+done
+
 # ---- compat with a faked older kernel ----------------------------------------
 policy network '[network]
 connect tcp 443'

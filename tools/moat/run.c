@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -269,6 +270,13 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 		moat_supervisor_free(supervisor);
 		return exit_status_for(result, &error);
 	}
+	/*
+	 * Nothing of this process is the sandbox's to read: no ptrace, no
+	 * /proc/PID/mem, no core dump (the sandbox's own Landlock boundary
+	 * already keeps it out where the kernel has Landlock). Only now, as the
+	 * sandbox's child writes its own uid map while this process is dumpable.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	status = supervise(child, signals, supervisor);
 	moat_child_free(child);
 	moat_supervisor_free(supervisor);
