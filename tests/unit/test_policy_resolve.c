@@ -401,6 +401,32 @@ static void group_conditions_fall_through_to_earlier_files(void **state)
 	moat_policy_free(policy);
 }
 
+static void a_file_sets_a_value_once_whatever_includes_it(void **state)
+{
+	static const char *const outer[] = {"outer.policy"};
+	struct test_diagnostics diagnostics;
+
+	(void)state;
+	write_file("twice.policy", "moat 1\n[limits]\nnofile 10\nnofile 20\n");
+	/* The including file sets nofile first: twice.policy's own conflict still counts. */
+	write_file("outer.policy", "moat 1\n[limits]\nnofile 5\ninclude \"twice.policy\"\n");
+	assert_null(load_files(outer, 1, &diagnostics));
+	assert_non_null(strstr(diagnostics.text, "twice.policy:4:1: error: nofile set twice"));
+}
+
+static void a_fifo_is_not_a_policy(void **state)
+{
+	char path[256];
+	const char *paths[] = {path};
+	struct moat_error error;
+	moat_policy *policy;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo.policy", directory);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(moat_policy_load(&policy, paths, 1, NULL, &error), -EINVAL);
+}
+
 static void include_errors(void **state)
 {
 	static const char *const cycle[] = {"cycle-a.policy"};
@@ -662,6 +688,8 @@ int main(void)
 	        cmocka_unit_test(a_file_overrides_what_it_includes),
 	        cmocka_unit_test(later_files_override_earlier_ones),
 	        cmocka_unit_test(group_conditions_fall_through_to_earlier_files),
+	        cmocka_unit_test(a_file_sets_a_value_once_whatever_includes_it),
+	        cmocka_unit_test(a_fifo_is_not_a_policy),
 	        cmocka_unit_test(include_errors),
 	        cmocka_unit_test(included_from_chain),
 	        cmocka_unit_test(variables_expand_from_the_environment),

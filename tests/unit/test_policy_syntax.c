@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The lexer and parser, seen through the diagnostics a user gets. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -75,6 +76,31 @@ static void comments_continuations_and_strings(void **state)
 	expect_error("moat 1\n[syscalls]\nallow re$d\n", 3, 9, "unexpected '$'");
 	expect_error("moat 1\n[syscalls]\nallow \xc3\xa9t\xc3\xa9\n", 3, 7,
 	             "unexpected '\xc3\xa9'");
+}
+
+static void what_strings_may_hold(void **state)
+{
+	static const char nul_policy[] = "moat 1\n[process]\ncwd \"/tmp\0/x\"\n";
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	/* UTF-8 is whole in a quoted string. */
+	policy = expect_valid("moat 1\n[process]\nenv set \"A=\xc3\xa9t\xc3\xa9\"\n"
+	                      "cwd \"/tmp/\xe6\x97\xa5\xe6\x9c\xac\"\n");
+	assert_string_equal(policy->process.environment_set[0], "A=\xc3\xa9t\xc3\xa9");
+	assert_string_equal(policy->process.cwd, "/tmp/\xe6\x97\xa5\xe6\x9c\xac");
+	moat_policy_free(policy);
+	expect_error("moat 1\n[process]\ncwd \"/tmp/\xc3\"\n", 3, 11, "not valid UTF-8");
+	expect_error("moat 1\n[process]\ncwd \"/a/${HOME\"\n", 3, 9, "'${' without a closing '}'");
+	expect_error("moat 1\n\x01\n", 2, 1, "unexpected 'control character'");
+	/* A NUL byte does not cut a string short: it is refused. */
+	memset(&diagnostics, 0, sizeof(diagnostics));
+	assert_int_equal(moat_policy_load_string(&policy, "test.policy", nul_policy,
+	                                         sizeof(nul_policy) - 1, NULL, &diagnostics.error),
+	                 -EINVAL);
+	assert_int_equal(diagnostics.error.line, 3);
+	assert_non_null(strstr(diagnostics.error.message, "NUL byte"));
 }
 
 static void sections_and_statements(void **state)
@@ -177,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(version_is_required_first),
 	        cmocka_unit_test(comments_continuations_and_strings),
+	        cmocka_unit_test(what_strings_may_hold),
 	        cmocka_unit_test(sections_and_statements),
 	        cmocka_unit_test(syscall_rule_syntax),
 	        cmocka_unit_test(condition_syntax),
