@@ -41,6 +41,13 @@
 #define CREATE_OPEN(arg) arg " & O_CREAT == O_CREAT || " arg " & O_TMPFILE == O_TMPFILE"
 
 /* Read-only ioctls that every program may make on its descriptors. */
+/*
+ * TCP Fast Open connects from sendto, sendmsg and sendmmsg, which Landlock's
+ * `connect tcp` rules do not see and the connect broker never hears of: the
+ * groups grant sending only without it.
+ */
+#define NO_FAST_OPEN(flags) flags " & MSG_FASTOPEN == 0"
+
 #define STDIO_IOCTLS "FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ, TIOCGPGRP"
 
 /*
@@ -145,8 +152,8 @@ static const struct moat_group_member dns_members[] = {
         {"bind"},
         {"getsockname"},
         {"setsockopt"},
-        {"sendto"},
-        {"sendmmsg"},
+        {"sendto", NO_FAST_OPEN("arg3")},
+        {"sendmmsg", NO_FAST_OPEN("arg3")},
         {"recvfrom"},
         {"recvmsg"},
 };
@@ -208,9 +215,9 @@ static const struct moat_group_member inet_members[] = {
         {"getpeername"},
         {"getsockopt"},
         {"setsockopt"},
-        {"sendto"},
-        {"sendmsg"},
-        {"sendmmsg"},
+        {"sendto", NO_FAST_OPEN("arg3")},
+        {"sendmsg", NO_FAST_OPEN("arg2")},
+        {"sendmmsg", NO_FAST_OPEN("arg3")},
         {"recvfrom"},
         {"recvmsg"},
         {"recvmmsg"},
@@ -286,8 +293,8 @@ static const struct moat_group_member rpath_members[] = {
 };
 
 static const struct moat_group_member sendfd_members[] = {
-        {"sendmsg"},
-        {"sendmmsg"},
+        {"sendmsg", NO_FAST_OPEN("arg2")},
+        {"sendmmsg", NO_FAST_OPEN("arg3")},
 };
 
 static const struct moat_group_member stdio_members[] = {
@@ -347,7 +354,7 @@ static const struct moat_group_member stdio_members[] = {
         {"timerfd_settime"},
         {"timerfd_gettime"},
         {"socketpair", "arg0 == AF_UNIX"},
-        {"sendto"},
+        {"sendto", NO_FAST_OPEN("arg3")},
         {"recvfrom"},
         {"shutdown"},
         {"getsockname"},
@@ -473,7 +480,7 @@ static const struct moat_group_member unix_members[] = {
         {"getpeername"},
         {"getsockopt"},
         {"setsockopt"},
-        {"sendto"},
+        {"sendto", NO_FAST_OPEN("arg3")},
         {"recvfrom"},
         {"shutdown"},
 };

@@ -158,6 +158,8 @@ static void resolve_ports(struct moat_resolver *resolver,
 			if (statement->argument_count > 2)
 				moat_resolve_error(resolver, &word->location,
 				                   "'none' cannot stand with ports");
+			/* `-p app -p no-network` means no network: none drops what came before. */
+			ports->count = 0;
 			continue;
 		}
 		if (!moat_resolve_number(resolver, word, word->text, false, &port))

@@ -109,6 +109,25 @@ allow socket if arg0 == AF_INET
 allow @inet @proc"
 run "$MOAT" run -p "$scratch/connect-free.policy" -- bash -c "$client"
 expect_stdout "hello" "positive control: connect allowed outright reaches the server"
+# TCP Fast Open connects from sendto, where neither Landlock's port rules nor
+# the connect broker look: the groups grant sendto only without it.
+fast_open=$MOAT_BUILD_DIR/tests/programs/fast_open
+policy fast-open "include \"$system\"
+[syscalls]
+allow socket if arg0 == AF_INET
+allow @inet @proc
+[filesystem]
+exec $(dirname "$fast_open")
+[network]
+connect tcp 1"
+run "$MOAT" run -p "$scratch/fast-open.policy" -- "$fast_open" "$port"
+expect_status 159 "TCP Fast Open to a port [network] does not list is killed"
+[[ $stdout != connected ]] || fail "TCP Fast Open reached a port that [network] does not list"
+policy fast-open-allowed "include \"$scratch/fast-open.policy\"
+[syscalls]
+allow sendto"
+run "$MOAT" run -p "$scratch/fast-open-allowed.policy" -- "$fast_open" "$port"
+expect_stdout "connected" "positive control: with sendto allowed outright, Fast Open gets past Landlock"
 kill "$greeter_pid" 2>/dev/null
 wait "$greeter_pid" 2>/dev/null
 

@@ -535,6 +535,12 @@ static void network_rules(void **state)
 	assert_int_equal(policy->network.scopes, MOAT_SCOPE_ABSTRACT_UNIX | MOAT_SCOPE_SIGNAL);
 	moat_policy_free(policy);
 	refused("moat 1\n[network]\nconnect udp 53\n", 3, 9, "unknown protocol 'udp'");
+	/* `none` drops the ports listed before it, so a later no-network policy wins. */
+	policy = valid("moat 1\n[network]\nconnect tcp 443\nconnect tcp none\nbind tcp 80\n");
+	assert_true(policy->network.connect_tcp.present);
+	assert_int_equal(policy->network.connect_tcp.count, 0);
+	assert_int_equal(policy->network.bind_tcp.count, 1);
+	moat_policy_free(policy);
 	refused("moat 1\n[network]\nconnect tcp 70000\n", 3, 13, "above 65535");
 	refused("moat 1\n[network]\nscope files\n", 3, 7, "unknown scope");
 }

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fast_open PORT: connects to 127.0.0.1:PORT with TCP Fast Open (sendto
+ * with MSG_FASTOPEN, no connect call), reads the answer and prints
+ * "connected", or "refused" when the kernel refused.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in address = {.sin_family = AF_INET,
+	                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	char answer[16];
+	int fd;
+
+	if (argc != 2)
+		return 2;
+	address.sin_port = htons((unsigned short)atoi(argv[1]));
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 ||
+	    sendto(fd, "hi", 2, MSG_FASTOPEN, (struct sockaddr *)&address, sizeof(address)) < 0 ||
+	    read(fd, answer, sizeof(answer)) <= 0) {
+		puts("refused");
+		return 0;
+	}
+	puts("connected");
+	return 0;
+}
