@@ -15,102 +15,104 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/error.h"
 
-static const char *const devices[] = {"/null", "/zero", "/full", "/random", "/urandom", "/tty"};
+static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static const struct {
 	const char *target;
 	const char *name;
 } links[] = {
-        {"pts/ptmx", "/ptmx"},          {"/proc/self/fd", "/fd"},
-        {"/proc/self/fd/0", "/stdin"},  {"/proc/self/fd/1", "/stdout"},
-        {"/proc/self/fd/2", "/stderr"},
+        {"pts/ptmx", "ptmx"},          {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+        {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 };
 
-/* `*what` names the part that failed, for the message. */
-static int bind_device(const char *target, const char *name, const char **what)
+/* The host's node `name` bound on an empty file of the same name in `dev`. */
+static int bind_device(int host_dev, int dev, const char *name)
 {
-	char source[PATH_MAX], path[PATH_MAX];
 	struct stat status;
-	int result = moat_isolate_join(source, sizeof(source), MOAT_ISOLATE_OLD_ROOT "/dev", name);
 
-	*what = name + 1;
-	if (result == 0)
-		result = moat_isolate_join(path, sizeof(path), target, name);
-	if (result < 0)
-		return result;
-	if (stat(source, &status) < 0)
+	if (fstatat(host_dev, name, &status, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (mknod(path, S_IFREG | 0644, 0) < 0)
+	if (mknodat(dev, name, S_IFREG | 0644, 0) < 0)
 		return -errno;
-	return moat_isolate_bind(source, path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	return moat_isolate_bind(host_dev, name, dev, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 }
 
-static int mount_in(const char *target, const char *name, const char *type, unsigned long flags,
+static int mount_in(int dev, const char *name, const char *type, uint64_t attributes,
                     const char *options)
 {
-	char path[PATH_MAX];
-	int result = moat_isolate_join(path, sizeof(path), target, name);
-
-	if (result == 0 && mkdir(path, 0755) < 0)
-		result = -errno;
-	if (result == 0 && mount(type, path, type, flags, options) < 0)
-		result = -errno;
-	return result;
+	if (mkdirat(dev, name, 0755) < 0)
+		return -errno;
+	return moat_isolate_mount_new(type, options, attributes, dev, name);
 }
 
-static int make_links(const char *target, const char **what)
+static int make_links(int dev, const char **what)
 {
-	char path[PATH_MAX];
-
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		int result = moat_isolate_join(path, sizeof(path), target, links[i].name);
-
-		*what = links[i].name + 1;
-		if (result == 0 && symlink(links[i].target, path) < 0)
-			result = -errno;
-		if (result < 0)
-			return result;
+		*what = links[i].name;
+		if (symlinkat(links[i].target, dev, links[i].name) < 0)
+			return -errno;
 	}
 	return 0;
 }
 
-static int build_dev(const char *target, const char **what)
+/* The nodes, pts, shm and links, in the fresh tmpfs `dev`; then it is made read-only. */
+static int fill_dev(int dev, const char **what)
 {
 	struct mount_attr read_only = {.attr_set = MOUNT_ATTR_RDONLY};
-	int result;
+	int host_dev = open(MOAT_ISOLATE_OLD_ROOT "/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int result = host_dev < 0 ? -errno : 0;
 
-	*what = "the tmpfs";
-	result = moat_isolate_make_parents(target);
-	if (result == 0 && mkdir(target, 0755) < 0 && errno != EEXIST)
-		result = -errno;
-	if (result == 0 &&
-	    mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
-		result = -errno;
-	for (size_t i = 0; result == 0 && i < sizeof(devices) / sizeof(devices[0]); i++)
-		result = bind_device(target, devices[i], what);
+	for (size_t i = 0; result == 0 && i < sizeof(devices) / sizeof(devices[0]); i++) {
+		*what = devices[i];
+		result = bind_device(host_dev, dev, devices[i]);
+	}
+	if (host_dev >= 0)
+		close(host_dev);
 	if (result == 0) {
 		*what = "pts";
-		result = mount_in(target, "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		result = mount_in(dev, "pts", "devpts", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 		                  "newinstance,ptmxmode=0666,mode=620");
 	}
 	if (result == 0) {
 		*what = "shm";
-		result = mount_in(target, "/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+		result = mount_in(dev, "shm", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		                  "mode=1777");
 	}
 	if (result == 0)
-		result = make_links(target, what);
+		result = make_links(dev, what);
 	if (result == 0) {
 		*what = "the tmpfs";
-		if (mount_setattr(AT_FDCWD, target, 0, &read_only, sizeof(read_only)) < 0)
+		if (mount_setattr(dev, "", AT_EMPTY_PATH, &read_only, sizeof(read_only)) < 0)
 			result = -errno;
 	}
+	return result;
+}
+
+static int build_dev(const char *target, const char **what)
+{
+	int mount_point = moat_isolate_open_target(target, true), dev, result;
+
+	*what = "the tmpfs";
+	if (mount_point < 0)
+		return mount_point;
+	result = moat_isolate_mount_new("tmpfs", "mode=0755",
+	                                MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	                                mount_point, "");
+	close(mount_point);
+	if (result < 0)
+		return result;
+	/* Opened again, the mount point now leads into the new tmpfs. */
+	dev = moat_isolate_open_target(target, true);
+	if (dev < 0)
+		return dev;
+	result = fill_dev(dev, what);
+	close(dev);
 	return result;
 }
 

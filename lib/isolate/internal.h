@@ -94,22 +94,40 @@ int moat_isolate_loopback_up(struct moat_error *error);
 /* ---- helpers for the child ------------------------------------------ */
 
 /*
- * `left` followed by `right` in `buffer`; -ENAMETOOLONG when it does not
- * fit. No formatting functions, so async-signal-safe.
+ * Opens `name` below the directory `directory` without following any
+ * symlink or leaving it (openat2 with RESOLVE_BENEATH and
+ * RESOLVE_NO_SYMLINKS): the trees the sandbox's root is built from may hold
+ * symlinks of a user's making, and following one while mounting as root
+ * would make directories or mounts outside the new root. `name` may hold
+ * several components. Returns a descriptor or a negative errno.
  */
-int moat_isolate_join(char *buffer, size_t size, const char *left, const char *right);
-
-/* mkdir -p of every directory above `path` (not `path` itself). */
-int moat_isolate_make_parents(const char *path);
+int moat_isolate_open_beneath(int directory, const char *name, int flags);
 
 /*
- * A bind mount of `source` (and every mount below it) on `target`, with
- * the MOUNT_ATTR_* flags in `attributes` set on all of them and private
- * propagation: open_tree(OPEN_TREE_CLONE | AT_RECURSIVE), mount_setattr
- * (AT_RECURSIVE) and move_mount. Setting attributes only adds
+ * The mount point `path` (absolute, below the staging root): the directory
+ * (or, without `directory`, the empty file) is made with every missing
+ * parent, and opened O_PATH, all without following a symlink.
+ */
+int moat_isolate_open_target(const char *path, bool directory);
+
+/*
+ * A bind mount of `source` (below `source_directory`, or absolute with
+ * AT_FDCWD; no symlink is followed) and every mount below it, on `name`
+ * below the directory `target` ("" for `target` itself), with the MOUNT_ATTR_* flags in
+ * `attributes` set on all of them and private propagation: open_tree(OPEN_TREE_CLONE |
+ * AT_RECURSIVE), mount_setattr(AT_RECURSIVE) and move_mount. Setting attributes only adds
  * restrictions, so flags the kernel locked on the source stay as they are.
  */
-int moat_isolate_bind(const char *source, const char *target, uint64_t attributes);
+int moat_isolate_bind(int source_directory, const char *source, int target, const char *name,
+                      uint64_t attributes);
+
+/*
+ * A new filesystem of `type` with `options` ("key=value,flag,..."), mounted
+ * with the MOUNT_ATTR_* `attributes` on `name` below the directory `target`
+ * ("" for `target` itself): fsopen, fsconfig, fsmount, move_mount.
+ */
+int moat_isolate_mount_new(const char *type, const char *options, uint64_t attributes, int target,
+                           const char *name);
 
 /* The description of a negative errno, a constant string. */
 const char *moat_isolate_strerror(int code);

@@ -22,7 +22,9 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/error.h"
@@ -32,124 +34,228 @@
 #endif
 
 /* What `proc` makes read-only over itself: what a process that is root inside could write. */
-static const char *const proc_read_only[] = {"/sys", "/sysrq-trigger", "/irq", "/bus"};
+static const char *const proc_read_only[] = {"sys", "sysrq-trigger", "irq", "bus"};
 
-int moat_isolate_join(char *buffer, size_t size, const char *left, const char *right)
+int moat_isolate_open_beneath(int directory, const char *name, int flags)
 {
-	size_t left_length = strlen(left), right_length = strlen(right);
+	struct open_how how = {
+	        .flags = (uint64_t)(flags | O_CLOEXEC),
+	        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, directory, name, &how, sizeof(how));
 
-	if (left_length + right_length >= size)
-		return -ENAMETOOLONG;
-	memcpy(buffer, left, left_length);
-	memcpy(buffer + left_length, right, right_length + 1);
-	return 0;
+	return fd < 0 ? -errno : (int)fd;
 }
 
-int moat_isolate_make_parents(const char *path)
+/* The directory `name` below `directory`, made if missing. */
+static int step_into(int directory, const char *name)
 {
-	char buffer[PATH_MAX];
-	int result = moat_isolate_join(buffer, sizeof(buffer), path, "");
+	int next = moat_isolate_open_beneath(directory, name, O_PATH | O_DIRECTORY);
 
-	if (result < 0)
-		return result;
-	for (char *slash = strchr(buffer + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(buffer, 0755) < 0 && errno != EEXIST)
+	if (next == -ENOENT) {
+		if (mkdirat(directory, name, 0755) < 0 && errno != EEXIST)
 			return -errno;
-		*slash = '/';
+		next = moat_isolate_open_beneath(directory, name, O_PATH | O_DIRECTORY);
 	}
-	return 0;
+	return next;
 }
 
-static int make_directory(const char *path)
+/* The directory that holds `path`, made as needed; `*leaf` is the last component. */
+static int open_parent(const char *path, const char **leaf)
 {
-	int result = moat_isolate_make_parents(path);
+	char component[NAME_MAX + 1];
+	int directory = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (result == 0 && mkdir(path, 0755) < 0 && errno != EEXIST)
-		result = -errno;
-	return result;
+	if (directory < 0)
+		return -errno;
+	for (path++;; path += strlen(component) + 1) {
+		size_t length = strcspn(path, "/");
+		int next;
+
+		if (path[length] == '\0') {
+			*leaf = path;
+			return directory;
+		}
+		if (length == 0 || length > NAME_MAX) {
+			close(directory);
+			return -EINVAL;
+		}
+		memcpy(component, path, length);
+		component[length] = '\0';
+		next = step_into(directory, component);
+		close(directory);
+		if (next < 0)
+			return next;
+		directory = next;
+	}
 }
 
-/* An empty regular file to bind a file on; an existing one will do. */
-static int make_file(const char *path)
+int moat_isolate_open_target(const char *path, bool directory)
 {
-	int result = moat_isolate_make_parents(path);
+	const char *leaf;
+	int parent = open_parent(path, &leaf), made, fd;
 
-	if (result == 0 && mknod(path, S_IFREG | 0644, 0) < 0 && errno != EEXIST)
-		result = -errno;
-	return result;
+	if (parent < 0)
+		return parent;
+	made = directory ? mkdirat(parent, leaf, 0755) : mknodat(parent, leaf, S_IFREG | 0644, 0);
+	fd = made < 0 && errno != EEXIST
+	             ? -errno
+	             : moat_isolate_open_beneath(parent, leaf,
+	                                         O_PATH | (directory ? O_DIRECTORY : 0));
+	close(parent);
+	return fd;
 }
 
-int moat_isolate_bind(const char *source, const char *target, uint64_t attributes)
+int moat_isolate_bind(int source_directory, const char *source, int target, const char *name,
+                      uint64_t attributes)
 {
 	struct mount_attr attribute = {.attr_set = attributes, .propagation = MS_PRIVATE};
-	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	int result = 0;
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+	                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	int origin = (int)syscall(SYS_openat2, source_directory, source, &how, sizeof(how));
+	int tree, result = 0;
 
+	if (origin < 0)
+		return -errno;
+	tree = open_tree(origin, "",
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	close(origin);
 	if (tree < 0)
 		return -errno;
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attribute, sizeof(attribute)) <
 	            0 ||
-	    move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	    move_mount(tree, "", target, name,
+	               MOVE_MOUNT_F_EMPTY_PATH | (*name ? 0 : MOVE_MOUNT_T_EMPTY_PATH)) < 0)
 		result = -errno;
 	close(tree);
+	return result;
+}
+
+/* "key=value" sets a string, a bare "key" a flag. */
+static int configure(int context, char *option)
+{
+	char *equals = strchr(option, '=');
+
+	if (equals)
+		*equals = '\0';
+	if (fsconfig(context, equals ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, option,
+	             equals ? equals + 1 : NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int configure_all(int context, const char *options)
+{
+	char buffer[256];
+	int result = 0;
+
+	if (!options)
+		return 0;
+	if (strlen(options) >= sizeof(buffer))
+		return -ENAMETOOLONG;
+	strcpy(buffer, options);
+	for (char *option = buffer, *next; option && result == 0; option = next) {
+		next = strchr(option, ',');
+		if (next)
+			*next++ = '\0';
+		if (*option)
+			result = configure(context, option);
+	}
+	return result;
+}
+
+int moat_isolate_mount_new(const char *type, const char *options, uint64_t attributes, int target,
+                           const char *name)
+{
+	int context = fsopen(type, FSOPEN_CLOEXEC), mounted = -1, result;
+
+	if (context < 0)
+		return -errno;
+	result = configure_all(context, options);
+	if (result == 0 && fsconfig(context, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		result = -errno;
+	if (result == 0) {
+		mounted = fsmount(context, FSMOUNT_CLOEXEC, (unsigned)attributes);
+		if (mounted < 0)
+			result = -errno;
+	}
+	if (result == 0 &&
+	    move_mount(mounted, "", target, name,
+	               MOVE_MOUNT_F_EMPTY_PATH | (*name ? 0 : MOVE_MOUNT_T_EMPTY_PATH)) < 0)
+		result = -errno;
+	if (mounted >= 0)
+		close(mounted);
+	close(context);
 	return result;
 }
 
 static int bind_entry(const struct moat_isolate_mount *planned)
 {
 	uint64_t attributes = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-	int result =
-	        planned->directory ? make_directory(planned->target) : make_file(planned->target);
+	int target = moat_isolate_open_target(planned->target, planned->directory), result;
 
+	if (target < 0)
+		return target;
 	if (planned->entry->read_only)
 		attributes |= MOUNT_ATTR_RDONLY;
-	if (result == 0)
-		result = moat_isolate_bind(planned->source, planned->target, attributes);
+	result = moat_isolate_bind(AT_FDCWD, planned->source, target, "", attributes);
+	close(target);
 	return result;
 }
 
 static int tmpfs_entry(const struct moat_isolate_mount *planned)
 {
-	int result = make_directory(planned->target);
+	int target = moat_isolate_open_target(planned->target, true), result;
 
-	if (result == 0 &&
-	    mount("tmpfs", planned->target, "tmpfs", MS_NOSUID | MS_NODEV, planned->options) < 0)
-		result = -errno;
+	if (target < 0)
+		return target;
+	result = moat_isolate_mount_new("tmpfs", planned->options,
+	                                MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target, "");
+	close(target);
 	return result;
 }
 
 /*
  * A new procfs, which shows the processes of the PID namespace of the
- * process that mounts it: pid 1 of the sandbox's.
+ * process that mounts it: pid 1 of the sandbox's. What a process that is
+ * root inside could write there is bound read-only over itself.
  */
 static int proc_entry(const struct moat_isolate_mount *planned)
 {
-	char path[PATH_MAX];
-	int result = make_directory(planned->target);
+	uint64_t read_only =
+	        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int target = moat_isolate_open_target(planned->target, true), proc, result;
 
-	if (result == 0 &&
-	    mount("proc", planned->target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		result = -errno;
-	for (size_t i = 0; result == 0 && i < sizeof(proc_read_only) / sizeof(proc_read_only[0]);
+	if (target < 0)
+		return target;
+	result = moat_isolate_mount_new(
+	        "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, target, "");
+	close(target);
+	/* Opened again, the mount point now leads into the new procfs. */
+	proc = result < 0 ? result : moat_isolate_open_target(planned->target, true);
+	for (size_t i = 0;
+	     proc >= 0 && result == 0 && i < sizeof(proc_read_only) / sizeof(proc_read_only[0]);
 	     i++) {
-		result = moat_isolate_join(path, sizeof(path), planned->target, proc_read_only[i]);
-		if (result == 0)
-			result = moat_isolate_bind(path, path,
-			                           MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			                                   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		result = moat_isolate_bind(proc, proc_read_only[i], proc, proc_read_only[i],
+		                           read_only);
 		if (result == -ENOENT)
 			result = 0;
 	}
-	return result;
+	if (proc >= 0)
+		close(proc);
+	return proc < 0 ? proc : result;
 }
 
 static int symlink_entry(const struct moat_isolate_mount *planned)
 {
-	int result = moat_isolate_make_parents(planned->target);
+	const char *leaf;
+	int parent = open_parent(planned->target, &leaf), result = 0;
 
-	if (result == 0 && symlink(planned->source, planned->target) < 0)
+	if (parent < 0)
+		return parent;
+	if (symlinkat(planned->source, parent, leaf) < 0)
 		result = -errno;
+	close(parent);
 	return result;
 }
 

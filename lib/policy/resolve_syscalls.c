@@ -689,12 +689,13 @@ static void check_handoff_calls(struct moat_resolver *resolver)
 		        number < 0 ? NULL : notify_location(resolver->policy, number);
 
 		if (at)
-			moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, NULL, at,
-			                    "`notify` cannot apply to %s: moat hands the listener to "
-			                    "the supervisor with close, sendmsg, prctl and seccomp, and "
-			                    "starts the program with execve, before the other rules "
-			                    "apply; give %s another action",
-			                    handoff_syscalls[i], handoff_syscalls[i]);
+			moat_resolve_report(
+			        resolver, MOAT_SEVERITY_ERROR, NULL, at,
+			        "`notify` cannot apply to %s: moat hands the listener to "
+			        "the supervisor with close, sendmsg, prctl and seccomp, and "
+			        "starts the program with execve, before the other rules "
+			        "apply; give %s another action",
+			        handoff_syscalls[i], handoff_syscalls[i]);
 	}
 }
 

@@ -246,6 +246,31 @@ for user in "${users[@]}"; do
 	expect_stderr_contains "new root" "the message says where it was looked for ($user)"
 done
 
+# ---- symlinks planted in a bind source do not lead mounts out of the new root --
+# As root, moat makes mount points below a user's writable bind; a symlink
+# the user left there (or a sandbox of an earlier run) must not turn
+# `tmpfs /data/cache/tmp` into a directory made on the host.
+if [[ $(id -u) -eq 0 ]]; then
+	mkdir -p "$scratch/userdir" "$scratch/victim"
+	chown 65534:65534 "$scratch/userdir"
+	ln -s "../../oldroot$scratch/victim" "$scratch/userdir/cache"
+	ln -s "../../oldroot$scratch/victim" "$scratch/userdir/conf"
+	policy planted "[namespaces]
+unshare mount pid ipc uts net
+$system_tree
+bind $scratch/userdir /data rw
+tmpfs /data/cache/tmp
+bind /etc/hostname /data/conf/hostname"
+	run "$MOAT" run -p "$scratch/planted.policy" -- "$probe" pid
+	expect_status 125 "a mount point behind a planted symlink is refused"
+	expect_stderr_contains "Too many levels of symbolic links" "with the reason"
+	[[ -z $(ls -A "$scratch/victim") ]] || fail "a planted symlink made files outside the new root: $(ls -A "$scratch/victim")"
+	# Control: without the planted links the same policy builds its root.
+	rm "$scratch/userdir/cache" "$scratch/userdir/conf"
+	run "$MOAT" run -p "$scratch/planted.policy" -- "$probe" pid
+	expect_status 0 "the same mounts without planted links"
+fi
+
 # ---- Landlock rules name the files of the new root ----------------------------
 policy landlock-inside "[namespaces]
 unshare all
