@@ -145,6 +145,21 @@ for attempt in mem signal; do
 	expect_stdout "open" "positive control: outside moat the parent is reachable ($attempt)"
 done
 
+# ---- what the program leaves running ends with it ---------------------------
+policy background "[filesystem]
+write $scratch/out"
+leave="(sleep 1; echo left >> $scratch/out/left) & (setsid sh -c 'sleep 1; echo left >> $scratch/out/left' &); exit 0"
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -p "$scratch/background.policy" -- sh -c "$leave"
+expect_status 0 "a program that leaves processes behind"
+run sh -c "$leave"
+sleep 1.5
+[[ $(grep -c left "$scratch/out/left" 2>/dev/null) == 2 ]] ||
+	fail "positive control: outside moat both background processes write"
+rm -f "$scratch/out/left"
+run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -p "$scratch/background.policy" -- sh -c "$leave"
+sleep 1.5
+[[ ! -e $scratch/out/left ]] || fail "a process the sandbox left behind outlived moat run"
+
 # ---- compat with a faked older kernel ----------------------------------------
 policy network '[network]
 connect tcp 443'

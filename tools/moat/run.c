@@ -227,6 +227,35 @@ static int supervise(moat_child *child, int signals, moat_supervisor *supervisor
 	return status;
 }
 
+/*
+ * The program has ended; what it left running ends with it. Without a PID
+ * namespace (whose init takes everything down) that is its process group,
+ * and whatever this process adopted as the sandbox's subreaper.
+ */
+static void end_leftovers(pid_t group)
+{
+	char path[64], text[4096];
+	int rounds = 0;
+
+	kill(-group, SIGKILL);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
+	for (;;) {
+		FILE *children = fopen(path, "re");
+		size_t length = children ? fread(text, 1, sizeof(text) - 1, children) : 0;
+		char *cursor = text;
+
+		if (children)
+			fclose(children);
+		text[length] = '\0';
+		if (length == 0 || ++rounds > 100)
+			break;
+		for (long pid; (pid = strtol(cursor, &cursor, 10)) > 0;) {
+			kill((pid_t)pid, SIGKILL);
+			waitpid((pid_t)pid, NULL, 0);
+		}
+	}
+}
+
 /* A policy with `notify` rules gets this process as its supervisor. */
 static int make_supervisor(const moat_policy *policy, moat_supervisor **supervisor)
 {
@@ -256,6 +285,8 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 		moat_command_error("%s: %s", arguments->program[0], strerror(errno));
 		return errno == EACCES ? EXIT_CANNOT_EXECUTE : EXIT_NOT_FOUND;
 	}
+	/* Orphans of the sandbox come to this process, which ends them with it. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (make_supervisor(policy, &supervisor) < 0) {
 		free(path);
 		return EXIT_MOAT_FAILED;
@@ -278,6 +309,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	status = supervise(child, signals, supervisor);
+	end_leftovers(moat_child_pid(child));
 	moat_child_free(child);
 	moat_supervisor_free(supervisor);
 	return status < 0 ? EXIT_MOAT_FAILED : status_of(status);
