@@ -368,7 +368,8 @@ static const struct moat_ast_condition *parse_disjunction(struct parser *parser)
 
 /*
  * The words of a statement. Tokens written without blanks between them form
- * one word, so a path or a list such as `read-file,ioctl-dev` stays whole.
+ * one word, so a path or a list such as `read-file,ioctl-dev` stays whole,
+ * and a blank ends a word even before a comma.
  */
 static bool parse_arguments(struct parser *parser, struct moat_ast_statement *statement)
 {
@@ -384,8 +385,7 @@ static bool parse_arguments(struct parser *parser, struct moat_ast_statement *st
 			            token->text);
 			return false;
 		}
-		if (last && !last->quoted && token->kind != MOAT_TOKEN_STRING &&
-		    (token->joined || comma)) {
+		if (last && !last->quoted && token->kind != MOAT_TOKEN_STRING && token->joined) {
 			size_t length = strlen(last->text) + strlen(token->text);
 			char *joined = moat_arena_alloc(parser->arena, length + 1);
 
@@ -398,10 +398,7 @@ static bool parse_arguments(struct parser *parser, struct moat_ast_statement *st
 			last->text = joined;
 			continue;
 		}
-		if (comma) {
-			parse_error(parser, &token->location, "%s", "unexpected ','");
-			return false;
-		}
+		/* A word may hold commas, and start with one. */
 		last = push(parser, &words, sizeof(*last));
 		if (!last)
 			return false;
@@ -511,10 +508,14 @@ static bool parse_syscall_statement(struct parser *parser, struct moat_ast_state
 static bool check_arity(struct parser *parser, const struct moat_ast_statement *statement,
                         unsigned minimum, unsigned maximum, const char *usage)
 {
+	/* Too many: the first word too many is the offending one. */
+	const struct moat_location *at = statement->argument_count > maximum
+	                                         ? &statement->arguments[maximum].location
+	                                         : &statement->keyword.location;
+
 	if (statement->argument_count >= minimum && statement->argument_count <= maximum)
 		return true;
-	parse_error(parser, &statement->keyword.location, "wrong number of arguments; use `%s`",
-	            usage);
+	parse_error(parser, at, "wrong number of arguments; use `%s`", usage);
 	return false;
 }
 

@@ -48,6 +48,7 @@ struct moat_resolver {
 	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
 	struct moat_origin default_origin;
 	struct moat_vector parsed_guards; /* struct moat_parsed_guard: each member parsed once */
+	struct moat_vector group_rules;   /* struct moat_group_rule: `ACTION @group` without `if` */
 
 	/* settings that a later or including file may override */
 	struct moat_origin compat_origin;
@@ -63,21 +64,31 @@ struct moat_resolver {
 	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
 
 	/* lists that every file adds to */
-	struct moat_vector path_rules;        /* struct moat_path_rule */
-	struct moat_vector path_rule_sources; /* const struct moat_source *, one per rule */
-	struct moat_vector connect_ports;     /* uint16_t */
-	struct moat_vector bind_ports;        /* uint16_t */
-	struct moat_vector mounts;            /* struct moat_mount */
-	struct moat_vector environment_keep;  /* const char * */
-	struct moat_vector environment_set;   /* const char * */
-	struct moat_vector broker_opens;      /* struct moat_broker_open */
-	struct moat_vector broker_connects;   /* struct moat_broker_connect */
+	struct moat_vector path_rules;           /* struct moat_path_rule */
+	struct moat_vector path_rule_sources;    /* const struct moat_source *, one per rule */
+	struct moat_vector connect_ports;        /* uint16_t */
+	struct moat_vector bind_ports;           /* uint16_t */
+	struct moat_vector mounts;               /* struct moat_mount */
+	const struct moat_source *mounts_source; /* of the first mount, for diagnostics */
+	struct moat_vector environment_keep;     /* const char * */
+	struct moat_vector environment_set;      /* const char * */
+	struct moat_vector broker_opens;         /* struct moat_broker_open */
+	struct moat_vector broker_connects;      /* struct moat_broker_connect */
+	const struct moat_source *broker_source; /* of the first broker rule */
 };
 
 /* A group member's condition, parsed the first time a rule names its group. */
 struct moat_parsed_guard {
 	const void *member; /* the struct moat_group_member */
 	const struct moat_ast_condition *condition;
+};
+
+/* A rule that names a group without `if`, to warn when a file repeats it. */
+struct moat_group_rule {
+	const struct moat_source *source;
+	const char *group;
+	struct moat_action action;
+	struct moat_location location;
 };
 
 /* One syscall that one rule names, directly or through a group. */

@@ -139,6 +139,8 @@ static void resolve_connect(struct moat_resolver *resolver,
 void moat_resolve_broker_statement(struct moat_resolver *resolver,
                                    const struct moat_ast_statement *statement)
 {
+	if (!resolver->broker_source)
+		resolver->broker_source = resolver->source;
 	if (!strcmp(statement->keyword.text, "open"))
 		resolve_open(resolver, statement);
 	else
@@ -158,9 +160,9 @@ void moat_resolve_broker_finish(struct moat_resolver *resolver)
 		const struct moat_location *at = broker->open_count ? &broker->opens[0].location
 		                                                    : &broker->connects[0].location;
 
-		moat_resolve_warning(resolver, at,
-		                     "[broker] rules are unused: no syscall is routed to the "
-		                     "supervisor (add `notify openat` or `notify connect` to "
-		                     "[syscalls])");
+		moat_resolve_report(resolver, MOAT_SEVERITY_WARNING, resolver->broker_source, at,
+		                    "[broker] rules are unused: no syscall is routed to the "
+		                    "supervisor (add `notify openat` or `notify connect` to "
+		                    "[syscalls])");
 	}
 }

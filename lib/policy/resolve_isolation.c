@@ -128,6 +128,8 @@ static struct moat_mount *add_mount(struct moat_resolver *resolver,
 {
 	struct moat_mount *mount = moat_resolve_push(resolver, &resolver->mounts, sizeof(*mount));
 
+	if (!resolver->mounts_source)
+		resolver->mounts_source = resolver->source;
 	if (mount) {
 		mount->kind = kind;
 		mount->location = statement->keyword.location;
@@ -292,6 +294,7 @@ void moat_resolve_isolation_finish(struct moat_resolver *resolver)
 		moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, resolver->gid_origin.source,
 		                    &resolver->gid_origin.location, "'gid' needs `unshare user`");
 	if (policy->mounts.count && !(unshare & MOAT_NAMESPACE_MOUNT))
-		moat_resolve_error(resolver, &policy->mounts.mounts[0].location,
-		                   "[mounts] needs `unshare mount` in [namespaces]");
+		moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, resolver->mounts_source,
+		                    &policy->mounts.mounts[0].location,
+		                    "[mounts] needs `unshare mount` in [namespaces]");
 }

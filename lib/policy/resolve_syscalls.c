@@ -140,25 +140,97 @@ static const struct moat_condition *member_guard(struct moat_resolver *resolver,
 	return ast ? moat_resolve_condition(resolver, ast, number, member->syscall) : NULL;
 }
 
+/* The highest argument a condition compares, or -1. */
+static int highest_argument(const struct moat_ast_condition *condition)
+{
+	int highest = -1;
+
+	for (size_t i = 0; condition && i < condition->count; i++) {
+		const struct moat_ast_conjunction *conjunction = &condition->conjunctions[i];
+
+		for (size_t k = 0; k < conjunction->count; k++) {
+			if ((int)conjunction->comparisons[k].arg > highest)
+				highest = (int)conjunction->comparisons[k].arg;
+		}
+	}
+	return highest;
+}
+
+/*
+ * A group member under the rule's condition: false when that rule says
+ * nothing about it, since the member does not take the arguments compared
+ * or the condition and the member's own can never hold together.
+ */
+static bool member_under_condition(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement,
+                                   struct moat_syscall_entry *entry, int highest)
+{
+	int count = moat_syscall_argument_count(entry->number);
+
+	if (count >= 0 && highest >= count)
+		return false;
+	entry->condition =
+	        moat_resolve_condition(resolver, statement->condition, entry->number, entry->name);
+	if (!entry->condition)
+		return false;
+	entry->condition = moat_condition_and(resolver, entry->condition, entry->guard);
+	entry->guard = NULL;
+	return entry->condition && !moat_condition_never(entry->condition, entry->number);
+}
+
+static const struct moat_group *find_group(struct moat_resolver *resolver,
+                                           const struct moat_ast_word *target)
+{
+	const struct moat_group *group = moat_group_find(target->text + 1);
+	const char *suggestion;
+
+	if (group)
+		return group;
+	suggestion = moat_group_suggest(target->text + 1);
+	if (suggestion)
+		moat_resolve_error(resolver, &target->location,
+		                   "unknown group '%s'; did you mean '@%s'?", target->text,
+		                   suggestion);
+	else
+		moat_resolve_error(resolver, &target->location, "unknown group '%s'", target->text);
+	return NULL;
+}
+
+/* `allow @stdio` twice in one file: one warning for the group, not one per member. */
+static bool repeats_group_rule(struct moat_resolver *resolver, const struct moat_group *group,
+                               const struct moat_syscall_entry *entry)
+{
+	const struct moat_group_rule *rules = resolver->group_rules.items;
+	struct moat_group_rule *slot;
+
+	for (size_t i = 0; i < resolver->group_rules.count; i++) {
+		if (rules[i].source == resolver->source && rules[i].group == group->name &&
+		    actions_equal(&rules[i].action, &entry->action)) {
+			moat_resolve_warning(resolver, &entry->location, "repeated rule for @%s",
+			                     group->name);
+			moat_resolve_report(resolver, MOAT_SEVERITY_NOTE, resolver->source,
+			                    &rules[i].location, "first rule here");
+			return true;
+		}
+	}
+	slot = moat_resolve_push(resolver, &resolver->group_rules, sizeof(*slot));
+	if (slot)
+		*slot = (struct moat_group_rule){resolver->source, group->name, entry->action,
+		                                 entry->location};
+	return false;
+}
+
 static void resolve_group_target(struct moat_resolver *resolver,
                                  const struct moat_ast_statement *statement,
                                  const struct moat_ast_word *target,
                                  struct moat_syscall_entry *entry)
 {
-	const struct moat_group *group = moat_group_find(target->text + 1);
-	const char *suggestion;
+	const struct moat_group *group = find_group(resolver, target);
+	int highest = highest_argument(statement->condition);
+	size_t errors = resolver->diagnostics->error_count, added = 0;
 
-	if (!group) {
-		suggestion = moat_group_suggest(target->text + 1);
-		if (suggestion)
-			moat_resolve_error(resolver, &target->location,
-			                   "unknown group '%s'; did you mean '@%s'?", target->text,
-			                   suggestion);
-		else
-			moat_resolve_error(resolver, &target->location, "unknown group '%s'",
-			                   target->text);
+	if (!group || (!statement->condition && repeats_group_rule(resolver, group, entry)))
 		return;
-	}
 	entry->group = group->name;
 	for (size_t i = 0; i < group->member_count; i++) {
 		const struct moat_group_member *member = &group->members[i];
@@ -175,17 +247,19 @@ static void resolve_group_target(struct moat_resolver *resolver,
 			if (!entry->guard)
 				return;
 		}
-		if (statement->condition) {
-			entry->condition = moat_resolve_condition(resolver, statement->condition,
-			                                          entry->number, member->syscall);
-			if (!entry->condition)
+		if (statement->condition &&
+		    !member_under_condition(resolver, statement, entry, highest)) {
+			if (resolver->diagnostics->error_count != errors)
 				return;
-			entry->condition =
-			        moat_condition_and(resolver, entry->condition, entry->guard);
-			entry->guard = NULL;
+			continue;
 		}
 		add_entry(resolver, entry);
+		added++;
 	}
+	if (statement->condition && added == 0)
+		moat_resolve_error(resolver, &target->location,
+		                   "the condition can hold for none of the members of %s",
+		                   target->text);
 }
 
 /* The known syscall name closest to `name`, for "did you mean". */
@@ -477,19 +551,58 @@ static void report_unreachable(struct moat_resolver *resolver, const struct pend
  * warning when they repeat an earlier rule, silently for a group's own
  * condition. Returns the new count.
  */
+/*
+ * A rule among the first `kept` that decides cases of `condition` (NULL:
+ * every call), when together they decide all of them; NULL otherwise. Each
+ * case (conjunction) is checked on its own, so nothing is built up.
+ */
+static const struct pending_rule *covering_rule(const struct pending_rule *rules, size_t kept,
+                                                const struct moat_condition *condition, int number)
+{
+	const struct pending_rule *cause = NULL;
+
+	for (size_t k = 0; !condition && k < kept; k++) {
+		if (rules[k].rule.condition &&
+		    moat_condition_always(rules[k].rule.condition, number))
+			return &rules[k];
+	}
+	for (size_t j = 0; condition && j < condition->count; j++) {
+		struct moat_condition one_case = {&condition->conjunctions[j], 1};
+
+		cause = NULL;
+		for (size_t k = 0; k < kept && !cause; k++) {
+			if (rules[k].rule.condition &&
+			    moat_condition_covers(rules[k].rule.condition, &one_case, number))
+				cause = &rules[k];
+		}
+		if (!cause)
+			return NULL;
+	}
+	return cause;
+}
+
+/* An earlier rule with the same action and the same condition, or NULL. */
+static const struct pending_rule *same_rule(const struct pending_rule *rules, size_t kept,
+                                            const struct pending_rule *rule, int number)
+{
+	for (size_t k = 0; k < kept && rule->rule.condition; k++) {
+		if (rules[k].rule.condition &&
+		    actions_equal(&rules[k].rule.action, &rule->rule.action) &&
+		    moat_condition_equal(rules[k].rule.condition, rule->rule.condition, number))
+			return &rules[k];
+	}
+	return NULL;
+}
+
 static size_t remove_unreachable(struct moat_resolver *resolver, struct pending_rule *rules,
                                  size_t count, int number, const char *name)
 {
-	const struct moat_condition *covered = NULL;
-	const struct pending_rule *last_cause = NULL;
 	size_t kept = 0;
 
 	for (size_t i = 0; i < count; i++) {
 		struct pending_rule *rule = &rules[i];
 		const struct moat_condition *condition = rule->rule.condition;
-		bool unreachable =
-		        covered && (!condition ? moat_condition_always(covered, number)
-		                               : moat_condition_covers(covered, condition, number));
+		const struct pending_rule *cause, *repeated;
 
 		if (condition && moat_condition_never(condition, number)) {
 			if (!rule->implicit)
@@ -499,23 +612,13 @@ static size_t remove_unreachable(struct moat_resolver *resolver, struct pending_
 				        "the condition of this rule for %s can never hold", name);
 			continue;
 		}
-		if (unreachable) {
-			bool repeated = false;
-
-			for (size_t k = 0; k < kept && condition; k++) {
-				if (rules[k].rule.condition &&
-				    actions_equal(&rules[k].rule.action, &rule->rule.action) &&
-				    moat_condition_equal(rules[k].rule.condition, condition,
-				                         number))
-					repeated = true, last_cause = &rules[k];
-			}
+		cause = covering_rule(rules, kept, condition, number);
+		if (cause) {
+			repeated = same_rule(rules, kept, rule, number);
 			if (!rule->implicit)
-				report_unreachable(resolver, rule, last_cause, name, repeated);
+				report_unreachable(resolver, rule, repeated ? repeated : cause,
+				                   name, repeated != NULL);
 			continue;
-		}
-		if (condition) {
-			covered = moat_condition_or(resolver, covered, condition);
-			last_cause = rule;
 		}
 		rules[kept++] = *rule;
 	}
@@ -592,8 +695,10 @@ static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_ru
 	rules->number = entries[0].number;
 	rules->name = entries[0].name;
 	for (size_t i = 0; i < count; i++) {
+		/* A group's member is judged with the rule, not one by one. */
 		if (entries[i].condition &&
-		    !push_pending(resolver, &pending, &entries[i], entries[i].condition, false))
+		    !push_pending(resolver, &pending, &entries[i], entries[i].condition,
+		                  entries[i].group != NULL))
 			return false;
 	}
 	files = decide(resolver, entries, count, scratch, decisions);

@@ -48,6 +48,11 @@ run "$MOAT" check "$spec/conflict.policy"
 expect_stderr_contains "$spec/conflict.policy:4:" "conflict note names line 4"
 expect_stderr_contains "note:" "conflict has a note"
 
+# After `--` a file may be named like an option.
+printf 'moat 1\n' >"$scratch/-x.policy"
+run sh -c "cd '$scratch' && exec '$MOAT' check -- -x.policy"
+expect_status 0 "check -- of a file whose name starts with a dash"
+
 # Several files: all are checked, one bad file makes the status 1.
 run "$MOAT" check "$spec/parser.policy" "$spec/unknown-group.policy" "$spec/layered.policy"
 expect_status 1 "check of several files with one invalid"

@@ -217,6 +217,27 @@ static void explicit_name_beats_group_in_one_file(void **state)
 	moat_policy_free(policy);
 }
 
+static void a_condition_on_a_group_applies_to_the_members_it_fits(void **state)
+{
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	/* getpid takes no argument: the rule does not speak of it, and says nothing wrong. */
+	policy = valid("moat 1\n[syscalls]\nallow @stdio if arg0 == 1\n");
+	assert_null(rules_of(policy, "getpid"));
+	assert_int_equal(rules_of(policy, "write")->conditional_count, 1);
+	moat_policy_free(policy);
+	refused("moat 1\n[syscalls]\nallow @id if arg0 & 1 == 2\n", 3, 7,
+	        "can hold for none of the members of @id");
+	/* The same group rule twice in a file: one warning, for the group. */
+	policy = test_load("moat 1\n[syscalls]\nallow @stdio\nallow @stdio\n", &diagnostics);
+	assert_non_null(policy);
+	assert_int_equal(diagnostics.warnings, 1);
+	assert_non_null(strstr(diagnostics.text, "4:7: warning: repeated rule for @stdio"));
+	moat_policy_free(policy);
+}
+
 static void groups_that_disagree_are_an_error(void **state)
 {
 	struct test_diagnostics diagnostics;
@@ -685,6 +706,7 @@ int main(void)
 	        cmocka_unit_test(defaults_and_clone3),
 	        cmocka_unit_test(actions_and_errno),
 	        cmocka_unit_test(explicit_name_beats_group_in_one_file),
+	        cmocka_unit_test(a_condition_on_a_group_applies_to_the_members_it_fits),
 	        cmocka_unit_test(groups_that_disagree_are_an_error),
 	        cmocka_unit_test(repeated_rules_warn),
 	        cmocka_unit_test(unreachable_rules_are_errors),

@@ -111,7 +111,7 @@ static void sections_and_statements(void **state)
 	expect_error("moat 1\n[filesystem]\nreed /usr\n", 3, 1,
 	             "unknown statement 'reed' in [filesystem]");
 	expect_error("moat 1\n[limits]\nnofile\n", 3, 1, "use `nofile COUNT [HARD]`");
-	expect_error("moat 1\n[namespaces]\nhostname a b\n", 3, 1, "use `hostname NAME`");
+	expect_error("moat 1\n[namespaces]\nhostname a b\n", 3, 12, "use `hostname NAME`");
 	expect_error("moat 1\n[syscalls] read\n", 2, 12, "after the section header");
 }
 

@@ -17,22 +17,23 @@ void moat_command_check_usage(FILE *stream)
 
 int moat_command_check(int argc, char **argv)
 {
-	int status = 0;
+	int status = 0, first = 1;
 
-	if (argc > 1 && !strcmp(argv[1], "--"))
-		argc--, argv++;
-	if (argc < 2) {
+	/* Options first; after `--` every argument is a file, even one named -x. */
+	for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
+		if (!strcmp(argv[first], "--")) {
+			first++;
+			break;
+		}
+		moat_command_error("check: unknown option '%s'", argv[first]);
+		return MOAT_EXIT_USAGE;
+	}
+	if (first >= argc) {
 		moat_command_error("check needs at least one policy file");
 		moat_command_check_usage(stderr);
 		return MOAT_EXIT_USAGE;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1]) {
-			moat_command_error("check: unknown option '%s'", argv[i]);
-			return MOAT_EXIT_USAGE;
-		}
-	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		moat_policy *policy = moat_command_load_policy(&argv[i], 1);
 
 		if (!policy)
