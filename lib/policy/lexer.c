@@ -53,8 +53,21 @@ const char *moat_operator_spelling(enum moat_operator operator)
  */
 static bool is_word_character(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("_@./:=+-[]", c) != NULL;
+	switch (c) {
+	case '_':
+	case '@':
+	case '.':
+	case '/':
+	case ':':
+	case '=':
+	case '+':
+	case '-':
+	case '[':
+	case ']':
+		return true;
+	default:
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	}
 }
 
 static char peek(const struct lexer *lexer, size_t ahead)
