@@ -23,6 +23,11 @@ foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 
 exported=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 ~ /^moat_/' | wc -l)
 echo "libmoat.so exports $exported moat_* symbols and nothing else"
 
+# Every exported function has a man page (or an alias of one), installed.
+for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do
+	[[ -e "$stage/share/man/man3/$symbol.3" ]] || fail "no man page for $symbol"
+done
+
 # pkg-config, relocated to the staging prefix.
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 flags=$(pkg-config --define-prefix --cflags --libs moat)
