@@ -25,7 +25,7 @@ echo "libmoat.so exports $exported moat_* symbols and nothing else"
 
 # Every exported function has a man page (or an alias of one), installed.
 for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do
-	[[ -e "$stage/share/man/man3/$symbol.3" ]] || fail "no man page for $symbol"
+	[[ -e "$stage/share/man/man3/${symbol%%@*}.3" ]] || fail "no man page for ${symbol%%@*}"
 done
 
 # pkg-config, relocated to the staging prefix.
