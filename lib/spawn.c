@@ -29,6 +29,7 @@
 #include "supervise/handoff.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
+#include "util/message.h"
 
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
@@ -109,24 +110,16 @@ static int close_descriptors(const struct spawn *spawn, struct moat_error *error
 
 static void exec_failed(const struct spawn *spawn, int code)
 {
-	struct moat_error error = {.code = code};
-	const char *reason = strerror(-code);
-	size_t used = 0;
+	struct moat_error error;
+	struct moat_message message = moat_message_begin(&error, code);
 
-	/* strerror returns a constant string for these codes; no formatting needed. */
-	for (const char *part = "cannot execute "; *part && used < sizeof(error.message) - 1;)
-		error.message[used++] = *part++;
-	for (const char *part = spawn->path; *part && used < sizeof(error.message) - 3;)
-		error.message[used++] = *part++;
-	for (const char *part = ": "; *part && used < sizeof(error.message) - 1;)
-		error.message[used++] = *part++;
-	for (const char *part = reason; *part && used < sizeof(error.message) - 1;)
-		error.message[used++] = *part++;
+	moat_message_put(&message, "cannot execute ");
+	moat_message_put(&message, spawn->path);
+	moat_message_put(&message, ": ");
+	moat_message_put_reason(&message, -code);
 	if (code == -ENOENT && moat_isolate_has_new_root(spawn->plan->isolate))
-		for (const char *part =
-		             " in the sandbox's new root (bind it there, at the same path)";
-		     *part && used < sizeof(error.message) - 1;)
-			error.message[used++] = *part++;
+		moat_message_put(&message,
+		                 " in the sandbox's new root (bind it there, at the same path)");
 	report_and_exit(spawn, "exec", &error);
 }
 

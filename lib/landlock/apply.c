@@ -6,6 +6,7 @@
  * error messages assembled by hand instead of with printf.
  */
 #include "landlock/internal.h"
+#include "util/message.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,70 +14,19 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-struct message {
-	struct moat_error *error; /* NULL: the caller wants no message */
-	size_t length;
-};
-
-static struct message begin(struct moat_error *error, int code)
-{
-	if (error) {
-		memset(error, 0, sizeof(*error));
-		error->code = code;
-	}
-	return (struct message){.error = error, .length = 0};
-}
-
-static void put(struct message *message, const char *text)
-{
-	if (!message->error)
-		return;
-	while (*text && message->length + 1 < sizeof(message->error->message))
-		message->error->message[message->length++] = *text++;
-}
-
-static void put_number(struct message *message, long number)
-{
-	char text[24];
-	char *cursor = text + sizeof(text) - 1;
-	unsigned long value = number < 0 ? 0UL - (unsigned long)number : (unsigned long)number;
-
-	*cursor = '\0';
-	do {
-		*--cursor = (char)('0' + value % 10);
-		value /= 10;
-	} while (value);
-	if (number < 0)
-		*--cursor = '-';
-	put(message, cursor);
-}
-
-/* "EINVAL": strerrorname_np() reads a constant table, unlike strerror(). */
-static void put_errno(struct message *message, int code)
-{
-	const char *name = strerrorname_np(code);
-
-	if (name) {
-		put(message, name);
-	} else {
-		put(message, "errno ");
-		put_number(message, code);
-	}
-}
-
 /* Fails with -errno of the system call `what` just made. */
 static int fail_call(struct moat_error *error, const char *what, const char *detail)
 {
 	int code = errno;
-	struct message message = begin(error, -code);
+	struct moat_message message = moat_message_begin(error, -code);
 
-	put(&message, what);
-	put(&message, " failed: ");
-	put_errno(&message, code);
+	moat_message_put(&message, what);
+	moat_message_put(&message, " failed: ");
+	moat_message_put_errno(&message, code);
 	if (detail) {
-		put(&message, " (");
-		put(&message, detail);
-		put(&message, ")");
+		moat_message_put(&message, " (");
+		moat_message_put(&message, detail);
+		moat_message_put(&message, ")");
 	}
 	return -code;
 }
@@ -87,58 +37,44 @@ static int fail_call(struct moat_error *error, const char *what, const char *det
  */
 static int check_threads(const struct moat_landlock_plan *plan, struct moat_error *error)
 {
-	struct message message;
+	struct moat_message message;
 	int threads = moat_landlock_count_threads();
 
 	if (threads == 1)
 		return 0;
 	if (threads < 0) {
-		message = begin(error, threads);
-		put(&message, "cannot count the threads of this process (/proc/self/task: ");
-		put_errno(&message, -threads);
-		put(&message, "), and Landlock ABI ");
-		put_number(&message, plan->abi);
-		put(&message, " binds only the calling thread");
+		message = moat_message_begin(error, threads);
+		moat_message_put(&message,
+		                 "cannot count the threads of this process (/proc/self/task: ");
+		moat_message_put_errno(&message, -threads);
+		moat_message_put(&message, "), and Landlock ABI ");
+		moat_message_put_number(&message, plan->abi);
+		moat_message_put(&message, " binds only the calling thread");
 		return threads;
 	}
-	message = begin(error, -EBUSY);
-	put(&message, "Landlock ABI ");
-	put_number(&message, plan->abi);
-	put(&message, " binds only the calling thread; this process has ");
-	put_number(&message, threads);
-	put(&message, " threads (ABI 8 can restrict them all)");
+	message = moat_message_begin(error, -EBUSY);
+	moat_message_put(&message, "Landlock ABI ");
+	moat_message_put_number(&message, plan->abi);
+	moat_message_put(&message, " binds only the calling thread; this process has ");
+	moat_message_put_number(&message, threads);
+	moat_message_put(&message, " threads (ABI 8 can restrict them all)");
 	return -EBUSY;
-}
-
-/* Where in the policy a rule stood, copied by hand for the same reason as the message. */
-static void put_location(struct message *message, const struct moat_location *location)
-{
-	size_t length = 0;
-
-	if (!message->error || !location->file)
-		return;
-	while (location->file[length] && length + 1 < sizeof(message->error->file)) {
-		message->error->file[length] = location->file[length];
-		length++;
-	}
-	message->error->line = location->line;
-	message->error->column = location->column;
 }
 
 static int fail_open(const struct moat_landlock_path *path, struct moat_error *error)
 {
 	int code = errno;
-	struct message message = begin(error, -code);
+	struct moat_message message = moat_message_begin(error, -code);
 
-	put_location(&message, &path->location);
-	put(&message, "cannot open '");
-	put(&message, path->path);
-	put(&message, "' in the sandbox's root: ");
-	put_errno(&message, code);
+	moat_message_put_location(&message, &path->location);
+	moat_message_put(&message, "cannot open '");
+	moat_message_put(&message, path->path);
+	moat_message_put(&message, "' in the sandbox's root: ");
+	moat_message_put_errno(&message, code);
 	if (code == ENOENT) {
-		put(&message, " (write '?");
-		put(&message, path->path);
-		put(&message, "' to skip it when absent)");
+		moat_message_put(&message, " (write '?");
+		moat_message_put(&message, path->path);
+		moat_message_put(&message, "' to skip it when absent)");
 	}
 	return -code;
 }
@@ -218,9 +154,9 @@ int moat_landlock_apply(const struct moat_landlock_plan *plan, unsigned flags,
 	int code;
 
 	if (flags & ~(unsigned)MOAT_LANDLOCK_ALL_THREADS) {
-		struct message message = begin(error, -EINVAL);
+		struct moat_message message = moat_message_begin(error, -EINVAL);
 
-		put(&message, "unknown Landlock apply flags");
+		moat_message_put(&message, "unknown Landlock apply flags");
 		return -EINVAL;
 	}
 	if (!moat_landlock_plan_enforces(plan))
@@ -237,10 +173,11 @@ int moat_landlock_apply(const struct moat_landlock_plan *plan, unsigned flags,
 	 */
 	restrict_flags |= plan->restrict_flags & LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
-		struct message message = begin(error, -EPERM);
+		struct moat_message message = moat_message_begin(error, -EPERM);
 
-		put(&message, "no_new_privs is not set: set it (PR_SET_NO_NEW_PRIVS) before "
-		              "applying Landlock");
+		moat_message_put(&message,
+		                 "no_new_privs is not set: set it (PR_SET_NO_NEW_PRIVS) before "
+		                 "applying Landlock");
 		return -EPERM;
 	}
 	ruleset = moat_landlock_sys_create_ruleset(&plan->ruleset, plan->ruleset_size, 0);

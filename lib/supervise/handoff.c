@@ -22,23 +22,9 @@
 #include "seccomp/split.h"
 #include "syscalls/syscalls.h"
 #include "util/error.h"
+#include "util/message.h"
 
 /* What runs between the two filter parts, and the exec after them. */
-/* Fills `error` without formatting (async-signal-safe). */
-static int plain_error(struct moat_error *error, int code, const char *message)
-{
-	size_t length = strlen(message);
-
-	if (!error)
-		return code;
-	memset(error, 0, sizeof(*error));
-	error->code = code;
-	if (length >= sizeof(error->message))
-		length = sizeof(error->message) - 1;
-	memcpy(error->message, message, length);
-	return code;
-}
-
 /* ---- the listener over a socket ------------------------------------------ */
 
 int moat_listener_send(int socket_fd, int listener_fd, struct moat_error *error)
@@ -64,7 +50,7 @@ int moat_listener_send(int socket_fd, int listener_fd, struct moat_error *error)
 	memcpy(CMSG_DATA(header), &listener_fd, sizeof(int));
 	while (sendmsg(socket_fd, &message, MSG_NOSIGNAL) < 0) {
 		if (errno != EINTR)
-			return plain_error(error, -errno, "cannot send the seccomp listener");
+			return moat_message_set(error, -errno, "cannot send the seccomp listener");
 	}
 	return 0;
 }
@@ -238,7 +224,7 @@ int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
 	int listener = -1, result;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		result = plain_error(error, -errno, "cannot set no_new_privs");
+		result = moat_message_set(error, -errno, "cannot set no_new_privs");
 	else
 		result = isolate(plan->isolation, error);
 	if (result == 0)
