@@ -32,18 +32,15 @@ static size_t collect_chain(const struct moat_source *source, struct moat_locati
 	return count;
 }
 
-void moat_diagnose(struct moat_diagnostics *diagnostics, enum moat_severity severity,
-                   const struct moat_source *source, const struct moat_location *location,
-                   const char *format, ...)
+void moat_vdiagnose(struct moat_diagnostics *diagnostics, enum moat_severity severity,
+                    const struct moat_source *source, const struct moat_location *location,
+                    const char *format, va_list arguments)
 {
 	struct moat_location chain[MAXIMUM_CHAIN];
 	struct moat_diagnostic diagnostic = {.severity = severity};
 	char message[1024];
-	va_list arguments;
 
-	va_start(arguments, format);
 	vsnprintf(message, sizeof(message), format, arguments);
-	va_end(arguments);
 
 	if (severity == MOAT_SEVERITY_ERROR) {
 		if (diagnostics->error_count++ == 0 && diagnostics->first_error)
@@ -60,4 +57,15 @@ void moat_diagnose(struct moat_diagnostics *diagnostics, enum moat_severity seve
 	diagnostic.included_from = chain;
 	diagnostic.included_from_count = collect_chain(source, chain);
 	diagnostics->callback(&diagnostic, diagnostics->context);
+}
+
+void moat_diagnose(struct moat_diagnostics *diagnostics, enum moat_severity severity,
+                   const struct moat_source *source, const struct moat_location *location,
+                   const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	moat_vdiagnose(diagnostics, severity, source, location, format, arguments);
+	va_end(arguments);
 }

@@ -8,6 +8,7 @@
 #ifndef MOAT_POLICY_DIAGNOSTICS_H
 #define MOAT_POLICY_DIAGNOSTICS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "moat.h"
@@ -32,5 +33,8 @@ void moat_diagnostics_init(struct moat_diagnostics *diagnostics,
 void moat_diagnose(struct moat_diagnostics *diagnostics, enum moat_severity severity,
                    const struct moat_source *source, const struct moat_location *location,
                    const char *format, ...) __attribute__((format(printf, 5, 6)));
+void moat_vdiagnose(struct moat_diagnostics *diagnostics, enum moat_severity severity,
+                    const struct moat_source *source, const struct moat_location *location,
+                    const char *format, va_list arguments) __attribute__((format(printf, 5, 0)));
 
 #endif /* MOAT_POLICY_DIAGNOSTICS_H */

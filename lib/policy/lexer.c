@@ -98,15 +98,13 @@ static struct moat_location here(const struct lexer *lexer)
 __attribute__((format(printf, 3, 4))) static void
 lex_error(struct lexer *lexer, const struct moat_location *location, const char *format, ...)
 {
-	char message[256];
 	va_list arguments;
 
-	va_start(arguments, format);
-	vsnprintf(message, sizeof(message), format, arguments);
-	va_end(arguments);
 	lexer->failed = true;
-	moat_diagnose(lexer->diagnostics, MOAT_SEVERITY_ERROR, lexer->source, location, "%s",
-	              message);
+	va_start(arguments, format);
+	moat_vdiagnose(lexer->diagnostics, MOAT_SEVERITY_ERROR, lexer->source, location, format,
+	               arguments);
+	va_end(arguments);
 }
 
 static int emit(struct lexer *lexer, enum moat_token_kind kind, const char *text, size_t length,

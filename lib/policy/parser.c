@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "util/vector.h"
@@ -130,15 +129,13 @@ static bool is_word(const struct moat_token *token, const char *text)
 __attribute__((format(printf, 3, 4))) static void
 parse_error(struct parser *parser, const struct moat_location *location, const char *format, ...)
 {
-	char message[512];
 	va_list arguments;
 
-	va_start(arguments, format);
-	vsnprintf(message, sizeof(message), format, arguments);
-	va_end(arguments);
 	parser->failed = true;
-	moat_diagnose(parser->diagnostics, MOAT_SEVERITY_ERROR, parser->source, location, "%s",
-	              message);
+	va_start(arguments, format);
+	moat_vdiagnose(parser->diagnostics, MOAT_SEVERITY_ERROR, parser->source, location, format,
+	               arguments);
+	va_end(arguments);
 }
 
 /* How a token is named in a message: its text, or what it is. */

@@ -21,25 +21,14 @@
 
 extern char **environ;
 
-__attribute__((format(printf, 5, 0))) static void report(struct moat_resolver *resolver,
-                                                         enum moat_severity severity,
-                                                         const struct moat_source *source,
-                                                         const struct moat_location *location,
-                                                         const char *format, va_list arguments)
-{
-	char message[768];
-
-	vsnprintf(message, sizeof(message), format, arguments);
-	moat_diagnose(resolver->diagnostics, severity, source, location, "%s", message);
-}
-
 void moat_resolve_error(struct moat_resolver *resolver, const struct moat_location *location,
                         const char *format, ...)
 {
 	va_list arguments;
 
 	va_start(arguments, format);
-	report(resolver, MOAT_SEVERITY_ERROR, resolver->source, location, format, arguments);
+	moat_vdiagnose(resolver->diagnostics, MOAT_SEVERITY_ERROR, resolver->source, location,
+	               format, arguments);
 	va_end(arguments);
 }
 
@@ -49,7 +38,8 @@ void moat_resolve_warning(struct moat_resolver *resolver, const struct moat_loca
 	va_list arguments;
 
 	va_start(arguments, format);
-	report(resolver, MOAT_SEVERITY_WARNING, resolver->source, location, format, arguments);
+	moat_vdiagnose(resolver->diagnostics, MOAT_SEVERITY_WARNING, resolver->source, location,
+	               format, arguments);
 	va_end(arguments);
 }
 
@@ -60,7 +50,7 @@ void moat_resolve_report(struct moat_resolver *resolver, enum moat_severity seve
 	va_list arguments;
 
 	va_start(arguments, format);
-	report(resolver, severity, source, location, format, arguments);
+	moat_vdiagnose(resolver->diagnostics, severity, source, location, format, arguments);
 	va_end(arguments);
 }
 
