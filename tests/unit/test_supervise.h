@@ -106,6 +106,32 @@ static inline void sv_plan(struct moat_handoff_plan *plan, const moat_policy *po
 		fail_msg("hand-off plan: %s", error.message);
 }
 
+/*
+ * A hand-off plan built on first use, so that a kernel that cannot build one
+ * skips only the tests that need it.
+ */
+struct sv_lazy_plan {
+	struct moat_handoff_plan plan;
+	bool built;
+};
+
+static inline const struct moat_handoff_plan *sv_lazy_plan_get(struct sv_lazy_plan *lazy,
+                                                               const moat_policy *policy)
+{
+	if (!lazy->built) {
+		sv_plan(&lazy->plan, policy);
+		lazy->built = true;
+	}
+	return &lazy->plan;
+}
+
+static inline void sv_lazy_plan_release(struct sv_lazy_plan *lazy)
+{
+	if (lazy->built)
+		moat_handoff_plan_release(&lazy->plan);
+	lazy->built = false;
+}
+
 static inline moat_supervisor *sv_supervisor(unsigned flags)
 {
 	struct moat_supervisor_options options = {.flags = flags};

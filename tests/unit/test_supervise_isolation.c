@@ -51,8 +51,7 @@ static int lab_result(pid_t lab)
 }
 
 static moat_policy *policy;
-static struct moat_handoff_plan plan;
-static bool planned;
+static struct sv_lazy_plan lazy_plan;
 
 static int setup(void **state)
 {
@@ -64,19 +63,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (planned)
-		moat_handoff_plan_release(&plan);
+	sv_lazy_plan_release(&lazy_plan);
 	moat_policy_free(policy);
 	return 0;
-}
-
-/* The hand-off plan, built on first use (a skip when the kernel cannot). */
-static void need_plan(void)
-{
-	if (!planned) {
-		sv_plan(&plan, policy);
-		planned = true;
-	}
 }
 
 static int drop_to_nobody(void)
@@ -176,7 +165,7 @@ static int served_parent(const struct moat_notification *notification, moat_memo
 static int probe_sandboxed(moat_supervisor *supervisor, unsigned isolation, pid_t target,
                            struct reach *result)
 {
-	struct moat_handoff_plan variant = plan;
+	struct moat_handoff_plan variant = lazy_plan.plan;
 	struct probe probe = {target, 0, true};
 	struct moat_error error;
 	int report[2], listener, left, status;
@@ -250,6 +239,7 @@ struct isolation_results {
 
 static int isolation_lab(int report)
 {
+	unsigned contained = lazy_plan.plan.isolation;
 	struct isolation_results results;
 	struct moat_supervisor *supervisor;
 	struct moat_error error;
@@ -273,8 +263,8 @@ static int isolation_lab(int report)
 	if (moat_supervisor_handle(supervisor, "getppid", served_parent, NULL, &error) < 0)
 		result = LAB_SETUP_FAILED;
 	if (result == 0 &&
-	    (probe_sandboxed(supervisor, plan.isolation, getpid(), &results.contained_supervisor) ||
-	     probe_sandboxed(supervisor, plan.isolation, other, &results.contained_other) ||
+	    (probe_sandboxed(supervisor, contained, getpid(), &results.contained_supervisor) ||
+	     probe_sandboxed(supervisor, contained, other, &results.contained_other) ||
 	     probe_sandboxed(supervisor, 0, getpid(), &results.open_supervisor) ||
 	     probe_sandboxed(supervisor, 0, other, &results.open_other)))
 		result = LAB_SETUP_FAILED;
@@ -293,8 +283,8 @@ static void test_sandbox_cannot_reach_out(void **state)
 	pid_t pid;
 
 	(void)state;
-	need_plan();
-	if (!(plan.isolation & MOAT_HANDOFF_SCOPE_SIGNALS)) {
+	sv_lazy_plan_get(&lazy_plan, policy);
+	if (!(lazy_plan.plan.isolation & MOAT_HANDOFF_SCOPE_SIGNALS)) {
 		print_message("Landlock ABI 6 is missing: no signal scoping to test\n");
 		skip();
 	}

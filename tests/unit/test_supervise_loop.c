@@ -36,20 +36,14 @@ struct fixture {
 	char dir[256];
 	char data[512]; /* DIR/read/data.txt */
 	moat_policy *policy;
-	struct moat_handoff_plan plan;
-	bool planned;
+	struct sv_lazy_plan plan;
 };
 
 static struct fixture *fixture;
 
-/* The fixture's hand-off plan, built on first use (a skip when the kernel cannot). */
 static const struct moat_handoff_plan *fixture_plan(void)
 {
-	if (!fixture->planned) {
-		sv_plan(&fixture->plan, fixture->policy);
-		fixture->planned = true;
-	}
-	return &fixture->plan;
+	return sv_lazy_plan_get(&fixture->plan, fixture->policy);
 }
 
 static int setup(void **state)
@@ -74,8 +68,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (fixture->planned)
-		moat_handoff_plan_release(&fixture->plan);
+	sv_lazy_plan_release(&fixture->plan);
 	moat_policy_free(fixture->policy);
 	sv_remove_tree(fixture->dir);
 	return 0;
