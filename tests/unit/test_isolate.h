@@ -26,22 +26,6 @@ static inline moat_policy *it_load(const char *text)
 	return policy;
 }
 
-/* Skips when uid 65534 cannot create a user namespace here. */
-static inline void it_skip_without_user_namespaces(void)
-{
-	pid_t pid = fork();
-	int status;
-
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(pt_become(PT_NOBODY_USER) == 0 && unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		print_message("unprivileged user namespaces are not available\n");
-		skip();
-	}
-}
-
 struct it_child {
 	pt_action *action;
 	void *context;
@@ -73,7 +57,7 @@ static inline enum pt_user it_user_of(void **state)
 	enum pt_user user = pt_user_of(state);
 
 	if (user == PT_NOBODY_USER || geteuid() != 0)
-		it_skip_without_user_namespaces();
+		pt_skip_without_user_namespaces();
 	return user;
 }
 

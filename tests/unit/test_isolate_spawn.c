@@ -120,7 +120,7 @@ static void test_undumpable_caller_is_refused(void **state)
 		print_message("not root: cannot become uid 65534\n");
 		skip();
 	}
-	it_skip_without_user_namespaces();
+	pt_skip_without_user_namespaces();
 	pt_assert_exit(pt_run(PT_NOBODY_USER, spawn_undumpable, policy), 0);
 	/* Positive control: the same caller, dumpable again, gets its sandbox. */
 	pt_assert_exit(

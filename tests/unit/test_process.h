@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -107,6 +108,23 @@ static inline int pt_wait(pid_t pid)
 static inline int pt_run(enum pt_user user, pt_action *action, void *context)
 {
 	return pt_wait(pt_start(user, action, context));
+}
+
+static inline int pt_unshare_user(void *context)
+{
+	(void)context;
+	return unshare(CLONE_NEWUSER) == 0 ? 0 : 1;
+}
+
+/* Skips when the kernel or its configuration refuses uid 65534 a user namespace. */
+static inline void pt_skip_without_user_namespaces(void)
+{
+	int status = pt_run(PT_NOBODY_USER, pt_unshare_user, NULL);
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		print_message("unprivileged user namespaces are not available\n");
+		skip();
+	}
 }
 
 static inline void pt_assert_exit(int status, int code)

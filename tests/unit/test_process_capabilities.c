@@ -55,22 +55,6 @@ static bool skip_unless_root(void)
 	return true;
 }
 
-/* Skips when the kernel or its configuration refuses unprivileged user namespaces. */
-static void skip_without_user_namespaces(void)
-{
-	pid_t pid = fork();
-	int status;
-
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(pt_become(PT_NOBODY_USER) == 0 && unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		print_message("unprivileged user namespaces are not available\n");
-		skip();
-	}
-}
-
 /* ---- capabilities none ------------------------------------------------ */
 
 /*
@@ -115,7 +99,7 @@ static void test_none(void **state)
 	struct capability_case control = {NULL};
 
 	if (user == PT_NOBODY_USER)
-		skip_without_user_namespaces();
+		pt_skip_without_user_namespaces();
 	file = mkstemp(path);
 	assert_true(file >= 0);
 	assert_int_equal(unlink(path), 0); /* the children chown the open file */
