@@ -34,16 +34,9 @@
 #include "ir_builder.h"
 #include "ir_random.h"
 #include "moat.h"
+#include "sanitizer.h"
 #include "seccomp/install.h"
 #include "syscalls/syscalls.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILT_WITH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BUILT_WITH_ASAN 1
-#endif
-#endif
 
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 #define POLICIES          200

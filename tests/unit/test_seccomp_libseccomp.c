@@ -48,17 +48,10 @@
 #include "ir_eval.h"
 #include "ir_random.h"
 #include "moat.h"
+#include "sanitizer.h"
 #include "seccomp/action.h"
 #include "seccomp/interpreter.h"
 #include "syscalls/syscalls.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILT_WITH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BUILT_WITH_ASAN 1
-#endif
-#endif
 
 #ifdef BUILT_WITH_ASAN
 #include <sanitizer/lsan_interface.h>
