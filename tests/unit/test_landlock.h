@@ -11,11 +11,13 @@
 #ifndef MOAT_TEST_LANDLOCK_H
 #define MOAT_TEST_LANDLOCK_H
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,6 +265,55 @@ static inline int ll_read(void *path)
 static inline int ll_write(void *path)
 {
 	return ll_open_close(path, O_WRONLY | O_APPEND);
+}
+
+/* ---- TCP on 127.0.0.1 ------------------------------------------------ */
+
+static inline struct sockaddr_in ll_loopback(uint16_t port)
+{
+	return (struct sockaddr_in){
+	        .sin_family = AF_INET,
+	        .sin_port = htons(port),
+	        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+}
+
+/* A non-blocking listener on 127.0.0.1 and an ephemeral port. */
+static inline int ll_start_listener(uint16_t *port)
+{
+	struct sockaddr_in address = ll_loopback(0);
+	socklen_t length = sizeof(address);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&address, sizeof(address)), 0);
+	assert_int_equal(listen(fd, 64), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&address, &length), 0);
+	*port = ntohs(address.sin_port);
+	return fd;
+}
+
+/* Accepts and drops whatever the children connected, so the backlog never fills. */
+static inline void ll_drain(int listener)
+{
+	int fd;
+
+	while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		close(fd);
+}
+
+/* A child action: connects to `port` (a uint16_t *) on 127.0.0.1. */
+static inline int ll_tcp_connect(void *port)
+{
+	struct sockaddr_in address = ll_loopback(*(const uint16_t *)port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int result;
+
+	if (fd < 0)
+		return LL_CHILD_UNEXPECTED;
+	result = ll_result(connect(fd, (struct sockaddr *)&address, sizeof(address)));
+	close(fd);
+	return result;
 }
 
 #endif /* MOAT_TEST_LANDLOCK_H */

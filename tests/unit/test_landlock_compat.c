@@ -122,45 +122,19 @@ static void test_abi1_filesystem(void **state)
 	ll_write_file(tree.secret, "secret\n", 0644);
 }
 
-static int connect_port(void *port)
-{
-	struct sockaddr_in address = {
-	        .sin_family = AF_INET,
-	        .sin_port = htons(*(uint16_t *)port),
-	        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int result;
-
-	if (fd < 0)
-		return LL_CHILD_UNEXPECTED;
-	result = ll_result(connect(fd, (struct sockaddr *)&address, sizeof(address)));
-	close(fd);
-	return result;
-}
-
 /* ABI 3: no network rules. The filesystem is restricted, TCP connect is not. */
 static void test_abi3_network(void **state)
 {
-	struct sockaddr_in address = {.sin_family = AF_INET,
-	                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t length = sizeof(address);
 	static const uint16_t listed_port = 1;
 	struct moat_landlock_plan *faked;
 	struct moat_landlock_plan *real;
 	struct moat_policy policy;
 	uint16_t port;
 	int listener;
-	int fd;
 
 	(void)state;
 	ll_require_abi(&kernel, 4, "comparing ABI 3 with a kernel that has TCP rules");
-	listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	assert_true(listener >= 0);
-	assert_int_equal(bind(listener, (struct sockaddr *)&address, sizeof(address)), 0);
-	assert_int_equal(listen(listener, 64), 0);
-	assert_int_equal(getsockname(listener, (struct sockaddr *)&address, &length), 0);
-	port = ntohs(address.sin_port);
+	listener = ll_start_listener(&port);
 
 	sandbox_policy(&policy, MOAT_COMPAT_BEST_EFFORT);
 	policy.network.present = true;
@@ -170,11 +144,10 @@ static void test_abi3_network(void **state)
 	real = ll_plan(&policy, &kernel);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++) {
 		assert_int_equal(ll_run(faked, user, ll_read, tree.secret), EACCES);
-		assert_int_equal(ll_run(faked, user, connect_port, &port), 0);
-		assert_int_equal(ll_run(real, user, connect_port, &port), EACCES);
+		assert_int_equal(ll_run(faked, user, ll_tcp_connect, &port), 0);
+		assert_int_equal(ll_run(real, user, ll_tcp_connect, &port), EACCES);
 	}
-	while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0)
-		close(fd);
+	ll_drain(listener);
 	close(listener);
 	moat_landlock_plan_free(faked);
 	moat_landlock_plan_free(real);

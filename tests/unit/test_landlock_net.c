@@ -51,71 +51,20 @@ static struct moat_landlock_plan *network_plan(const struct moat_port_list *conn
 
 /* ---- TCP ------------------------------------------------------------- */
 
-static struct sockaddr_in loopback(uint16_t port)
-{
-	return (struct sockaddr_in){
-	        .sin_family = AF_INET,
-	        .sin_port = htons(port),
-	        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-}
-
-/* A non-blocking listener on 127.0.0.1 and an ephemeral port. */
-static int start_listener(uint16_t *port)
-{
-	struct sockaddr_in address = loopback(0);
-	socklen_t length = sizeof(address);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&address, sizeof(address)), 0);
-	assert_int_equal(listen(fd, 64), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&address, &length), 0);
-	*port = ntohs(address.sin_port);
-	return fd;
-}
-
-/* Accepts and drops whatever the children connected, so the backlog never fills. */
-static void drain(int listener)
-{
-	int fd;
-
-	while ((fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) >= 0)
-		close(fd);
-}
-
 /* A port nothing listens on: bound once to learn it, then released. */
 static uint16_t free_port(void)
 {
 	uint16_t port;
-	int fd = start_listener(&port);
+	int fd = ll_start_listener(&port);
 
 	close(fd);
 	return port;
 }
 
-struct tcp_target {
-	uint16_t port;
-};
-
-static int tcp_connect(void *context)
+/* A child action: binds `port` (a uint16_t *) on 127.0.0.1. */
+static int tcp_bind(void *port)
 {
-	const struct tcp_target *target = context;
-	struct sockaddr_in address = loopback(target->port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int result;
-
-	if (fd < 0)
-		return LL_CHILD_UNEXPECTED;
-	result = ll_result(connect(fd, (struct sockaddr *)&address, sizeof(address)));
-	close(fd);
-	return result;
-}
-
-static int tcp_bind(void *context)
-{
-	const struct tcp_target *target = context;
-	struct sockaddr_in address = loopback(target->port);
+	struct sockaddr_in address = ll_loopback(*(const uint16_t *)port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int yes = 1;
 	int result;
@@ -136,31 +85,27 @@ static void test_tcp_connect(void **state)
 	struct moat_landlock_plan *plan;
 	struct moat_port_list ports = {.present = true, .ports = &allowed_port, .count = 1};
 	struct moat_port_list none = {.present = true};
-	struct tcp_target allowed;
-	struct tcp_target other;
 
 	(void)state;
 	ll_require_abi(&kernel, 4, "TCP port rules");
-	allowed_listener = start_listener(&allowed_port);
-	other_listener = start_listener(&other_port);
-	allowed.port = allowed_port;
-	other.port = other_port;
+	allowed_listener = ll_start_listener(&allowed_port);
+	other_listener = ll_start_listener(&other_port);
 	plan = network_plan(&ports, NULL, 0);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++) {
-		expect(plan, user, tcp_connect, &allowed, 0, 0);
-		expect(plan, user, tcp_connect, &other, 0, EACCES);
+		expect(plan, user, ll_tcp_connect, &allowed_port, 0, 0);
+		expect(plan, user, ll_tcp_connect, &other_port, 0, EACCES);
 		/* Only connect is handled: binding stays free. */
-		expect(plan, user, tcp_bind, &(struct tcp_target){free_port()}, 0, 0);
-		drain(allowed_listener);
-		drain(other_listener);
+		expect(plan, user, tcp_bind, &(uint16_t){free_port()}, 0, 0);
+		ll_drain(allowed_listener);
+		ll_drain(other_listener);
 	}
 	moat_landlock_plan_free(plan);
 
 	/* `connect tcp none`: no port at all. */
 	plan = network_plan(&none, NULL, 0);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++) {
-		expect(plan, user, tcp_connect, &allowed, 0, EACCES);
-		drain(allowed_listener);
+		expect(plan, user, ll_tcp_connect, &allowed_port, 0, EACCES);
+		ll_drain(allowed_listener);
 	}
 	moat_landlock_plan_free(plan);
 	close(allowed_listener);
@@ -173,27 +118,26 @@ static void test_tcp_bind(void **state)
 	struct moat_port_list ports = {.present = true, .ports = &allowed_port, .count = 1};
 	struct moat_port_list none = {.present = true};
 	struct moat_landlock_plan *plan;
-	struct tcp_target allowed = {allowed_port};
-	struct tcp_target other = {free_port()};
+	uint16_t other_port = free_port();
 	uint16_t listener_port;
 	int listener;
 
 	(void)state;
 	ll_require_abi(&kernel, 4, "TCP port rules");
-	listener = start_listener(&listener_port);
+	listener = ll_start_listener(&listener_port);
 	plan = network_plan(NULL, &ports, 0);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++) {
-		expect(plan, user, tcp_bind, &allowed, 0, 0);
-		expect(plan, user, tcp_bind, &other, 0, EACCES);
+		expect(plan, user, tcp_bind, &allowed_port, 0, 0);
+		expect(plan, user, tcp_bind, &other_port, 0, EACCES);
 		/* Only bind is handled: connecting stays free. */
-		expect(plan, user, tcp_connect, &(struct tcp_target){listener_port}, 0, 0);
-		drain(listener);
+		expect(plan, user, ll_tcp_connect, &listener_port, 0, 0);
+		ll_drain(listener);
 	}
 	moat_landlock_plan_free(plan);
 
 	plan = network_plan(NULL, &none, 0);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++)
-		expect(plan, user, tcp_bind, &allowed, 0, EACCES);
+		expect(plan, user, tcp_bind, &allowed_port, 0, EACCES);
 	moat_landlock_plan_free(plan);
 	close(listener);
 }
