@@ -168,7 +168,10 @@ static inline struct moat_process_plan *pt_plan(const struct moat_policy *policy
 	return plan;
 }
 
-/* The path of a helper from tests/programs/, next to the test programs. */
+/*
+ * The path of a helper from tests/programs/, next to the test programs; when
+ * it is missing, the test is skipped with the reason.
+ */
 static inline bool pt_program(char *path, size_t size, const char *name)
 {
 	char self[PATH_MAX];
@@ -181,7 +184,11 @@ static inline bool pt_program(char *path, size_t size, const char *name)
 	assert_non_null(slash);
 	*slash = '\0';
 	assert_true((size_t)snprintf(path, size, "%s/programs/%s", self, name) < size);
-	return access(path, X_OK) == 0;
+	if (access(path, X_OK) == 0)
+		return true;
+	print_message("%s is missing: build tests/programs first\n", path);
+	skip();
+	return false;
 }
 
 /* Reads what a child wrote to `fd` until end of file; NUL-terminated. */
@@ -193,6 +200,26 @@ static inline void pt_read_all(int fd, char *buffer, size_t size)
 	while (used + 1 < size && (length = read(fd, buffer + used, size - 1 - used)) > 0)
 		used += (size_t)length;
 	buffer[used] = '\0';
+}
+
+/*
+ * Runs `action` as `user` with the write end of a pipe in *write_end (a field
+ * of `context`), collects what the child writes into `output`, and returns
+ * its wait status.
+ */
+static inline int pt_run_reading(enum pt_user user, pt_action *action, void *context,
+                                 int *write_end, char *output, size_t size)
+{
+	int pipe_fds[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
+	*write_end = pipe_fds[1];
+	pid = pt_start(user, action, context);
+	close(pipe_fds[1]);
+	pt_read_all(pipe_fds[0], output, size);
+	close(pipe_fds[0]);
+	return pt_wait(pid);
 }
 
 /*

@@ -187,29 +187,15 @@ static int keep_as_nobody_and_exec(void *context)
 
 static void run_report(pt_action *action, struct capability_case *test, char *output, size_t size)
 {
-	int pipe_fds[2];
-	pid_t pid;
-
-	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
-	test->out = pipe_fds[1];
-	pid = pt_start(PT_ROOT, action, test);
-	close(pipe_fds[1]);
-	pt_read_all(pipe_fds[0], output, size);
-	close(pipe_fds[0]);
-	pt_assert_exit(pt_wait(pid), 0);
+	pt_assert_exit(pt_run_reading(PT_ROOT, action, test, &test->out, output, size), 0);
 }
 
 static bool find_report(struct capability_case *test)
 {
 	static char path[PATH_MAX];
 
-	if (!pt_program(path, sizeof(path), "process_report")) {
-		print_message("%s is missing: build tests/programs first\n", path);
-		skip();
-		return false;
-	}
 	test->program = path;
-	return true;
+	return pt_program(path, sizeof(path), "process_report");
 }
 
 /* Root cannot regain capabilities by executing a program (SECBIT_NOROOT, empty bounding set). */

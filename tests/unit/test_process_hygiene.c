@@ -40,29 +40,11 @@ static struct moat_process_plan *default_plan(void)
 	return pt_plan(&policy, NULL);
 }
 
-static bool find_report(char *path, size_t size)
-{
-	if (pt_program(path, size, "process_report"))
-		return true;
-	print_message("%s is missing: build tests/programs first\n", path);
-	skip();
-	return false;
-}
-
 /* Starts `action`, collects what it writes to test->out, returns its wait status. */
 static int run_report(enum pt_user user, pt_action *action, struct hygiene_case *test, char *output,
                       size_t size)
 {
-	int pipe_fds[2];
-	pid_t pid;
-
-	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
-	test->out = pipe_fds[1];
-	pid = pt_start(user, action, test);
-	close(pipe_fds[1]);
-	pt_read_all(pipe_fds[0], output, size);
-	close(pipe_fds[0]);
-	return pt_wait(pid);
+	return pt_run_reading(user, action, test, &test->out, output, size);
 }
 
 /* ---- descriptors ------------------------------------------------------ */
@@ -183,7 +165,7 @@ static void test_kept_descriptors_survive_exec(void **state)
 	struct hygiene_case step = {default_plan()};
 	struct hygiene_case control;
 
-	if (!find_report(program, sizeof(program)))
+	if (!pt_program(program, sizeof(program), "process_report"))
 		return;
 	make_descriptors(&step);
 	step.program = program;
@@ -299,7 +281,7 @@ static void test_environment_reaches_program(void **state)
 	struct moat_process_plan *inherited;
 	struct hygiene_case test = {NULL};
 
-	if (!find_report(program, sizeof(program)))
+	if (!pt_program(program, sizeof(program), "process_report"))
 		return;
 	test.program = program;
 	pt_policy_init(&policy);
