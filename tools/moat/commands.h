@@ -30,7 +30,21 @@ void moat_command_run_usage(FILE *stream);
 int moat_command_features(int argc, char **argv);
 void moat_command_features_usage(FILE *stream);
 
+int moat_command_test(int argc, char **argv);
+void moat_command_test_usage(FILE *stream);
+
 struct moat_policy;
+struct moat_action;
+struct moat_decision;
+
+/* Writes an action as the policy language does (`allow`, `errno EACCES`); snprintf's result. */
+int moat_command_action_text(const struct moat_action *action, char *buffer, size_t size);
+
+/*
+ * Writes who decided: `FILE:LINE:COL (STATEMENT)`, or `moat (WHAT)` for one
+ * of moat's own rules; snprintf's result.
+ */
+int moat_command_decider_text(const struct moat_decision *decision, char *buffer, size_t size);
 
 /*
  * Loads the policy files `paths` merged in order, printing every diagnostic
