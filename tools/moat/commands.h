@@ -7,6 +7,8 @@
 #ifndef MOAT_TOOL_COMMANDS_H
 #define MOAT_TOOL_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit status for a command line that could not be understood. */
@@ -32,6 +34,19 @@ void moat_command_features_usage(FILE *stream);
 
 int moat_command_test(int argc, char **argv);
 void moat_command_test_usage(FILE *stream);
+
+/* An argument of `eval`: a number, a constant name, or several joined by '|'. */
+bool moat_command_parse_argument(const char *text, uint64_t *value);
+
+/* A syscall name, or its number; false when it is neither. */
+bool moat_command_parse_syscall(const char *text, int *number);
+
+/*
+ * The file a POLICY argument names: `argument` itself when it holds a `/` or
+ * exists, else NAME.policy in MOAT_POLICY_PATH then the installed policies,
+ * as `include NAME` finds it (a new string then); `argument` when none is.
+ */
+char *moat_command_policy_path(char *argument);
 
 struct moat_policy;
 struct moat_action;

@@ -59,7 +59,7 @@ static bool parse_number(const char *text, uint64_t *value)
 }
 
 /* A number, a constant name, or several of them joined by '|'. */
-static bool parse_argument(const char *text, uint64_t *value)
+bool moat_command_parse_argument(const char *text, uint64_t *value)
 {
 	char *copy = strdup(text), *rest = copy, *part;
 	bool ok = copy && *copy;
@@ -75,7 +75,7 @@ static bool parse_argument(const char *text, uint64_t *value)
 	return ok;
 }
 
-static bool parse_syscall(const char *text, int *number)
+bool moat_command_parse_syscall(const char *text, int *number)
 {
 	uint64_t value;
 
@@ -115,12 +115,12 @@ int moat_command_eval(int argc, char **argv)
 		moat_command_eval_usage(stderr);
 		return MOAT_EXIT_USAGE;
 	}
-	if (!parse_syscall(argv[first + 1], &number)) {
+	if (!moat_command_parse_syscall(argv[first + 1], &number)) {
 		moat_command_error("eval: unknown syscall '%s'", argv[first + 1]);
 		return MOAT_EXIT_USAGE;
 	}
 	for (int i = first + 2; i < argc; i++) {
-		if (!parse_argument(argv[i], &args[i - first - 2])) {
+		if (!moat_command_parse_argument(argv[i], &args[i - first - 2])) {
 			moat_command_error("eval: '%s' is neither a number nor a known constant",
 			                   argv[i]);
 			return MOAT_EXIT_USAGE;
