@@ -80,8 +80,7 @@ static void test_openat(void **state)
 	assert_int_equal(decision.action.errno_value, EACCES);
 	assert_int_equal(decision.location.line, 5);
 
-	assert_int_equal(moat_decide_syscall(fixture->filter, SYS_openat, read_only, &decision),
-	                 0);
+	assert_int_equal(moat_decide_syscall(fixture->filter, SYS_openat, read_only, &decision), 0);
 	assert_true(decision.allowed);
 	assert_string_equal(decision.statement, "allow openat");
 }

@@ -246,8 +246,8 @@ MOAT_API int moat_filter_wants_listener(const moat_filter *filter);
  * ENOSYS), or a section the policy lacks; `statement` then says which.
  */
 struct moat_decision {
-	int allowed;                   /* 1 when the call or access goes through */
-	struct moat_action action;     /* syscalls: the filter's action; else ALLOW or ERRNO EACCES */
+	int allowed;               /* 1 when the call or access goes through */
+	struct moat_action action; /* syscalls: the filter's action; else ALLOW or ERRNO EACCES */
 	struct moat_location location; /* the deciding statement's start */
 	const char *statement;         /* its text as written (`default kill`) */
 };

@@ -90,8 +90,8 @@ static bool resolve(const char *path, char resolved[PATH_MAX], bool *directory)
 	parent[slash - path] = '\0';
 	if (!realpath(parent[0] ? parent : "/", parent))
 		return false;
-	return snprintf(resolved, PATH_MAX, "%s/%s", strcmp(parent, "/") ? parent : "",
-	                slash + 1) < PATH_MAX;
+	return snprintf(resolved, PATH_MAX, "%s/%s", strcmp(parent, "/") ? parent : "", slash + 1) <
+	       PATH_MAX;
 }
 
 /* `path` is `directory` or below it; `/usr2` is not below `/usr`. */

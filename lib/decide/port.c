@@ -26,9 +26,8 @@ static bool restricted(const struct moat_policy *policy, uint64_t right)
 int moat_decide_port(const moat_policy *policy, enum moat_port_access access, unsigned port,
                      struct moat_decision *decision, struct moat_error *error)
 {
-	const struct moat_port_list *list = access == MOAT_PORT_BIND
-	                                            ? &policy->network.bind_tcp
-	                                            : &policy->network.connect_tcp;
+	const struct moat_port_list *list =
+	        access == MOAT_PORT_BIND ? &policy->network.bind_tcp : &policy->network.connect_tcp;
 	uint64_t right = access == MOAT_PORT_BIND ? LANDLOCK_ACCESS_NET_BIND_TCP
 	                                          : LANDLOCK_ACCESS_NET_CONNECT_TCP;
 

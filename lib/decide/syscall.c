@@ -10,8 +10,8 @@
 #include "seccomp/filter.h"
 #include "syscalls/syscalls.h"
 
-static const struct moat_statement no_filter = {
-        {NULL, 0, 0}, "no [syscalls] section: no seccomp filter"};
+static const struct moat_statement no_filter = {{NULL, 0, 0},
+                                                "no [syscalls] section: no seccomp filter"};
 
 void moat_decide_by(struct moat_decision *decision, const struct moat_statement *statement)
 {

@@ -64,11 +64,11 @@ struct moat_resolver {
 	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
 
 	/* lists that every file adds to */
-	struct moat_vector path_rules;           /* struct moat_path_rule */
-	struct moat_vector path_rule_sources;    /* const struct moat_source *, one per rule */
-	struct moat_vector connect_ports;        /* uint16_t */
-	struct moat_vector bind_ports;           /* uint16_t */
-	struct moat_vector connect_statements;   /* struct moat_statement, one per port */
+	struct moat_vector path_rules;         /* struct moat_path_rule */
+	struct moat_vector path_rule_sources;  /* const struct moat_source *, one per rule */
+	struct moat_vector connect_ports;      /* uint16_t */
+	struct moat_vector bind_ports;         /* uint16_t */
+	struct moat_vector connect_statements; /* struct moat_statement, one per port */
 	struct moat_vector bind_statements;
 	struct moat_vector mounts;               /* struct moat_mount */
 	const struct moat_source *mounts_source; /* of the first mount, for diagnostics */

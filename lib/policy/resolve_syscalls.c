@@ -728,8 +728,9 @@ static void add_clone3_rule(struct moat_resolver *resolver)
 	        .name = "clone3",
 	        .action = {MOAT_ACTION_ERRNO, ENOSYS},
 	        .location = {"<moat: clone3 answers ENOSYS unless a rule names it>", 0, 0},
-	        .statement = {{NULL, 0, 0}, "clone3 answers ENOSYS unless a rule "
-	                                    "names it, so that libc falls back to clone"},
+	        .statement = {{NULL, 0, 0},
+	                      "clone3 answers ENOSYS unless a rule "
+	                      "names it, so that libc falls back to clone"},
 	};
 
 	if (number < 0)

@@ -76,7 +76,8 @@ struct moat_seccomp_program {
 	struct moat_bpf_note *notes;     /* one per instruction */
 	struct moat_bpf_origin *origins; /* one per instruction */
 	size_t length;
-	const struct moat_seccomp_fallback *fallbacks; /* each syscall the policy names, by number */
+	const struct moat_seccomp_fallback
+	        *fallbacks; /* each syscall the policy names, by number */
 	size_t fallback_count;
 	const struct moat_statement *default_statement;
 	const struct moat_seccomp_segment *segments; /* ascending, covering 0..UINT32_MAX */

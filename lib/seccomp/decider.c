@@ -22,8 +22,7 @@ static const struct moat_statement architecture_rule = {
 #if defined(__x86_64__)
 #define X32_SYSCALL_BIT 0x40000000U
 
-static const struct moat_statement x32_rule = {
-        {NULL, 0, 0}, "an x32 call is killed"};
+static const struct moat_statement x32_rule = {{NULL, 0, 0}, "an x32 call is killed"};
 #endif
 
 static int compare_number(const void *key, const void *element)
@@ -61,8 +60,7 @@ const struct moat_statement *moat_seccomp_decider(const struct moat_seccomp_prog
 
 	if (data->arch != program->architecture)
 		return &architecture_rule;
-	if (trace->return_index >= program->length ||
-	    trace->previous_index >= program->length)
+	if (trace->return_index >= program->length || trace->previous_index >= program->length)
 		return fallback_for(program, (uint32_t)data->nr);
 	value = program->instructions[trace->return_index].k;
 	test = &program->origins[trace->previous_index];

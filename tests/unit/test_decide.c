@@ -82,8 +82,8 @@ static void test_shared_return_names_each_rule(void **state)
 	for (size_t i = 0; i < filter->program.length; i++) {
 		const struct sock_filter *insn = &filter->program.instructions[i];
 
-		eacces_returns += insn->code == (BPF_RET | BPF_K) &&
-		                  insn->k == (SECCOMP_RET_ERRNO | EACCES);
+		eacces_returns +=
+		        insn->code == (BPF_RET | BPF_K) && insn->k == (SECCOMP_RET_ERRNO | EACCES);
 	}
 	assert_int_equal(eacces_returns, 1);
 	expect_syscall(filter, SYS_ioctl, 1, MOAT_ACTION_ERRNO, 4,
@@ -132,8 +132,7 @@ static void test_own_rules(void **state)
 	assert_int_equal(decision.location.line, 0);
 	assert_non_null(strstr(decision.statement, "clone3"));
 #if defined(__x86_64__)
-	assert_int_equal(moat_decide_syscall(filter, 0x40000000 | SYS_getpid, NULL, &decision),
-	                 0);
+	assert_int_equal(moat_decide_syscall(filter, 0x40000000 | SYS_getpid, NULL, &decision), 0);
 	assert_int_equal(decision.action.kind, MOAT_ACTION_KILL_PROCESS);
 	assert_string_equal(decision.statement, "an x32 call is killed");
 #endif

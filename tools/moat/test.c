@@ -79,8 +79,7 @@ static int decide(const moat_policy *policy, const moat_filter *filter,
 }
 
 static void check(const struct moat_test_file *file, const moat_policy *policy,
-                  const moat_filter *filter, const struct moat_expectation *e,
-                  struct tally *tally)
+                  const moat_filter *filter, const struct moat_expectation *e, struct tally *tally)
 {
 	struct moat_error error = {0};
 	struct moat_decision decision;

@@ -152,8 +152,8 @@ static bool parse_verdict(struct reader *reader, const struct word *word, bool *
 	return false;
 }
 
-static int parse_syscall_line(struct reader *reader, const struct word *words, int arrow,
-                              int count, struct moat_expectation *e)
+static int parse_syscall_line(struct reader *reader, const struct word *words, int arrow, int count,
+                              struct moat_expectation *e)
 {
 	const char *texts[2];
 
@@ -168,8 +168,8 @@ static int parse_syscall_line(struct reader *reader, const struct word *words, i
 	}
 	for (int i = 2; i < arrow; i++) {
 		if (!moat_command_parse_argument(words[i].text, &e->args[i - 2])) {
-			report(reader, words[i].column, "'%s' is neither a number nor a known constant",
-			       words[i].text);
+			report(reader, words[i].column,
+			       "'%s' is neither a number nor a known constant", words[i].text);
 			return -1;
 		}
 	}
@@ -178,14 +178,15 @@ static int parse_syscall_line(struct reader *reader, const struct word *words, i
 	if (count - arrow - 1 < 1 || count - arrow - 1 > 2 ||
 	    !parse_action(texts, count - arrow - 1, &e->action)) {
 		report(reader, arrow + 1 < count ? words[arrow + 1].column : words[arrow].column,
-		       "expected an action (allow, kill, kill-thread, trap, log, notify, errno NAME)");
+		       "expected an action (allow, kill, kill-thread, trap, log, notify, errno "
+		       "NAME)");
 		return -1;
 	}
 	return 0;
 }
 
-static int parse_port_line(struct reader *reader, const struct word *words, int arrow,
-                           int count, struct moat_expectation *e)
+static int parse_port_line(struct reader *reader, const struct word *words, int arrow, int count,
+                           struct moat_expectation *e)
 {
 	char *end;
 	unsigned long port;
@@ -300,7 +301,8 @@ static void parse_line(struct reader *reader, char *line)
 	}
 	if (!strcmp(words[0].text, "policy")) {
 		if (count != 2)
-			report(reader, words[0].column, "expected 'policy \"FILE\"' or 'policy NAME'");
+			report(reader, words[0].column,
+			       "expected 'policy \"FILE\"' or 'policy NAME'");
 		else
 			add_policy(reader, &words[1]);
 		return;

@@ -23,8 +23,8 @@ struct moat_expectation {
 	enum moat_expectation_kind kind;
 	unsigned line;
 	unsigned column; /* of the first word */
-	char *subject; /* the left side as written, for messages */
-	int syscall;   /* SYSCALL: number and arguments */
+	char *subject;   /* the left side as written, for messages */
+	int syscall;     /* SYSCALL: number and arguments */
 	uint64_t args[6];
 	struct moat_action action; /* SYSCALL: the expected action */
 	char *access;              /* PATH: `read`, `write`, `exec` or right names */
