@@ -64,10 +64,12 @@ struct moat_resolver {
 	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
 
 	/* lists that every file adds to */
-	struct moat_vector path_rules;           /* struct moat_path_rule */
-	struct moat_vector path_rule_sources;    /* const struct moat_source *, one per rule */
-	struct moat_vector connect_ports;        /* uint16_t */
-	struct moat_vector bind_ports;           /* uint16_t */
+	struct moat_vector path_rules;         /* struct moat_path_rule */
+	struct moat_vector path_rule_sources;  /* const struct moat_source *, one per rule */
+	struct moat_vector connect_ports;      /* uint16_t */
+	struct moat_vector bind_ports;         /* uint16_t */
+	struct moat_vector connect_statements; /* struct moat_statement, one per port */
+	struct moat_vector bind_statements;
 	struct moat_vector mounts;               /* struct moat_mount */
 	const struct moat_source *mounts_source; /* of the first mount, for diagnostics */
 	struct moat_vector environment_keep;     /* const char * */
@@ -104,6 +106,7 @@ struct moat_syscall_entry {
 	const struct moat_condition *guard;
 	const char *group;             /* NULL when the rule names the syscall itself */
 	struct moat_location location; /* of the syscall name or @group */
+	struct moat_statement statement;
 };
 
 /* ---- reporting (resolver.c) ------------------------------------------ */
@@ -140,6 +143,14 @@ bool moat_resolve_set_here(const struct moat_resolver *resolver, const struct mo
 /* The words of a statement after its keyword, joined by blanks: a value as written. */
 const char *moat_resolve_statement_text(struct moat_resolver *resolver,
                                         const struct moat_ast_statement *statement);
+
+/*
+ * Where `statement` starts and its text as the file has it (the lines it
+ * spans, trimmed, comments removed, continuations joined), for reports that
+ * name the statement that decided.
+ */
+struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
+                                             const struct moat_ast_statement *statement);
 
 /* ---- words and values (values.c) ------------------------------------- */
 

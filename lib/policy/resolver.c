@@ -143,6 +143,104 @@ const char *moat_resolve_statement_text(struct moat_resolver *resolver,
 	return text;
 }
 
+/* The start of line `line` (from 1) of `source`, or NULL past its end. */
+static const char *line_start(const struct moat_source *source, unsigned line)
+{
+	const char *at = source->text, *end = source->text + source->length;
+
+	while (--line > 0) {
+		at = memchr(at, '\n', (size_t)(end - at));
+		if (!at)
+			return NULL;
+		at++;
+	}
+	return at;
+}
+
+/* The length of `text` up to a `#` outside quotes or the end of the line. */
+static size_t code_length(const char *text, const char *end)
+{
+	bool quoted = false;
+	const char *at = text;
+
+	for (; at < end && *at != '\n'; at++) {
+		if (*at == '\\' && quoted && at + 1 < end)
+			at++;
+		else if (*at == '"')
+			quoted = !quoted;
+		else if (*at == '#' && !quoted)
+			break;
+	}
+	return (size_t)(at - text);
+}
+
+/*
+ * Appends `text` trimmed, with one blank between pieces, to `out` (or only
+ * counts its length when `out` is NULL); true when it ended in `\`.
+ */
+static bool append_piece(char *out, size_t *used, const char *text, size_t length)
+{
+	bool continued;
+
+	while (length > 0 && (text[0] == ' ' || text[0] == '\t'))
+		text++, length--;
+	while (length > 0 && strchr(" \t\r", text[length - 1]))
+		length--;
+	continued = length > 0 && text[length - 1] == '\\';
+	if (continued)
+		length--;
+	while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+		length--;
+	if (*used > 0 && length > 0) {
+		if (out)
+			out[*used] = ' ';
+		(*used)++;
+	}
+	if (out) {
+		memcpy(out + *used, text, length);
+		out[*used + length] = '\0';
+	}
+	*used += length;
+	return continued;
+}
+
+/* Copies (or, with `out` NULL, measures) the statement that starts at `at`. */
+static size_t copy_statement(char *out, const char *at, const char *end)
+{
+	size_t used = 0;
+
+	for (;;) {
+		size_t length = code_length(at, end);
+		bool continued = append_piece(out, &used, at, length);
+		const char *next = memchr(at, '\n', (size_t)(end - at));
+
+		if (!continued || !next)
+			return used;
+		at = next + 1;
+	}
+}
+
+struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
+                                             const struct moat_ast_statement *statement)
+{
+	const struct moat_source *source = resolver->source;
+	struct moat_statement result = {statement->keyword.location, ""};
+	const char *at = line_start(source, statement->keyword.location.line);
+	const char *end = source->text + source->length;
+	char *text;
+
+	if (!at || statement->keyword.location.column == 0)
+		return result;
+	at += statement->keyword.location.column - 1;
+	text = moat_resolve_alloc(resolver, copy_statement(NULL, at, end) + 1);
+	if (!text)
+		return result;
+	text[0] = '\0';
+	copy_statement(text, at, end);
+	result.text = text;
+	return result;
+}
+
 static void resolve_file(struct moat_resolver *resolver, struct moat_source *source);
 
 /* `include NAME`: NAME.policy in each search directory, then the installed ones. */
@@ -284,9 +382,13 @@ static void resolve_section_header(struct moat_resolver *resolver,
 		policy->syscalls.present = true;
 		break;
 	case MOAT_SECTION_FILESYSTEM:
+		if (!policy->filesystem.present)
+			policy->filesystem.location = statement->keyword.location;
 		policy->filesystem.present = true;
 		break;
 	case MOAT_SECTION_NETWORK:
+		if (!policy->network.present)
+			policy->network.location = statement->keyword.location;
 		policy->network.present = true;
 		break;
 	case MOAT_SECTION_NAMESPACES:
