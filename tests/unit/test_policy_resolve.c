@@ -519,6 +519,37 @@ static void variables_expand_from_the_environment(void **state)
 	assert_non_null(strstr(diagnostics.error.message, "'NOPE' is not set"));
 }
 
+/* A number may come from the environment too: ports, limits, sizes, condition values. */
+static void variables_expand_where_a_number_is_expected(void **state)
+{
+	static const char *const environment[] = {"PORT=8080", "FILES=64", "SIZE=16M",
+	                                          "DOMAIN=2",  "WORD=ten", NULL};
+	struct moat_load_options options = {.environment = environment};
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	policy = test_load_with("moat 1\n[network]\nconnect tcp ${PORT}\n"
+	                        "[limits]\nnofile ${FILES}\nas ${SIZE}\n"
+	                        "[syscalls]\nallow socket if arg0 == ${DOMAIN}\n",
+	                        options, &diagnostics);
+	assert_non_null(policy);
+	assert_int_equal(policy->network.connect_tcp.ports[0], 8080);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 64);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_AS].soft, 16 << 20);
+	moat_policy_free(policy);
+
+	assert_null(
+	        test_load_with("moat 1\n[network]\nconnect tcp ${WORD}\n", options, &diagnostics));
+	assert_int_equal(diagnostics.error.line, 3);
+	assert_int_equal(diagnostics.error.column, 13);
+	assert_non_null(
+	        strstr(diagnostics.error.message, "'${WORD}' is 'ten', which is not a number"));
+	assert_null(test_load_with("moat 1\n[limits]\nnofile 1${NOPE}\n", options, &diagnostics));
+	assert_int_equal(diagnostics.error.column, 9);
+	assert_non_null(strstr(diagnostics.error.message, "'NOPE' is not set"));
+}
+
 /* ---- the other sections ---------------------------------------------- */
 
 static void filesystem_rules(void **state)
@@ -721,6 +752,7 @@ int main(void)
 	        cmocka_unit_test(include_errors),
 	        cmocka_unit_test(included_from_chain),
 	        cmocka_unit_test(variables_expand_from_the_environment),
+	        cmocka_unit_test(variables_expand_where_a_number_is_expected),
 	        cmocka_unit_test(filesystem_rules),
 	        cmocka_unit_test(network_rules),
 	        cmocka_unit_test(namespaces_and_mounts),
