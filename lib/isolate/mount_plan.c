@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "policy/writable.h"
+#include "policy/path_trust.h"
 #include "util/error.h"
 #include "util/safe_path.h"
 
@@ -138,12 +138,12 @@ static int check_destination(const struct moat_mounts_section *mounts, size_t in
 
 /* 1 when the entry is kept, 0 when its optional source is absent. */
 static int prepare_bind(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
-                        const struct moat_writable *writable, struct moat_error *error)
+                        const struct moat_path_trust *trust, struct moat_error *error)
 {
 	const struct moat_mount *entry = mount->entry;
 	struct moat_safe_path found;
 	struct stat status;
-	int fd = moat_safe_path_open(entry->source, writable, &found), result = 0;
+	int fd = moat_safe_path_open(entry->source, trust, &found), result = 0;
 
 	if (fd == -ELOOP && found.symlink[0])
 		return moat_safe_path_refused(error, &entry->location, "bind source", entry->source,
@@ -184,13 +184,13 @@ static int prepare_tmpfs(struct moat_isolate_plan *plan, struct moat_isolate_mou
 }
 
 static int prepare_entry(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
-                         const struct moat_writable *writable, struct moat_error *error)
+                         const struct moat_path_trust *trust, struct moat_error *error)
 {
 	const struct moat_mount *entry = mount->entry;
 
 	switch (entry->kind) {
 	case MOAT_MOUNT_BIND:
-		return prepare_bind(plan, mount, writable, error);
+		return prepare_bind(plan, mount, trust, error);
 	case MOAT_MOUNT_TMPFS:
 		return prepare_tmpfs(plan, mount, error);
 	case MOAT_MOUNT_PROC:
@@ -217,7 +217,7 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
                               struct moat_error *error)
 {
 	const struct moat_mounts_section *mounts = &policy->mounts;
-	struct moat_writable writable;
+	struct moat_path_trust trust;
 	int result;
 
 	if (!mounts->present)
@@ -231,7 +231,7 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
 		result = choose_staging(plan, error);
 	if (result < 0)
 		return result;
-	if (moat_policy_writable(policy, MOAT_WRITABLE_HOST, &plan->arena, &writable) < 0)
+	if (moat_policy_path_trust(policy, MOAT_TRUST_HOST, &plan->arena, &trust) < 0)
 		return out_of_memory(error);
 	plan->mounts = moat_arena_array(&plan->arena, mounts->count ? mounts->count : 1,
 	                                sizeof(*plan->mounts));
@@ -251,7 +251,7 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
 		                        : MOAT_ISOLATE_NEW_ROOT;
 		if (!mount->target)
 			return out_of_memory(error);
-		result = prepare_entry(plan, mount, &writable, error);
+		result = prepare_entry(plan, mount, &trust, error);
 		if (result < 0)
 			return result;
 		plan->mount_count += (size_t)result;

@@ -93,7 +93,7 @@ static int rule_fd(const struct moat_landlock_plan *plan, const struct moat_land
 	*access = path->access;
 	if (!plan->open_when_applied)
 		return 0;
-	*fd = moat_safe_path_open(path->path, &plan->writable, &found);
+	*fd = moat_safe_path_open(path->path, &plan->trust, &found);
 	if (*fd == -ELOOP && found.symlink[0])
 		return moat_safe_path_refused(error, &path->location, "path", path->path, &found);
 	if (*fd < 0) {

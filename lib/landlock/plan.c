@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "policy/writable.h"
+#include "policy/path_trust.h"
 #include "util/error.h"
 
 /* Every filesystem right Landlock has defined, as far as moat knows. */
@@ -33,11 +33,11 @@ static size_t ruleset_size(int abi)
  * path that is absent (skipped), or a negative errno with `error` filled at
  * the rule.
  */
-static int open_rule_path(const struct moat_path_rule *rule, const struct moat_writable *writable,
+static int open_rule_path(const struct moat_path_rule *rule, const struct moat_path_trust *trust,
                           struct moat_error *error)
 {
 	struct moat_safe_path found;
-	int fd = moat_safe_path_open(rule->path, writable, &found);
+	int fd = moat_safe_path_open(rule->path, trust, &found);
 	int code = -fd;
 
 	if (fd >= 0)
@@ -104,29 +104,39 @@ static int plan_path_later(struct moat_landlock_plan *plan, const struct moat_pa
 	return 0;
 }
 
-/*
- * Where the sandbox may write, in the terms the rule paths are opened in:
- * the host's now, or the new root's when applied (then copied into the
- * plan, which the child reads after the policy may be gone).
- */
-static int plan_writable(struct moat_landlock_plan *plan, const struct moat_policy *policy,
-                         struct moat_writable *writable, struct moat_error *error)
+/* A copy of `paths` in the plan's arena, which the child reads after the policy may be gone. */
+static const char *const *copy_paths(struct moat_landlock_plan *plan, const char *const *paths,
+                                     size_t count)
 {
-	const char **copies;
+	const char **copies = moat_arena_array(&plan->arena, count + 1, sizeof(*copies));
 
-	if (moat_policy_writable(
-	            policy, plan->open_when_applied ? MOAT_WRITABLE_NEW_ROOT : MOAT_WRITABLE_HOST,
-	            &plan->arena, writable) < 0)
+	for (size_t i = 0; copies && i < count; i++) {
+		copies[i] = moat_arena_strdup(&plan->arena, paths[i]);
+		if (!copies[i])
+			return NULL;
+	}
+	return copies;
+}
+
+/*
+ * What decides which symlinks rule paths may go through, in the terms they
+ * are opened in: the host's now, or the new root's when applied (kept in
+ * the plan).
+ */
+static int plan_trust(struct moat_landlock_plan *plan, const struct moat_policy *policy,
+                      struct moat_path_trust *trust, struct moat_error *error)
+{
+	enum moat_trust_view view = plan->open_when_applied ? MOAT_TRUST_NEW_ROOT : MOAT_TRUST_HOST;
+
+	if (moat_policy_path_trust(policy, view, &plan->arena, trust) < 0)
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	if (!plan->open_when_applied)
 		return 0;
-	copies = (const char **)writable->paths;
-	for (size_t i = 0; i < writable->count; i++) {
-		copies[i] = moat_arena_strdup(&plan->arena, copies[i]);
-		if (!copies[i])
-			return moat_error_set(error, -ENOMEM, "out of memory");
-	}
-	plan->writable = *writable;
+	trust->writable = copy_paths(plan, trust->writable, trust->writable_count);
+	trust->fresh = copy_paths(plan, trust->fresh, trust->fresh_count);
+	if (!trust->writable || !trust->fresh)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	plan->trust = *trust;
 	return 0;
 }
 
@@ -134,12 +144,12 @@ static int plan_filesystem(struct moat_landlock_plan *plan, const struct moat_po
                            const struct moat_landlock_features *features, struct moat_error *error)
 {
 	const struct moat_filesystem_section *fs = &policy->filesystem;
-	struct moat_writable writable;
+	struct moat_path_trust trust;
 	int code;
 
 	if (!fs->present)
 		return 0;
-	code = plan_writable(plan, policy, &writable, error);
+	code = plan_trust(plan, policy, &trust, error);
 	if (code < 0)
 		return code;
 	plan->ruleset.handled_access_fs = features->fs;
@@ -164,7 +174,7 @@ static int plan_filesystem(struct moat_landlock_plan *plan, const struct moat_po
 			continue;
 		}
 		/* Checked even when Landlock is missing: a typo is a policy error. */
-		fd = open_rule_path(rule, &writable, error);
+		fd = open_rule_path(rule, &trust, error);
 		if (fd == -ENOENT && rule->optional)
 			continue;
 		if (fd < 0)

@@ -29,7 +29,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "policy/writable.h"
+#include "policy/path_trust.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/safe_path.h"
@@ -101,11 +101,11 @@ static char *kernel_path(struct moat_arena *arena, int fd)
 }
 
 /* Opens a granted path safely; the descriptor, or a negative errno with `error` filled. */
-static int open_safely(const char *path, const struct moat_writable *writable,
+static int open_safely(const char *path, const struct moat_path_trust *trust,
                        const struct moat_location *location, struct moat_error *error)
 {
 	struct moat_safe_path found;
-	int fd = moat_safe_path_open(path, writable, &found);
+	int fd = moat_safe_path_open(path, trust, &found);
 
 	if (fd == -ELOOP && found.symlink[0])
 		return moat_safe_path_refused(error, location, "granted path", path, &found);
@@ -116,7 +116,7 @@ static int open_safely(const char *path, const struct moat_writable *writable,
 }
 
 static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
-                      const struct moat_broker_open *rule, const struct moat_writable *writable,
+                      const struct moat_broker_open *rule, const struct moat_path_trust *trust,
                       struct moat_error *error)
 {
 	char name[PATH_MAX];
@@ -126,7 +126,7 @@ static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
 	if (moat_path_normalise(rule->path, name, sizeof(name)) < 0)
 		return moat_error_set_at(error, -ENAMETOOLONG, &rule->location,
 		                         "granted path is too long: %s", rule->path);
-	grant->fd = open_safely(rule->path, writable, &rule->location, error);
+	grant->fd = open_safely(rule->path, trust, &rule->location, error);
 	if (grant->fd < 0)
 		return grant->fd;
 	if (fstat(grant->fd, &status) < 0)
@@ -148,7 +148,7 @@ static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
  * socket is opened now and connected to through /proc/self/fd/N.
  */
 static int pin_connect(struct moat_connect_grant *grant, const struct moat_broker_connect *rule,
-                       const struct moat_writable *writable, struct moat_error *error)
+                       const struct moat_path_trust *trust, struct moat_error *error)
 {
 	const struct sockaddr_un *address = (const void *)&rule->address;
 	struct sockaddr_un *target = (void *)&grant->target;
@@ -160,7 +160,7 @@ static int pin_connect(struct moat_connect_grant *grant, const struct moat_broke
 	grant->target_length = rule->address_length;
 	if (rule->family != AF_UNIX)
 		return 0;
-	grant->fd = open_safely(address->sun_path, writable, &rule->location, error);
+	grant->fd = open_safely(address->sun_path, trust, &rule->location, error);
 	if (grant->fd < 0)
 		return grant->fd;
 	if (fstat(grant->fd, &status) < 0 || !S_ISSOCK(status.st_mode))
@@ -208,13 +208,13 @@ int moat_grants_build(struct moat_grants *grants, const struct moat_policy *poli
                       struct moat_error *error)
 {
 	const struct moat_broker_section *broker = policy ? &policy->broker : NULL;
-	struct moat_writable writable;
+	struct moat_path_trust trust;
 	int result = 0;
 
 	memset(grants, 0, sizeof(*grants));
 	if (!broker)
 		return 0;
-	if (moat_policy_writable(policy, MOAT_WRITABLE_HOST, &grants->arena, &writable) < 0)
+	if (moat_policy_path_trust(policy, MOAT_TRUST_HOST, &grants->arena, &trust) < 0)
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	grants->opens =
 	        moat_arena_array(&grants->arena, broker->open_count + 1, sizeof(*grants->opens));
@@ -225,12 +225,12 @@ int moat_grants_build(struct moat_grants *grants, const struct moat_policy *poli
 	for (size_t i = 0; result == 0 && i < broker->open_count; i++) {
 		grants->opens[i].fd = -1;
 		grants->open_count++;
-		result = open_grant(grants, &grants->opens[i], &broker->opens[i], &writable, error);
+		result = open_grant(grants, &grants->opens[i], &broker->opens[i], &trust, error);
 	}
 	for (size_t i = 0; result == 0 && i < broker->connect_count; i++) {
 		grants->connects[i].fd = -1;
 		grants->connect_count++;
-		result = pin_connect(&grants->connects[i], &broker->connects[i], &writable, error);
+		result = pin_connect(&grants->connects[i], &broker->connects[i], &trust, error);
 	}
 	if (result == 0 && index_names(grants) < 0)
 		result = moat_error_set(error, -ENOMEM, "out of memory");

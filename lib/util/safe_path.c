@@ -27,12 +27,24 @@ static bool same_inode(const struct stat *left, const struct stat *right)
 }
 
 /* True when `status` is one of the writable directories. */
-static bool is_writable_directory(const struct stat *status, const struct moat_writable *writable)
+static bool is_writable_directory(const struct stat *status, const struct moat_path_trust *trust)
 {
-	for (size_t i = 0; i < writable->count; i++) {
+	for (size_t i = 0; i < trust->writable_count; i++) {
 		struct stat candidate;
 
-		if (stat(writable->paths[i], &candidate) == 0 && same_inode(&candidate, status))
+		if (stat(trust->writable[i], &candidate) == 0 && same_inode(&candidate, status))
+			return true;
+	}
+	return false;
+}
+
+/* True when `status` lies on a filesystem made for this run. */
+static bool on_fresh_filesystem(const struct stat *status, const struct moat_path_trust *trust)
+{
+	for (size_t i = 0; i < trust->fresh_count; i++) {
+		struct stat mount;
+
+		if (stat(trust->fresh[i], &mount) == 0 && mount.st_dev == status->st_dev)
 			return true;
 	}
 	return false;
@@ -42,7 +54,7 @@ static bool is_writable_directory(const struct stat *status, const struct moat_w
  * True when `directory` is at or below a writable directory, or when that
  * cannot be told (an error refuses rather than follows).
  */
-static bool below_writable(int directory, const struct moat_writable *writable)
+static bool below_writable(int directory, const struct moat_path_trust *trust)
 {
 	int current = fcntl(directory, F_DUPFD_CLOEXEC, 0);
 	bool below = true;
@@ -55,7 +67,7 @@ static bool below_writable(int directory, const struct moat_writable *writable)
 
 		if (fstat(current, &here) < 0)
 			break;
-		if (is_writable_directory(&here, writable))
+		if (is_writable_directory(&here, trust))
 			break;
 		parent = openat(current, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (parent < 0 || fstat(parent, &up) < 0) {
@@ -75,17 +87,19 @@ static bool below_writable(int directory, const struct moat_writable *writable)
 }
 
 /* Why a symlink in `directory` may not be followed, or NULL when it may. */
-static const char *distrust(int directory, const struct moat_writable *writable)
+static const char *distrust(int directory, const struct moat_path_trust *trust)
 {
 	struct stat status;
 
 	if (fstat(directory, &status) < 0)
 		return "its directory cannot be examined";
+	if (on_fresh_filesystem(&status, trust))
+		return NULL;
 	if (status.st_uid != 0)
 		return "its directory is not owned by root";
 	if (status.st_mode & (S_IWGRP | S_IWOTH))
 		return "its directory is writable by group or others";
-	if (below_writable(directory, writable))
+	if (below_writable(directory, trust))
 		return "the policy lets the sandbox write its directory";
 	return NULL;
 }
@@ -140,10 +154,10 @@ struct walk {
  * start of the buffer again).
  */
 static int follow(struct walk *walk, int link, const char *name, size_t length, const char *rest,
-                  const struct moat_writable *writable)
+                  const struct moat_path_trust *trust)
 {
 	char target[PATH_MAX];
-	const char *reason = distrust(walk->directory, writable);
+	const char *reason = distrust(walk->directory, trust);
 	ssize_t size;
 	int result;
 
@@ -176,7 +190,7 @@ static int follow(struct walk *walk, int link, const char *name, size_t length, 
  * after it. Returns 0, 1 when a symlink rewrote the buffer, or an error.
  */
 static int step(struct walk *walk, const char *name, size_t length,
-                const struct moat_writable *writable)
+                const struct moat_path_trust *trust)
 {
 	char component[NAME_MAX + 1];
 	struct stat status;
@@ -203,7 +217,7 @@ static int step(struct walk *walk, const char *name, size_t length,
 	if (fstat(next, &status) < 0) {
 		result = -errno;
 	} else if (S_ISLNK(status.st_mode)) {
-		result = follow(walk, next, component, length, name + length, writable);
+		result = follow(walk, next, component, length, name + length, trust);
 	} else {
 		result = append(walk->found->resolved, component, length);
 		if (result == 0) {
@@ -216,7 +230,7 @@ static int step(struct walk *walk, const char *name, size_t length,
 	return result;
 }
 
-int moat_safe_path_open(const char *path, const struct moat_writable *writable,
+int moat_safe_path_open(const char *path, const struct moat_path_trust *trust,
                         struct moat_safe_path *found)
 {
 	struct walk walk = {.found = found};
@@ -242,7 +256,7 @@ int moat_safe_path_open(const char *path, const struct moat_writable *writable,
 		if (!walk.pending[at])
 			break;
 		part = strcspn(walk.pending + at, "/");
-		result = step(&walk, walk.pending + at, part, writable);
+		result = step(&walk, walk.pending + at, part, trust);
 		if (result == 1) {
 			result = 0;
 			at = 0;

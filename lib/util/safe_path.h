@@ -16,6 +16,13 @@
  *   - that directory is not at or below a directory the policy lets the
  *     sandbox write (so a sandbox running as root could not have either).
  *
+ * A symlink on a filesystem made for this run alone (the new root's tmpfs,
+ * a `tmpfs`, `dev` or `proc` entry; by device number) is followed as well:
+ * moat itself made it from the policy before the sandbox started, and no
+ * earlier run can have touched it. That is what lets a new root's
+ * `symlink usr/lib /lib` work in a user namespace, where the tmpfs belongs
+ * to the caller's uid.
+ *
  * "At or below" is decided by device and inode, walking up from the
  * holding directory with "..": a name can differ from namespace to
  * namespace and a directory can be bound at several places, its identity
@@ -34,10 +41,16 @@
 
 #include "moat.h"
 
-/* What the sandbox may write, in the terms of the process that opens paths. */
-struct moat_writable {
-	const char *const *paths; /* it may write at and below each of these */
-	size_t count;
+/*
+ * What decides whether a symlink may be followed, as plain paths in the
+ * terms of the process that opens: where the sandbox may write, and the
+ * filesystems made for this run alone.
+ */
+struct moat_path_trust {
+	const char *const *writable; /* the sandbox may write at and below each of these */
+	size_t writable_count;
+	const char *const *fresh; /* mounted empty for this run (a new root's tmpfs...) */
+	size_t fresh_count;
 };
 
 /* What moat_safe_path_open() found besides the descriptor. */
@@ -53,7 +66,7 @@ struct moat_safe_path {
  * could have planted (or empty when there were too many symlinks), or the
  * negative errno of the step that failed (-ENOENT, -ENOTDIR, -EACCES...).
  */
-int moat_safe_path_open(const char *path, const struct moat_writable *writable,
+int moat_safe_path_open(const char *path, const struct moat_path_trust *trust,
                         struct moat_safe_path *found);
 
 /*

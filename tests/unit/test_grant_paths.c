@@ -147,8 +147,8 @@ static const char *key_below_root(char *out)
 static int opens(const char *path, const char *const *paths, size_t count,
                  struct moat_safe_path *found)
 {
-	struct moat_writable writable = {paths, count};
-	int fd = moat_safe_path_open(path, &writable, found);
+	struct moat_path_trust trust = {paths, count, NULL, 0};
+	int fd = moat_safe_path_open(path, &trust, found);
 
 	if (fd >= 0)
 		close(fd);
