@@ -24,6 +24,7 @@
 #include <termios.h>
 
 #include "isolate/isolate.h"
+#include "policy/path_trust.h"
 #include "supervise/supervise.h"
 #include "util/safe_path.h"
 
@@ -230,6 +231,48 @@ static void test_opener_rules(void **state)
 	assert_int_equal(unlink(link), 0);
 }
 
+/* ---- what a policy makes writable and fresh ---------------------------------- */
+
+static bool listed(const char *const *paths, size_t count, const char *path)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (!strcmp(paths[i], path))
+			return true;
+	}
+	return false;
+}
+
+static void test_policy_trust(void **state)
+{
+	moat_policy *policy = load("moat 1\n[namespaces]\nunshare mount user\n[mounts]\n"
+	                           "bind ${DIR}/w /w rw\nbind ${DIR}/secret /secret\n"
+	                           "tmpfs /tmp\nbind ${DIR}/secret /tmp\ndev /dev\n"
+	                           "[filesystem]\nread /secret\nallow make-sym /w\n"
+	                           "[broker]\nopen write ${DIR}/nobody\nopen read ${DIR}/secret\n");
+	struct moat_arena arena = {0};
+	struct moat_path_trust host, inside;
+	char nobody[SHORT_PATH];
+
+	(void)state;
+	need_root();
+	path_in(nobody, fixture->dir, "nobody");
+	assert_int_equal(moat_policy_path_trust(policy, MOAT_TRUST_HOST, &arena, &host), 0);
+	/* The host: `rw` bind sources and `open write` grants, nothing fresh. */
+	assert_int_equal(host.writable_count, 2);
+	assert_true(listed(host.writable, host.writable_count, fixture->w));
+	assert_true(listed(host.writable, host.writable_count, nobody));
+	assert_int_equal(host.fresh_count, 0);
+	/* The new root: writing [filesystem] rules; the root and `dev`, not the covered tmpfs. */
+	assert_int_equal(moat_policy_path_trust(policy, MOAT_TRUST_NEW_ROOT, &arena, &inside), 0);
+	assert_int_equal(inside.writable_count, 1);
+	assert_string_equal(inside.writable[0], "/w");
+	assert_int_equal(inside.fresh_count, 2);
+	assert_true(listed(inside.fresh, inside.fresh_count, "/"));
+	assert_true(listed(inside.fresh, inside.fresh_count, "/dev"));
+	moat_arena_release(&arena);
+	moat_policy_free(policy);
+}
+
 /* ---- broker `open` grants ---------------------------------------------------- */
 
 static const char broker_policy[] = "moat 1\n"
@@ -281,9 +324,8 @@ static void test_broker_grant_swapped_by_a_run(void **state)
 	moat_policy_free(policy);
 }
 
-/* As uid 65534 a link in its own directory is refused even with no writable rule. */
+/* A build to run as uid 65534, and the result it must give. */
 struct as_nobody {
-	const char *policy_text;
 	int (*build)(const moat_policy *policy, struct moat_error *error);
 	int expected;
 };
@@ -331,7 +373,7 @@ static int run_as_nobody(const moat_policy *policy, const struct as_nobody *test
 
 static void test_broker_grant_as_nobody(void **state)
 {
-	struct as_nobody test = {NULL, build_grants, 0};
+	struct as_nobody test = {build_grants, 0};
 	char ref[SHORT_PATH], below[SHORT_PATH];
 	moat_policy *policy;
 
@@ -373,7 +415,7 @@ static void test_landlock_rule_swapped(void **state)
 	                             "read ${DIR}/w/ref\nwrite ${DIR}/w\n");
 	moat_policy *read_only = load("moat 1\ncompat best-effort\n[filesystem]\n"
 	                              "read ${DIR}/w/ref\nread ${DIR}/w\n");
-	struct as_nobody test = {NULL, build_landlock, -ELOOP};
+	struct as_nobody test = {build_landlock, -ELOOP};
 	struct moat_error error = {0};
 
 	(void)state;
@@ -412,7 +454,7 @@ static void test_bind_source_swapped(void **state)
 	moat_policy *policy = load("moat 1\n[namespaces]\nunshare mount user\n[mounts]\n"
 	                           "bind ${DIR}/w /w rw\nbind ${DIR}/w/ref /ref\n");
 	moat_policy *nobody;
-	struct as_nobody test = {NULL, build_isolate, 0};
+	struct as_nobody test = {build_isolate, 0};
 	struct moat_error error = {0};
 	char real[PATH_MAX], ref[SHORT_PATH];
 
@@ -627,6 +669,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_opener_rules),
+	        cmocka_unit_test(test_policy_trust),
 	        cmocka_unit_test(test_broker_grant_swapped_by_a_run),
 	        cmocka_unit_test(test_broker_grant_as_nobody),
 	        cmocka_unit_test(test_landlock_rule_swapped),
