@@ -132,9 +132,11 @@ printf 'moat 1\ninclude "open.policy"\ninclude "restrict.policy"\n' \
 printf 'moat 1\ninclude "restrict.policy"\ninclude "open.policy"\n' \
 	>"$scratch/restrict-then-open.policy"
 run "$MOAT" eval "$scratch/open-then-restrict.policy" socket AF_INET SOCK_STREAM 0
-expect_stdout "errno EACCES" "a later include of a file the earlier one included wins"
+expect_stdout "errno EACCES by $scratch/restrict.policy:4:1 (errno EACCES socket)" \
+	"a later include of a file the earlier one included wins"
 run "$MOAT" eval "$scratch/restrict-then-open.policy" socket AF_INET SOCK_STREAM 0
-expect_stdout "allow" "positive control: in the other order the including file refines it"
+expect_stdout "allow by $scratch/open.policy:4:1 (allow socket)" \
+	"positive control: in the other order the including file refines it"
 run "$MOAT" eval "$scratch/open.policy" socket AF_INET SOCK_STREAM 0
-expect_stdout "allow" "positive control: open.policy alone allows socket"
+expect_action "allow" "positive control: open.policy alone allows socket"
 finish
