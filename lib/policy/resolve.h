@@ -42,7 +42,7 @@ struct moat_resolver {
 	unsigned sequence;                /* counts statements across all files, in order */
 	unsigned files_finished;          /* gives each file its precedence */
 	bool out_of_memory;
-	struct moat_vector sources; /* const struct moat_source *, every file read */
+	struct moat_vector files; /* struct moat_policy_file *, every file read */
 
 	/* [syscalls] */
 	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
@@ -77,6 +77,24 @@ struct moat_resolver {
 	struct moat_vector broker_opens;         /* struct moat_broker_open */
 	struct moat_vector broker_connects;      /* struct moat_broker_connect */
 	const struct moat_source *broker_source; /* of the first broker rule */
+};
+
+/*
+ * A policy file of the include graph, read and parsed once however often it
+ * is included. It takes effect at one place only: its last include in the
+ * expanded policy (resolve_includes.c says why).
+ */
+struct moat_policy_file {
+	struct moat_source *source;
+	struct moat_ast_file syntax;
+	struct moat_policy_file *
+	        *includes; /* per statement: the file its `include` names, or NULL */
+	unsigned height;   /* the longest chain of includes below this file */
+	bool loading;      /* being read: including it now is a cycle */
+	bool placed;
+	const struct moat_policy_file
+	        *placed_in; /* the including file; NULL: one the caller named */
+	size_t placed_at;   /* the statement index of that include, or the caller's index */
 };
 
 /* A group member's condition, parsed the first time a rule names its group. */
@@ -151,6 +169,27 @@ const char *moat_resolve_statement_text(struct moat_resolver *resolver,
  */
 struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
                                              const struct moat_ast_statement *statement);
+
+/* ---- the include graph (resolve_includes.c) ------------------------- */
+
+/*
+ * Reads, lexes and parses the caller's `sources` and every file they
+ * include, once each (a file is known by its device and inode), reporting
+ * files that cannot be read, cycles and nesting deeper than 16 files.
+ * `roots[i]` gets the file of `sources[i]`, NULL when it could not be parsed.
+ */
+void moat_resolve_load_files(struct moat_resolver *resolver, struct moat_source *const *sources,
+                             size_t count, struct moat_policy_file **roots);
+
+/* Finds where each file takes effect: at its last include in the expanded policy. */
+void moat_resolve_place_files(struct moat_policy_file *const *roots, size_t count);
+
+/*
+ * Whether `file` takes effect at statement `at` of `in`, or, with `in` NULL,
+ * as the caller's file number `at`.
+ */
+bool moat_resolve_takes_effect_at(const struct moat_policy_file *file,
+                                  const struct moat_policy_file *in, size_t at);
 
 /* ---- words and values (values.c) ------------------------------------- */
 
