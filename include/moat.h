@@ -147,7 +147,9 @@ struct moat_load_options {
 
 /*
  * Reads the policy files in `paths` (merged in order, as if one file
- * included them all), checks them whole and resolves them. On success
+ * included them all), checks them whole and resolves them. An entry with no
+ * `/` and no `.policy` ending that is not a file in the working directory
+ * is a policy name, found as `include NAME` finds it. On success
  * `*policy` owns the result. On failure nothing is returned and `error`
  * holds the first error; every diagnostic also went to `on_diagnostic`.
  * Returns -EINVAL for a policy with errors, or the errno of a file that

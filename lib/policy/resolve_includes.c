@@ -20,6 +20,7 @@
 #include "policy/lexer.h"
 #include "policy/parser.h"
 #include "policy/resolve.h"
+#include "policy/search.h"
 
 /* Deeper nesting than this is a mistake, most likely a runaway generator. */
 #define MAXIMUM_INCLUDE_DEPTH 16
@@ -27,27 +28,11 @@
 /* `include NAME`: NAME.policy in each search directory, then the installed ones. */
 static char *search_policy(struct moat_resolver *resolver, const char *name)
 {
-	const char *path = resolver->search_path ? resolver->search_path : "";
-	char candidate[4096];
-	struct stat status;
+	char found[4096];
 
-	for (;;) {
-		size_t length = strcspn(path, ":");
-
-		if (length > 0) {
-			snprintf(candidate, sizeof(candidate), "%.*s/%s.policy", (int)length, path,
-			         name);
-			if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-				return moat_arena_strdup(resolver->arena, candidate);
-		}
-		if (path[length] == '\0')
-			break;
-		path += length + 1;
-	}
-	snprintf(candidate, sizeof(candidate), "%s/%s.policy", MOAT_POLICY_DIR, name);
-	if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-		return moat_arena_strdup(resolver->arena, candidate);
-	return NULL;
+	if (!moat_policy_search(resolver->search_path, name, found, sizeof(found)))
+		return NULL;
+	return moat_arena_strdup(resolver->arena, found);
 }
 
 static bool is_relative_include(const struct moat_ast_word *word, const char *name)

@@ -139,4 +139,19 @@ expect_stdout "allow by $scratch/open.policy:4:1 (allow socket)" \
 	"positive control: in the other order the including file refines it"
 run "$MOAT" eval "$scratch/open.policy" socket AF_INET SOCK_STREAM 0
 expect_action "allow" "positive control: open.policy alone allows socket"
+
+# ---- a policy by name, as `include NAME` and `moat run -p NAME` find it ----
+# MOAT_POLICY_PATH names the source tree's policies/ (tests/CMakeLists.txt).
+run "$MOAT" eval system socket AF_INET SOCK_STREAM 0
+expect_stdout_contains "by ${MOAT_POLICY_PATH%%:*}/system.policy:" "eval finds a policy by name"
+run "$MOAT" compile system
+expect_status 0 "compile finds a policy by name"
+run "$MOAT" check system no-network
+expect_status 0 "check finds policies by name"
+run "$MOAT" check nonesuch
+expect_status 1 "check: an unknown name is an invalid policy"
+expect_stderr_contains "no policy named 'nonesuch' in MOAT_POLICY_PATH" "the name and where it was looked for"
+printf 'moat 1\n[syscalls]\ndefault allow\n' >"$scratch/system"
+run env -C "$scratch" "$MOAT" eval system getpid
+expect_stdout_contains "allow by system:3:1" "a file in the working directory comes before a name"
 finish

@@ -967,6 +967,31 @@ static void unreadable_files(void **state)
 	assert_int_equal(moat_policy_load(&policy, paths, 0, NULL, &error), -EINVAL);
 }
 
+/* A name with no `/` and no `.policy` is found as `include NAME` finds it. */
+static void policies_by_name(void **state)
+{
+	const char *names[] = {"named", "nonesuch"};
+	struct moat_load_options options = {.policy_path = directory};
+	struct moat_error error;
+	moat_policy *policy = NULL;
+	char expected[300];
+
+	(void)state;
+	write_file("named.policy", "moat 1\n[limits]\nnofile 33\n");
+	assert_int_equal(moat_policy_load(&policy, names, 1, &options, &error), 0);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 33);
+	moat_policy_free(policy);
+	/* The control: without the search path the name is not found. */
+	options.policy_path = "/nonexistent";
+	assert_int_equal(moat_policy_load(&policy, names, 1, &options, &error), -ENOENT);
+	options.policy_path = directory;
+	assert_int_equal(moat_policy_load(&policy, names + 1, 1, &options, &error), -ENOENT);
+	snprintf(expected, sizeof(expected), "no policy named 'nonesuch' in MOAT_POLICY_PATH (%s)",
+	         directory);
+	assert_non_null(strstr(error.message, expected));
+	assert_string_equal(error.file, "nonesuch");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1005,6 +1030,7 @@ int main(void)
 	        cmocka_unit_test(broker_rules),
 	        cmocka_unit_test(compat_mode),
 	        cmocka_unit_test(unreadable_files),
+	        cmocka_unit_test(policies_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, make_directory, remove_directory);

@@ -71,8 +71,7 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 				moat_command_error("run: at most %d policies", MAXIMUM_POLICIES);
 				return -1;
 			}
-			arguments->policies[arguments->policy_count++] =
-			        moat_command_policy_path(argv[++i]);
+			arguments->policies[arguments->policy_count++] = argv[++i];
 		} else if (!strcmp(option, "--landlock-abi")) {
 			arguments->landlock_abi_limit = atoi(argv[++i]);
 		} else {
