@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "policy/handoff_calls.h"
 #include "policy/ir.h"
 #include "policy_support.h"
 #include "syscalls/syscalls.h"
@@ -698,6 +699,33 @@ static void unreadable_files(void **state)
 	assert_int_equal(moat_policy_load(&policy, paths, 0, NULL, &error), -EINVAL);
 }
 
+/*
+ * Every call moat's child makes between the notify part of its filter and
+ * the program is refused as a `notify` target, unconditional or not, at the
+ * rule; a call outside that list (openat) is accepted, so the check is not
+ * refusing every `notify`.
+ */
+static void handoff_calls_cannot_be_notified(void **state)
+{
+	const char *name;
+	char text[256];
+	size_t count = 0;
+
+	(void)state;
+	moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
+	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++, count++) {
+		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n", name);
+		refused(text, 4, 8, "`notify` cannot apply to");
+		snprintf(text, sizeof(text),
+		         "moat 1\n[syscalls]\ndefault allow\nnotify %s if arg0 == 7\n", name);
+		refused(text, 4, 8, name);
+	}
+	refused("moat 1\n[syscalls]\ndefault notify\nallow sendmsg close prctl seccomp execve "
+	        "exit_group\n",
+	        3, 1, "`notify` cannot apply to write");
+	assert_int_equal(count, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +757,7 @@ int main(void)
 	        cmocka_unit_test(broker_rules),
 	        cmocka_unit_test(compat_mode),
 	        cmocka_unit_test(unreadable_files),
+	        cmocka_unit_test(handoff_calls_cannot_be_notified),
 	};
 
 	return cmocka_run_group_tests(tests, make_directory, remove_directory);
