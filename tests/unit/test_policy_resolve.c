@@ -592,10 +592,22 @@ static void namespaces_and_mounts(void **state)
 	assert_int_equal(mounts[3].mode, 01777);
 	assert_int_equal(mounts[4].kind, MOAT_MOUNT_PROC);
 	assert_int_equal(mounts[5].kind, MOAT_MOUNT_DEV);
+	assert_int_equal(mounts[5].size, MOAT_DEV_SHM_DEFAULT);
 	assert_string_equal(mounts[6].source, "usr/lib");
 	moat_policy_free(policy);
 	refused("moat 1\n[namespaces]\nunshare pid\n[mounts]\nproc /proc\n", 5, 1,
 	        "needs `unshare mount`");
+	policy = valid("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=128M\n");
+	assert_int_equal(policy->mounts.mounts[0].size, 128 << 20);
+	moat_policy_free(policy);
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=0\n", 5, 10,
+	        "below the smallest /dev/shm");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=lots\n", 5, 10,
+	        "lots");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev size=1M\n", 5, 10,
+	        "unknown dev option");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=1M rw\n", 5, 17,
+	        "dev DESTINATION [shm=SIZE]");
 	refused("moat 1\n[namespaces]\nhostname box\n", 3, 10, "needs `unshare uts`");
 	refused("moat 1\n[namespaces]\nunshare planets\n", 3, 9, "unknown namespace");
 }
@@ -714,7 +726,8 @@ static void handoff_calls_cannot_be_notified(void **state)
 	(void)state;
 	moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
 	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++, count++) {
-		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n", name);
+		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n",
+		         name);
 		refused(text, 4, 8, "`notify` cannot apply to");
 		snprintf(text, sizeof(text),
 		         "moat 1\n[syscalls]\ndefault allow\nnotify %s if arg0 == 7\n", name);
