@@ -62,8 +62,9 @@ int main(int argc, char **argv)
 	seconds = atoi(argv[2]);
 	say_open(argv[1]);
 	watched.fd = inotify_init1(IN_CLOEXEC);
-	if (watched.fd < 0 || inotify_add_watch(watched.fd, argv[1],
-	                                        IN_CREATE | IN_OPEN | IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+	if (watched.fd < 0 ||
+	    inotify_add_watch(watched.fd, argv[1],
+	                      IN_CREATE | IN_OPEN | IN_MODIFY | IN_CLOSE_WRITE) < 0) {
 		printf("watch: %s\n", strerrorname_np(errno));
 		return 1;
 	}

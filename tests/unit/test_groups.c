@@ -400,7 +400,8 @@ static void test_watches_only_in_watch(void **state)
 		const struct moat_group *group = moat_group_at(i);
 
 		for (size_t k = 0; k < ARRAY_LENGTH(watches); k++) {
-			bool allowed = !strcmp(group->name, "watch") && !strstr(watches[k], "fanotify");
+			bool allowed =
+			        !strcmp(group->name, "watch") && !strstr(watches[k], "fanotify");
 
 			if (!allowed && find_member(group, watches[k]))
 				fail_msg("@%s has %s, which Landlock does not confine", group->name,
