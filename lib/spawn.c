@@ -56,7 +56,13 @@ struct spawn {
 	int handoff_socket; /* the child's end; -1 without a supervisor */
 };
 
-/* Writes the failed step's error to the parent and ends the child. */
+/*
+ * Writes the failed step's error to the parent and ends the child. After
+ * the seccomp step this runs under the policy's `notify` rules with no
+ * supervisor dispatching: write and exit_group are in the hand-off list
+ * (policy/handoff_calls.c), which no `notify` rule may name, and nothing
+ * here may make another call.
+ */
 static void report_and_exit(const struct spawn *spawn, const char *step,
                             const struct moat_error *error)
 {

@@ -29,7 +29,7 @@ struct moat_isolate_mount {
 	const struct moat_mount *entry; /* the IR's: kind, flags, location */
 	const char *source;  /* BIND: OLD_ROOT + the canonical host path; SYMLINK: the target */
 	const char *target;  /* NEW_ROOT + the destination */
-	const char *options; /* TMPFS: "size=N,mode=M", or NULL */
+	const char *options; /* TMPFS: "size=N,mode=M", or NULL; DEV: its shm's */
 	bool directory;      /* BIND: the source is a directory */
 };
 

@@ -17,6 +17,7 @@
 
 #include "policy/constants.h"
 #include "policy/groups.h"
+#include "policy/handoff_calls.h"
 #include "policy/lexer.h"
 #include "policy/parser.h"
 #include "policy/resolve.h"
@@ -765,16 +766,6 @@ static void warn_default_allow(struct moat_resolver *resolver)
 		                    open);
 }
 
-/*
- * moat hands the seccomp listener to the supervisor with these calls, and
- * starts the program with execve, while only the policy's `notify` rules are
- * in force (docs/supervisor.md): routing one of them to the supervisor would
- * wait for a supervisor that has no listener yet.
- */
-static const char *const handoff_syscalls[] = {
-        "close", "sendmsg", "prctl", "seccomp", "exit_group", "execve",
-};
-
 /* Where the policy may send `number` to the supervisor, or NULL. */
 static const struct moat_location *notify_location(const struct moat_policy *policy, int number)
 {
@@ -793,21 +784,28 @@ static const struct moat_location *notify_location(const struct moat_policy *pol
 	return NULL;
 }
 
+/*
+ * The calls of moat's own child between the notify part of the filter and
+ * the program (policy/handoff_calls.h): a notified one would wait for a
+ * supervisor that does not listen yet, while moat waits for the child.
+ */
 static void check_handoff_calls(struct moat_resolver *resolver)
 {
-	for (size_t i = 0; i < sizeof(handoff_syscalls) / sizeof(handoff_syscalls[0]); i++) {
-		int number = moat_syscall_number(handoff_syscalls[i]);
+	const char *name;
+
+	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++) {
+		int number = moat_syscall_number(name);
 		const struct moat_location *at =
 		        number < 0 ? NULL : notify_location(resolver->policy, number);
 
 		if (at)
 			moat_resolve_report(
 			        resolver, MOAT_SEVERITY_ERROR, NULL, at,
-			        "`notify` cannot apply to %s: moat hands the listener to "
-			        "the supervisor with close, sendmsg, prctl and seccomp, and "
-			        "starts the program with execve, before the other rules "
-			        "apply; give %s another action",
-			        handoff_syscalls[i], handoff_syscalls[i]);
+			        "`notify` cannot apply to %s: moat makes that call itself after "
+			        "the `notify` rules are in force and before the supervisor listens "
+			        "(to hand over the listener, exec the program or report a failed "
+			        "exec); give %s another action",
+			        name, name);
 	}
 }
 

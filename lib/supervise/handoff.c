@@ -218,6 +218,10 @@ static int isolate(unsigned isolation, struct moat_error *error)
 	return moat_landlock_enter_boundary(isolation & MOAT_HANDOFF_SCOPE_SIGNALS, error);
 }
 
+/*
+ * From the notify part on, every call made here and until the program runs
+ * is one of policy/handoff_calls.c: a new one must be added there.
+ */
 int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
                        struct moat_error *error)
 {

@@ -46,8 +46,9 @@ struct moat_handoff_plan {
 /*
  * Prepares the hand-off for `policy`, which has `notify` rules: compiles the
  * two filter parts (the resolver has refused any policy that sends one of
- * the hand-off's own calls, close, sendmsg, prctl, seccomp, exit_group and
- * execve, to the supervisor), and decides the isolation from
+ * the calls of policy/handoff_calls.h to the supervisor: the child's own
+ * calls from here to the program's exec, or to the report of its failure),
+ * and decides the isolation from
  * `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a
  * kernel below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what
  * is missing is named in `dropped`.

@@ -68,6 +68,30 @@ run "$MOAT" run -p "$scratch/notify-sendmsg.policy" -- true
 expect_status 125 "notify sendmsg, which hands the listener over, is refused"
 expect_stderr_contains "notify-sendmsg.policy:4:" "the refusal is located"
 
+# A failed exec is reported with write after the notify rules are in force:
+# `notify write` is refused at its rule, and a policy that sends every other
+# call to the supervisor still gets the failed exec back promptly (127); a
+# call of moat's own missing from the hand-off list would hang it (SIGKILL
+# after 20 s, as `moat run` blocks the signals timeout sends first).
+policy notify-write "include \"$system\"
+[syscalls]
+notify write"
+run timeout -s KILL 20 "$MOAT" run -p "$scratch/notify-write.policy" -- /nonexistent/program
+expect_status 125 "notify write is refused"
+expect_stderr_contains "notify-write.policy:4:8: error: \`notify\` cannot apply to write" \
+	"the refusal of notify write is located"
+policy notify-all-else "[syscalls]
+default notify
+allow sendmsg close prctl seccomp execve write exit_group"
+for who in root unprivileged; do
+	prefix=()
+	[[ $who == unprivileged ]] && prefix=("${unprivileged[@]}")
+	run timeout -s KILL 20 "${prefix[@]}" "$MOAT" run -p "$scratch/notify-all-else.policy" \
+		-- /nonexistent/program
+	expect_status 127 "a failed exec under default notify comes back ($who)"
+	expect_stderr_contains "cannot execute /nonexistent/program" "the exec failure is told ($who)"
+done
+
 # Namespaces and a supervisor, unprivileged: the sandbox writes its own maps.
 policy broker-namespaces "include \"$scratch/broker.policy\"
 [namespaces]

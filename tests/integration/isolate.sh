@@ -328,6 +328,34 @@ run "$MOAT" run -p "$scratch/landlock-missing.policy" -- /bin/true
 expect_status 125 "a [filesystem] path absent from the new root"
 expect_stderr_contains "landlock-missing.policy:16:" "the absent path is located"
 
+# ---- /dev/shm is bounded -----------------------------------------------------
+# Memory written to /dev/shm counts against no rlimit of the writer (here
+# `as 256M`, which dd never comes near): without a size the tmpfs would take
+# half the host's memory. 12M into an 8M shm fails with ENOSPC; the positive
+# control lets the same write through a 32M shm. The default is 64M.
+for size in 8M 32M default; do
+	option=" shm=$size"
+	[[ $size == default ]] && option=""
+	policy "shm-$size" "[namespaces]
+unshare all
+${system_tree/dev \/dev/dev /dev$option}
+[limits]
+as 256M"
+done
+for user in "${users[@]}"; do
+	fill=(dd if=/dev/zero of=/dev/shm/fill bs=1M count=12 status=none)
+	run as "$user" "$MOAT" run -p "$scratch/shm-8M.policy" -- "${fill[@]}"
+	expect_status 1 "12M into an 8M /dev/shm ($user)"
+	expect_stderr_contains "No space left on device" "an 8M /dev/shm is full ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/shm-32M.policy" -- "${fill[@]}"
+	expect_status 0 "positive control: 12M into a 32M /dev/shm ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/shm-default.policy" -- stat -f -c '%b %S' /dev/shm
+	expect_status 0 "stat of the default /dev/shm ($user)"
+	read -r blocks block_size <<<"$stdout"
+	(( ${blocks:-0} * ${block_size:-0} == 64 << 20 )) ||
+		fail "the default /dev/shm holds 64M ($user): $stdout"
+done
+
 # ---- init: exit status, signals, orphans, death with moat -------------------
 for user in "${users[@]}"; do
 	run as "$user" "$MOAT" run -p "$scratch/all.policy" -- /bin/sh -c 'exit 7'

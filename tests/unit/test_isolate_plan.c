@@ -196,6 +196,7 @@ static void test_mount_tree(void **state)
 	assert_string_equal(mounts[2].options, "size=65536,mode=01777");
 	assert_null(mounts[3].options);
 	assert_string_equal(mounts[5].target, MOAT_ISOLATE_NEW_ROOT "/dev");
+	assert_string_equal(mounts[5].options, "mode=1777,size=67108864");
 	assert_string_equal(mounts[6].source, "usr/lib");
 	assert_string_equal(mounts[6].target, MOAT_ISOLATE_NEW_ROOT "/lib");
 	/* The whole host root, bound on the new root itself. */
