@@ -1003,79 +1003,78 @@ static void policies_by_name(void **state)
 	         directory);
 	assert_non_null(strstr(error.message, expected));
 	assert_string_equal(error.file, "nonesuch");
+}
 
-	/*
-	 * Every call moat's child makes between the notify part of its filter and
-	 * the program is refused as a `notify` target, unconditional or not, at the
-	 * rule; a call outside that list (openat) is accepted, so the check is not
-	 * refusing every `notify`.
-	 */
-	static void handoff_calls_cannot_be_notified(void **state)
-	{
-		const char *name;
-		char text[256];
-		size_t count = 0;
+/*
+ * Every call moat's child makes between the notify part of its filter and
+ * the program is refused as a `notify` target, unconditional or not, at the
+ * rule; a call outside that list (openat) is accepted, so the check is not
+ * refusing every `notify`.
+ */
+static void handoff_calls_cannot_be_notified(void **state)
+{
+	const char *name;
+	char text[256];
+	size_t count = 0;
 
-		(void)state;
-		moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
-		for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++, count++) {
-			snprintf(text, sizeof(text),
-			         "moat 1\n[syscalls]\ndefault allow\nnotify %s\n", name);
-			refused(text, 4, 8, "`notify` cannot apply to");
-			snprintf(text, sizeof(text),
-			         "moat 1\n[syscalls]\ndefault allow\nnotify %s if arg0 == 7\n",
-			         name);
-			refused(text, 4, 8, name);
-		}
-		refused("moat 1\n[syscalls]\ndefault notify\nallow sendmsg close prctl seccomp "
-		        "execve "
-		        "exit_group\n",
-		        3, 1, "`notify` cannot apply to write");
-		assert_int_equal(count, 7);
+	(void)state;
+	moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
+	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++, count++) {
+		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n",
+		         name);
+		refused(text, 4, 8, "`notify` cannot apply to");
+		snprintf(text, sizeof(text),
+		         "moat 1\n[syscalls]\ndefault allow\nnotify %s if arg0 == 7\n", name);
+		refused(text, 4, 8, name);
 	}
+	refused("moat 1\n[syscalls]\ndefault notify\nallow sendmsg close prctl seccomp "
+	        "execve "
+	        "exit_group\n",
+	        3, 1, "`notify` cannot apply to write");
+	assert_int_equal(count, 7);
+}
 
-	int main(void)
-	{
-		const struct CMUnitTest tests[] = {
-		        cmocka_unit_test(contract_examples),
-		        cmocka_unit_test(conflict_names_the_earlier_rule),
-		        cmocka_unit_test(defaults_and_clone3),
-		        cmocka_unit_test(actions_and_errno),
-		        cmocka_unit_test(explicit_name_beats_group_in_one_file),
-		        cmocka_unit_test(a_condition_on_a_group_applies_to_the_members_it_fits),
-		        cmocka_unit_test(groups_that_disagree_are_an_error),
-		        cmocka_unit_test(repeated_rules_warn),
-		        cmocka_unit_test(unreachable_rules_are_errors),
-		        cmocka_unit_test(arguments_are_read_at_their_width),
-		        cmocka_unit_test(conditions_in_the_ir),
-		        cmocka_unit_test(default_allow_warns_about_default_deny),
-		        cmocka_unit_test(a_file_overrides_what_it_includes),
-		        cmocka_unit_test(later_files_override_earlier_ones),
-		        cmocka_unit_test(group_conditions_fall_through_to_earlier_files),
-		        cmocka_unit_test(a_file_sets_a_value_once_whatever_includes_it),
-		        cmocka_unit_test(a_fifo_is_not_a_policy),
-		        cmocka_unit_test(include_errors),
-		        cmocka_unit_test(included_from_chain),
-		        cmocka_unit_test(a_later_include_of_a_file_wins),
-		        cmocka_unit_test(a_later_policy_file_wins_over_its_earlier_include),
-		        cmocka_unit_test(no_network_after_a_policy_on_confined),
-		        cmocka_unit_test(a_shared_base_counts_once_at_its_last_include),
-		        cmocka_unit_test(
-		                a_file_included_again_is_checked_once_where_it_takes_effect),
-		        cmocka_unit_test(depth_counts_through_every_include),
-		        cmocka_unit_test(variables_expand_from_the_environment),
-		        cmocka_unit_test(variables_expand_where_a_number_is_expected),
-		        cmocka_unit_test(filesystem_rules),
-		        cmocka_unit_test(network_rules),
-		        cmocka_unit_test(namespaces_and_mounts),
-		        cmocka_unit_test(limits),
-		        cmocka_unit_test(process_settings),
-		        cmocka_unit_test(broker_rules),
-		        cmocka_unit_test(compat_mode),
-		        cmocka_unit_test(unreadable_files),
-		        cmocka_unit_test(policies_by_name),
-		        cmocka_unit_test(handoff_calls_cannot_be_notified),
-		};
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(contract_examples),
+	        cmocka_unit_test(conflict_names_the_earlier_rule),
+	        cmocka_unit_test(defaults_and_clone3),
+	        cmocka_unit_test(actions_and_errno),
+	        cmocka_unit_test(explicit_name_beats_group_in_one_file),
+	        cmocka_unit_test(a_condition_on_a_group_applies_to_the_members_it_fits),
+	        cmocka_unit_test(groups_that_disagree_are_an_error),
+	        cmocka_unit_test(repeated_rules_warn),
+	        cmocka_unit_test(unreachable_rules_are_errors),
+	        cmocka_unit_test(arguments_are_read_at_their_width),
+	        cmocka_unit_test(conditions_in_the_ir),
+	        cmocka_unit_test(default_allow_warns_about_default_deny),
+	        cmocka_unit_test(a_file_overrides_what_it_includes),
+	        cmocka_unit_test(later_files_override_earlier_ones),
+	        cmocka_unit_test(group_conditions_fall_through_to_earlier_files),
+	        cmocka_unit_test(a_file_sets_a_value_once_whatever_includes_it),
+	        cmocka_unit_test(a_fifo_is_not_a_policy),
+	        cmocka_unit_test(include_errors),
+	        cmocka_unit_test(included_from_chain),
+	        cmocka_unit_test(a_later_include_of_a_file_wins),
+	        cmocka_unit_test(a_later_policy_file_wins_over_its_earlier_include),
+	        cmocka_unit_test(no_network_after_a_policy_on_confined),
+	        cmocka_unit_test(a_shared_base_counts_once_at_its_last_include),
+	        cmocka_unit_test(a_file_included_again_is_checked_once_where_it_takes_effect),
+	        cmocka_unit_test(depth_counts_through_every_include),
+	        cmocka_unit_test(variables_expand_from_the_environment),
+	        cmocka_unit_test(variables_expand_where_a_number_is_expected),
+	        cmocka_unit_test(filesystem_rules),
+	        cmocka_unit_test(network_rules),
+	        cmocka_unit_test(namespaces_and_mounts),
+	        cmocka_unit_test(limits),
+	        cmocka_unit_test(process_settings),
+	        cmocka_unit_test(broker_rules),
+	        cmocka_unit_test(compat_mode),
+	        cmocka_unit_test(unreadable_files),
+	        cmocka_unit_test(policies_by_name),
+	        cmocka_unit_test(handoff_calls_cannot_be_notified),
+	};
 
-		return cmocka_run_group_tests(tests, make_directory, remove_directory);
-	}
+	return cmocka_run_group_tests(tests, make_directory, remove_directory);
+}
