@@ -572,8 +572,7 @@ static void test_procfs_below_a_grant(void **state)
 	/* The test process gets a mount namespace of its own for the proc mount. */
 	path_in(proc, fixture->write, "proc");
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("no mount namespace for a proc mount (%s): skipped\n",
-		              strerror(errno));
+		print_message("SKIP: no mount namespace for a proc mount (%s)\n", strerror(errno));
 		skip();
 	}
 	assert_int_equal(mkdir(proc, 0755), 0);
