@@ -51,6 +51,12 @@ skip_check() {
 	skipped_checks=$((skipped_checks + 1))
 }
 
+# landlock_abi: the Landlock ABI of the running kernel, as `moat features`
+# reports it (0 without Landlock).
+landlock_abi() {
+	"$MOAT" features 2>/dev/null | sed -n 's/^landlock: abi \([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
 # wait_until SECONDS COMMAND...: runs COMMAND every 10 ms until it succeeds;
 # fails (status 1) when SECONDS pass first. For waiting on a state (a file
 # written, a process started or gone) instead of sleeping and hoping.
