@@ -8,6 +8,7 @@ greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 [[ -x $greeter ]] || skip "$greeter is not built"
 unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 system=$MOAT_SOURCE_DIR/policies/system.policy
+require_landlock_abi 5 "the shipped system.policy (its [filesystem] rules ask for ioctl-dev)"
 
 mkdir -p "$scratch/granted"
 echo "granted data" >"$scratch/granted/data"
@@ -118,11 +119,10 @@ allow @inet @proc"
 run "$MOAT" run -p "$scratch/connect-free.policy" -- bash -c "$client"
 expect_stdout "hello" "positive control: connect allowed outright reaches the server"
 # TCP Fast Open connects from sendto, where the connect broker does not look
-# and where Landlock's port rules looked only from some kernel on: the groups
+# and where Landlock's port rules do not look on every kernel: the groups
 # grant sendto only without it.
-fast_open_checks() {
-	fast_open=$MOAT_BUILD_DIR/tests/programs/fast_open
-	policy fast-open "include \"$system\"
+fast_open=$MOAT_BUILD_DIR/tests/programs/fast_open
+policy fast-open "include \"$system\"
 [syscalls]
 allow socket if arg0 == AF_INET
 allow @inet @proc
@@ -130,18 +130,18 @@ allow @inet @proc
 exec $(dirname "$fast_open")
 [network]
 connect tcp 1"
-	for who in root nobody; do
-		prefix=()
-		[[ $who == nobody ]] && prefix=("${unprivileged[@]}")
-		run "${prefix[@]}" "$MOAT" run -p "$scratch/fast-open.policy" -- "$fast_open" "$port"
-		expect_status 159 "TCP Fast Open to a port [network] does not list is killed ($who)"
-		[[ $stdout != connected ]] || fail "TCP Fast Open reached a port that [network] does not list ($who)"
-	done
-	# The positive control needs a kernel where Fast Open works and Landlock does
-	# not check it. Probe both in sandboxes without the seccomp rule: one whose
-	# [network] lists the port (Fast Open is on here: net.ipv4.tcp_fastopen has
-	# the client bit, and the sandbox lets it through), then the control itself.
-	policy fast-open-listed "include \"$system\"
+for who in root nobody; do
+	prefix=()
+	[[ $who == nobody ]] && prefix=("${unprivileged[@]}")
+	run "${prefix[@]}" "$MOAT" run -p "$scratch/fast-open.policy" -- "$fast_open" "$port"
+	expect_status 159 "TCP Fast Open to a port [network] does not list is killed ($who)"
+	[[ $stdout != connected ]] || fail "TCP Fast Open reached a port that [network] does not list ($who)"
+done
+# The positive control needs a kernel where Fast Open works and Landlock does
+# not check it. Probe both in sandboxes without the seccomp rule: one whose
+# [network] lists the port (Fast Open is on here: net.ipv4.tcp_fastopen has
+# the client bit, and the sandbox lets it through), then the control itself.
+policy fast-open-listed "include \"$system\"
 [syscalls]
 allow socket if arg0 == AF_INET
 allow @inet @proc
@@ -150,27 +150,21 @@ allow sendto
 exec $(dirname "$fast_open")
 [network]
 connect tcp $port"
-	run "$MOAT" run -p "$scratch/fast-open-listed.policy" -- "$fast_open" "$port"
-	fast_open_here=$stdout
-	policy fast-open-allowed "include \"$scratch/fast-open.policy\"
+run "$MOAT" run -p "$scratch/fast-open-listed.policy" -- "$fast_open" "$port"
+fast_open_here=$stdout
+policy fast-open-allowed "include \"$scratch/fast-open.policy\"
 [syscalls]
 allow sendto"
-	run "$MOAT" run -p "$scratch/fast-open-allowed.policy" -- "$fast_open" "$port"
-	if [[ $fast_open_here != connected ]]; then
-		skip_check "positive control for Fast Open past Landlock: Fast Open does not work here" \
-			"even to a listed port ($fast_open_here; net.ipv4.tcp_fastopen is" \
-			"$(cat /proc/sys/net/ipv4/tcp_fastopen 2>/dev/null || echo unknown))"
-	elif [[ $stdout == "refused: sendto: Permission denied" ]]; then
-		skip_check "positive control for Fast Open past Landlock: this kernel's Landlock" \
-			"refuses Fast Open to a port [network] does not list (kernel $(uname -r))"
-	else
-		expect_stdout "connected" "positive control: with sendto allowed outright, Fast Open gets past Landlock"
-	fi
-}
-if [[ $(landlock_abi) -ge 4 ]]; then
-	fast_open_checks
+run "$MOAT" run -p "$scratch/fast-open-allowed.policy" -- "$fast_open" "$port"
+if [[ $fast_open_here != connected ]]; then
+	skip_check "positive control for Fast Open past Landlock: Fast Open does not work here" \
+		"even to a listed port ($fast_open_here; net.ipv4.tcp_fastopen is" \
+		"$(cat /proc/sys/net/ipv4/tcp_fastopen 2>/dev/null || echo unknown))"
+elif [[ $stdout == "refused: sendto: Permission denied" ]]; then
+	skip_check "positive control for Fast Open past Landlock: this kernel's Landlock" \
+		"refuses Fast Open to a port [network] does not list (kernel $(uname -r))"
 else
-	skip_check "TCP Fast Open past [network]: Landlock ABI $(landlock_abi) has no TCP port rules"
+	expect_stdout "connected" "positive control: with sendto allowed outright, Fast Open gets past Landlock"
 fi
 kill "$greeter_pid" 2>/dev/null
 wait "$greeter_pid" 2>/dev/null

@@ -57,6 +57,14 @@ landlock_abi() {
 	"$MOAT" features 2>/dev/null | sed -n 's/^landlock: abi \([0-9]*\).*/\1/p' | grep . || echo 0
 }
 
+# require_landlock_abi N WHAT: skips the whole test on a kernel whose
+# Landlock is older than ABI N (compat strict refuses WHAT there).
+require_landlock_abi() {
+	local abi
+	abi=$(landlock_abi)
+	[[ $abi -ge $1 ]] || skip "$2 needs Landlock ABI $1; this kernel has $abi"
+}
+
 # wait_until SECONDS COMMAND...: runs COMMAND every 10 ms until it succeeds;
 # fails (status 1) when SECONDS pass first. For waiting on a state (a file
 # written, a process started or gone) instead of sleeping and hoping.

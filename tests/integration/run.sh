@@ -8,6 +8,7 @@ unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 
 # Programs need the system to run: the shipped policy plus what each test adds.
 system=$MOAT_SOURCE_DIR/policies/system.policy
+require_landlock_abi 5 "the shipped system.policy (its [filesystem] rules ask for ioctl-dev)"
 syscalls_for_shells=$scratch/shells.policy
 cat >"$syscalls_for_shells" <<'EOF'
 moat 1
