@@ -1098,8 +1098,10 @@ static void read_doc(struct doc *doc)
 	size_t capacity = 0;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!source_dir)
+	if (!source_dir) {
+		print_message("SKIP: MOAT_SOURCE_DIR is unset: run the test through ctest\n");
 		skip();
+	}
 	snprintf(path, sizeof(path), "%s/docs/groups.md", source_dir);
 	doc->text = read_file(path);
 	if (!doc->text)
@@ -1182,8 +1184,10 @@ static void test_docs_have_summaries(void **state)
 	char *text;
 
 	(void)state;
-	if (!source_dir)
+	if (!source_dir) {
+		print_message("SKIP: MOAT_SOURCE_DIR is unset: run the test through ctest\n");
 		skip();
+	}
 	snprintf(path, sizeof(path), "%s/docs/groups.md", source_dir);
 	text = read_file(path);
 	assert_non_null(text);

@@ -117,7 +117,7 @@ static void test_undumpable_caller_is_refused(void **state)
 
 	(void)state;
 	if (geteuid() != 0) {
-		print_message("not root: cannot become uid 65534\n");
+		print_message("SKIP: not root: cannot become uid 65534\n");
 		skip();
 	}
 	pt_skip_without_user_namespaces();
@@ -172,7 +172,7 @@ static void test_init_keeps_nothing(void **state)
 
 	(void)state;
 	if (geteuid() != 0) {
-		print_message("not root: init's /proc entries cannot be read\n");
+		print_message("SKIP: not root: init's /proc entries cannot be read\n");
 		skip();
 	}
 	/* A descriptor the caller left open by accident: init must not hold it either. */

@@ -572,8 +572,7 @@ static void test_procfs_below_a_grant(void **state)
 	/* The test process gets a mount namespace of its own for the proc mount. */
 	path_in(proc, fixture->write, "proc");
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("no mount namespace for a proc mount (%s): skipped\n",
-		              strerror(errno));
+		print_message("SKIP: no mount namespace for a proc mount (%s)\n", strerror(errno));
 		skip();
 	}
 	assert_int_equal(mkdir(proc, 0755), 0);
@@ -858,6 +857,7 @@ static void test_connect(void **state)
 struct slow_connect {
 	const struct fixture *fixture;
 	uint16_t port;
+	int go;     /* the test writes a byte once the supervisor's SYN is on its way */
 	int report; /* the child writes 'o' when its open came back, 'c' when connected */
 };
 
@@ -878,9 +878,10 @@ static int slow_connect_body(void *context)
 	char path[PATH_MAX];
 	pthread_t thread;
 	void *reported;
+	char go;
 
 	SV_EXPECT(pthread_create(&thread, NULL, slow_connect_thread, context) == 0);
-	usleep(100 * 1000); /* the connect is on its way */
+	SV_EXPECT(read(slow->go, &go, 1) == 1);
 	path_in(path, slow->fixture->read, "data.txt");
 	SV_EXPECT(reads(AT_FDCWD, path, "granted data"));
 	SV_EXPECT(write(slow->report, "o", 1) == 1);
@@ -900,6 +901,35 @@ static char next_report(int fd, int timeout_ms)
 	return byte;
 }
 
+/* Whether a socket of this network namespace is in SYN_SENT towards 127.0.0.1:port. */
+static bool syn_sent_to(uint16_t port)
+{
+	FILE *table = fopen("/proc/net/tcp", "r");
+	char line[256];
+	unsigned remote_port, tcp_state;
+	bool found = false;
+
+	assert_non_null(table);
+	while (!found && fgets(line, sizeof(line), table))
+		found = sscanf(line, " %*u: %*x:%*x %*x:%x %x", &remote_port, &tcp_state) == 2 &&
+		        remote_port == port && tcp_state == 2 /* TCP_SYN_SENT */;
+	fclose(table);
+	return found;
+}
+
+/* Waits, up to `timeout_ms`, for the supervisor's connect to have sent its SYN. */
+static bool wait_for_syn_sent(uint16_t port, int timeout_ms)
+{
+	const struct timespec step = {0, 10 * 1000 * 1000};
+
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		if (syn_sent_to(port))
+			return true;
+		nanosleep(&step, NULL);
+	}
+	return syn_sent_to(port);
+}
+
 static void test_slow_connect_does_not_block(void **state)
 {
 	struct slow_connect slow = {.fixture = fixture};
@@ -909,7 +939,8 @@ static void test_slow_connect_does_not_block(void **state)
 	const char *environment[3] = {dir_variable, environment_port, NULL};
 	moat_supervisor *supervisor = sv_supervisor(0);
 	moat_policy *policy;
-	int listener, filler, pipe_fds[2], accepted;
+	int listener, filler, pipe_fds[2], go_fds[2], accepted;
+	bool on_its_way;
 	pid_t pid;
 
 	(void)state;
@@ -924,8 +955,14 @@ static void test_slow_connect_does_not_block(void **state)
 	sv_plan(&plan, policy);
 	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
 	slow.report = pipe_fds[1];
+	assert_int_equal(pipe2(go_fds, O_CLOEXEC), 0);
+	slow.go = go_fds[0];
 	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	pid = sv_start(supervisor, policy, &plan, slow_connect_body, &slow);
+	/* The open starts only once the supervisor is waiting on the connect. */
+	on_its_way = wait_for_syn_sent(slow.port, 5000);
+	assert_int_equal(write(go_fds[1], "g", 1), 1);
+	assert_true(on_its_way);
 	/* The open comes back while the connect waits, and it goes on waiting. */
 	assert_int_equal(next_report(pipe_fds[0], 5000), 'o');
 	assert_int_equal(next_report(pipe_fds[0], 300), 0);
@@ -940,6 +977,8 @@ static void test_slow_connect_does_not_block(void **state)
 	close(listener);
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
+	close(go_fds[0]);
+	close(go_fds[1]);
 	moat_handoff_plan_release(&plan);
 	moat_policy_free(policy);
 }
