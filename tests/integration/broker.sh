@@ -133,7 +133,9 @@ expect_stdout "connected" "positive control: with sendto allowed outright, Fast 
 # the same descriptor number, with the same flags and options.
 racer=$MOAT_BUILD_DIR/tests/programs/connect_race
 "$racer" serve "$scratch/open.sock" open >"$scratch/open.out" &
+open_server=$!
 "$racer" serve "$scratch/full.sock" full >"$scratch/full.out" &
+full_server=$!
 for _ in $(seq 50); do
 	[[ -s $scratch/open.out && -s $scratch/full.out ]] && break
 	sleep 0.1
@@ -178,9 +180,11 @@ for who in root nobody; do
 	status=$?
 	[[ $status -eq 143 ]] || fail "SIGTERM ended the raced sandbox with $status, expected 143 ($who)"
 done
-run "$MOAT" run -p "$scratch/connect-race.policy" -- "$racer" race "$scratch/full.sock" 2
-expect_status 0 "every raced connect to the full server failed with EAGAIN"
-expect_stdout_contains "0 not EAGAIN" "the racer counted its connects"
+run "$MOAT" run -p "$scratch/connect-race.policy" -- "$racer" race "$scratch/full.sock" 3
+expect_status 0 "every raced connect to the full server failed with EAGAIN ($stdout)"
+expect_stdout_contains " connects, 0 not EAGAIN" "the racer counted its connects"
+kill "$open_server" "$full_server" 2>/dev/null
+wait "$open_server" "$full_server" 2>/dev/null
 kill "$greeter_pid" 2>/dev/null
 wait "$greeter_pid" 2>/dev/null
 

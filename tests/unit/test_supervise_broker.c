@@ -20,6 +20,7 @@
 #include "test_supervise.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -28,6 +29,7 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 
@@ -1259,6 +1261,124 @@ static void test_flag_race_does_not_hold_the_supervisor(void **state)
 	assert_int_equal(counts.not_again, 0);
 }
 
+/* ---- connect: interrupted calls leave nothing behind ------------------------ */
+
+#define INTERRUPTED_CONNECTS 40
+
+struct interrupted {
+	uint16_t port; /* a TCP listener whose queue is full: the handshake waits */
+	int report; /* the child writes 'i' after its first interrupted connect, 'd' at the end */
+	int go;     /* and waits for a byte here each time */
+};
+
+static void on_alarm(int signal)
+{
+	(void)signal;
+}
+
+/* One blocking connect, interrupted by SIGALRM after 30 ms: true when it got EINTR. */
+static bool interrupted_connect(uint16_t port)
+{
+	struct sockaddr_in address = {.sin_family = AF_INET,
+	                              .sin_port = htons(port),
+	                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct itimerval timer = {.it_value = {.tv_usec = 30 * 1000}};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	bool interrupted;
+
+	setitimer(ITIMER_REAL, &timer, NULL);
+	interrupted =
+	        connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0 && errno == EINTR;
+	close(fd);
+	return interrupted;
+}
+
+static int interrupted_body(void *context)
+{
+	const struct interrupted *test = context;
+	struct sigaction action = {.sa_handler = on_alarm}; /* no SA_RESTART: EINTR */
+	char byte;
+
+	SV_EXPECT(sigaction(SIGALRM, &action, NULL) == 0);
+	SV_EXPECT(read(test->go, &byte, 1) == 1);
+	SV_EXPECT(interrupted_connect(test->port));
+	SV_EXPECT(write(test->report, "i", 1) == 1 && read(test->go, &byte, 1) == 1);
+	for (int i = 0; i < INTERRUPTED_CONNECTS; i++)
+		SV_EXPECT(interrupted_connect(test->port));
+	SV_EXPECT(write(test->report, "d", 1) == 1 && read(test->go, &byte, 1) == 1);
+	return 0;
+}
+
+static int open_descriptors(void)
+{
+	DIR *directory = opendir("/proc/self/fd");
+	int count = 0;
+
+	assert_non_null(directory);
+	while (readdir(directory))
+		count++;
+	closedir(directory);
+	return count;
+}
+
+/*
+ * A thread interrupted in a brokered connect leaves the supervisor's
+ * connection waiting for its handshake (the positive control: one more
+ * descriptor); the next brokered connect drops it, so a sandbox that
+ * interrupts its connects over and over cannot pile them up.
+ */
+static void test_interrupted_connects_are_dropped(void **state)
+{
+	char dir_variable[SHORT_PATH + 8], port_variable[32];
+	const char *environment[3] = {dir_variable, port_variable, NULL};
+	struct interrupted test;
+	moat_supervisor *supervisor = sv_supervisor(0);
+	struct moat_handoff_plan plan;
+	struct moat_error error;
+	moat_policy *policy;
+	int listener, filler, report[2], go[2], before, after_one, after_many;
+	pid_t pid;
+
+	(void)state;
+	listener = tcp_listener(&test.port);
+	assert_int_equal(listen(listener, 0), 0);
+	filler = connect_tcp(test.port, SOCK_STREAM);
+	assert_true(filler >= 0);
+	snprintf(dir_variable, sizeof(dir_variable), "DIR=%s", fixture->dir);
+	snprintf(port_variable, sizeof(port_variable), "PORT=%u", test.port);
+	policy = sv_policy(policy_text, environment);
+	sv_plan(&plan, policy);
+	assert_int_equal(pipe2(report, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	test.report = report[1];
+	test.go = go[0];
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
+	pid = sv_start(supervisor, policy, &plan, interrupted_body, &test);
+	before = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(next_report(report[0], 5000), 'i');
+	after_one = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(next_report(report[0], 10000), 'd');
+	after_many = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(sv_wait(pid), 0);
+	moat_supervisor_free(supervisor);
+	print_message(
+	        "supervisor descriptors: %d, %d after one interrupted connect, %d after %d more\n",
+	        before, after_one, after_many, INTERRUPTED_CONNECTS);
+	assert_int_equal(after_one, before + 1);
+	assert_true(after_many <= before + 1);
+	moat_handoff_plan_release(&plan);
+	moat_policy_free(policy);
+	close(filler);
+	close(listener);
+	close(report[0]);
+	close(report[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1276,6 +1396,7 @@ int main(void)
 	        cmocka_unit_test(test_duplicate_shares_the_flags),
 	        cmocka_unit_test(test_flag_race_holds_a_naive_supervisor),
 	        cmocka_unit_test(test_flag_race_does_not_hold_the_supervisor),
+	        cmocka_unit_test(test_interrupted_connects_are_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
