@@ -191,6 +191,63 @@ elif [[ $stdout == "refused: sendto: Permission denied" ]]; then
 else
 	expect_stdout "connected" "positive control: with sendto allowed outright, Fast Open gets past Landlock"
 fi
+
+# The supervisor connects a socket of its own and puts it in the sandbox at
+# the same descriptor number, with the same flags and options.
+racer=$MOAT_BUILD_DIR/tests/programs/connect_race
+"$racer" serve "$scratch/open.sock" open >"$scratch/open.out" &
+open_server=$!
+"$racer" serve "$scratch/full.sock" full >"$scratch/full.out" &
+full_server=$!
+for _ in $(seq 50); do
+	[[ -s $scratch/open.out && -s $scratch/full.out ]] && break
+	sleep 0.1
+done
+# Not on top of the system policy, which refuses unix sockets first.
+policy connect-race "[syscalls]
+default kill
+allow socket if arg0 == AF_INET
+allow socket if arg0 == AF_UNIX
+allow @stdio @rpath @prot_exec @exec @inet @proc
+notify connect
+kill @default-deny
+[filesystem]
+read /usr /etc
+exec /usr/bin /usr/lib ?/lib ?/lib64 $(dirname "$racer")
+[broker]
+connect tcp 127.0.0.1:$port
+connect unix $scratch/open.sock
+connect unix $scratch/full.sock"
+for who in root nobody; do
+	prefix=()
+	[[ $who == nobody ]] && prefix=("${unprivileged[@]}")
+	run "${prefix[@]}" "$MOAT" run -p "$scratch/connect-race.policy" \
+		-- "$racer" check "$port" "$scratch/open.sock"
+	expect_status 0 "brokered connects keep descriptor, flags and options ($who)"
+	expect_stdout "ok" "every brokered connect checked ($who)"
+	# A thread clears O_NONBLOCK on the sockets another connects to a full
+	# server: the supervisor never waits, and `moat run` still ends on SIGTERM.
+	"${prefix[@]}" "$MOAT" run -p "$scratch/connect-race.policy" \
+		-- "$racer" race "$scratch/full.sock" 30 >"$scratch/race.out" 2>&1 &
+	moat_pid=$!
+	for _ in $(seq 100); do grep -q racing "$scratch/race.out" && break; sleep 0.1; done
+	grep -q racing "$scratch/race.out" || fail "the race did not get going ($who): $(cat "$scratch/race.out")"
+	sleep 1
+	kill -TERM "$moat_pid"
+	for _ in $(seq 50); do kill -0 "$moat_pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$moat_pid" 2>/dev/null; then
+		fail "moat run ignored SIGTERM during the connect race ($who)"
+		kill -KILL "$moat_pid"
+	fi
+	wait "$moat_pid"
+	status=$?
+	[[ $status -eq 143 ]] || fail "SIGTERM ended the raced sandbox with $status, expected 143 ($who)"
+done
+run "$MOAT" run -p "$scratch/connect-race.policy" -- "$racer" race "$scratch/full.sock" 3
+expect_status 0 "every raced connect to the full server failed with EAGAIN ($stdout)"
+expect_stdout_contains " connects, 0 not EAGAIN" "the racer counted its connects"
+kill "$open_server" "$full_server" 2>/dev/null
+wait "$open_server" "$full_server" 2>/dev/null
 kill "$greeter_pid" 2>/dev/null
 wait "$greeter_pid" 2>/dev/null
 
