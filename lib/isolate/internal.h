@@ -39,6 +39,7 @@ struct moat_isolate_plan {
 	struct moat_arena arena; /* owns the plan and everything it points to */
 	unsigned namespaces;     /* MOAT_NAMESPACE_* that are really created */
 	bool user_added;         /* the user namespace was added for an unprivileged caller */
+	unsigned parent_death;   /* MOAT_NAMESPACE_* added only for `die-with-parent yes` */
 	bool caller_undumpable;  /* the child must be dumpable again to write its maps */
 	char uid_map[32];        /* "INSIDE OUTSIDE 1\n", with a new user namespace */
 	char gid_map[32];

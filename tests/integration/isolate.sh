@@ -71,7 +71,12 @@ unshare all
 uid 0
 gid 0
 $system_tree"
+# die-with-parent yes (the default) puts every sandbox in a PID namespace of
+# its own: `none` opts out, so that nothing of the host is hidden.
 policy none '[process]
+cwd /
+die-with-parent no'
+policy pid-only '[process]
 cwd /'
 
 line() { # prefix: the line of $stdout that starts with it
@@ -115,6 +120,13 @@ for user in "${users[@]}"; do
 	[[ $(line read) == "read /etc/passwd ok" ]] || fail "positive control ($user): $(line read)"
 	[[ $(line "ns net ") == "ns net $(readlink /proc/self/ns/net)" ]] ||
 		fail "positive control ($user): the host's network namespace: $(line 'ns net ')"
+	# With die-with-parent: a PID namespace under init, and the host's everything else.
+	run as "$user" "$MOAT" run -p "$scratch/pid-only.policy" -- "$probe" pid hostname namespaces
+	expect_status 0 "die-with-parent without [namespaces] ($user)"
+	[[ $(line pid) == "pid 2 ppid 1" ]] ||
+		fail "die-with-parent ($user): the program runs under moat's init: $(line pid)"
+	[[ $(line hostname) == "hostname $(hostname)" && $(line "ns net ") == "ns net $(readlink /proc/self/ns/net)" ]] ||
+		fail "die-with-parent ($user): only the PID namespace is new: $stdout"
 
 	# uid 0 / gid 0 map the caller to root inside, still without capabilities.
 	run as "$user" "$MOAT" run -p "$scratch/all-root.policy" -- "$probe" ids caps

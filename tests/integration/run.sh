@@ -134,7 +134,7 @@ policy write-out "[filesystem]
 write $scratch/out"
 as_root_and_unprivileged "writing inside a write rule" 0 \
 	-p "$system" -p "$syscalls_for_shells" -p "$scratch/write-out.policy" \
-	-- sh -c "echo x > $scratch/out/file.\$\$"
+	-- sh -c "echo x > \$(mktemp $scratch/out/file.XXXXXX)"
 
 # ---- descriptors, environment, limits, capabilities ------------------------
 run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -- sh -c 'cat <&5' 5<"$scratch/secret"

@@ -178,7 +178,8 @@ static void test_init_keeps_nothing(void **state)
 	/* A descriptor the caller left open by accident: init must not hold it either. */
 	assert_int_equal(pipe(pipe_fds), 0);
 	assert_int_equal(moat_spawn(&child, policy, sleeper[0], sleeper, NULL, &error), 0);
-	assert_int_equal(count_descriptors(moat_child_pid(child)), 1);
+	/* The status pipe, its signalfd, and the pidfd of this process it dies with. */
+	assert_int_equal(count_descriptors(moat_child_pid(child)), 3);
 	assert_int_equal(status_hex(moat_child_pid(child), "CapEff"), 0);
 	assert_int_equal(status_hex(moat_child_pid(child), "CapPrm"), 0);
 	assert_int_equal(moat_child_kill(child, SIGTERM), 0);

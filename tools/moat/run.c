@@ -201,33 +201,44 @@ static int supervise(moat_child *child, int signals, moat_supervisor *supervisor
 	return status;
 }
 
+/* Kills every child of this process and reaps it; returns how many there were. */
+static size_t kill_children(void)
+{
+	char path[64], text[4096];
+	size_t length, count = 0;
+	FILE *children;
+	char *cursor = text;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
+	children = fopen(path, "re");
+	if (!children)
+		return 0;
+	length = fread(text, 1, sizeof(text) - 1, children);
+	fclose(children);
+	text[length] = '\0';
+	for (long pid; (pid = strtol(cursor, &cursor, 10)) > 0; count++) {
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, 0);
+	}
+	return count;
+}
+
 /*
- * The program has ended; what it left running ends with it. Without a PID
- * namespace (whose init takes everything down) that is its process group,
- * and whatever this process adopted as the sandbox's subreaper.
+ * The program has ended; what it left running ends with it. Under an init
+ * (`die-with-parent yes`, the default, or `unshare pid`) nothing is left:
+ * init exited with the program, and the kernel killed every other process
+ * of its PID namespace before init could be reaped. Without one, orphans of
+ * the sandbox come to this process, its subreaper: it kills the program's
+ * process group and its children until none is left (a killed child's own
+ * children come to it in turn). Only a sandbox that keeps forking new
+ * processes as fast as they are killed keeps it at that; `die-with-parent
+ * yes` is the guarantee (docs/process.md).
  */
 static void end_leftovers(pid_t group)
 {
-	char path[64], text[4096];
-	int rounds = 0;
-
 	kill(-group, SIGKILL);
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
-	for (;;) {
-		FILE *children = fopen(path, "re");
-		size_t length = children ? fread(text, 1, sizeof(text) - 1, children) : 0;
-		char *cursor = text;
-
-		if (children)
-			fclose(children);
-		text[length] = '\0';
-		if (length == 0 || ++rounds > 100)
-			break;
-		for (long pid; (pid = strtol(cursor, &cursor, 10)) > 0;) {
-			kill((pid_t)pid, SIGKILL);
-			waitpid((pid_t)pid, NULL, 0);
-		}
-	}
+	while (kill_children() > 0)
+		continue;
 }
 
 /* A policy with `notify` rules gets this process as its supervisor. */
@@ -259,7 +270,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 		moat_command_error("%s: %s", arguments->program[0], strerror(errno));
 		return errno == EACCES ? EXIT_CANNOT_EXECUTE : EXIT_NOT_FOUND;
 	}
-	/* Orphans of the sandbox come to this process, which ends them with it. */
+	/* Without an init, orphans of the sandbox come to this process, which ends them with it. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (make_supervisor(policy, &supervisor) < 0) {
 		free(path);
