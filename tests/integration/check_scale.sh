@@ -141,4 +141,23 @@ sed -i 's/@stdio/ioctl/' "$long"
 watched "check 50,000 != on ioctl" "$MOAT" check "$long"
 expect_status 0 "check 50,000 != on ioctl"
 
+# ---- one file's size: a policy just under 1 MiB is read, one over it is not --
+big=$scratch/big.policy
+{
+	echo 'moat 1'
+	echo '[syscalls]'
+	echo 'default kill'
+	yes "# $(printf '%097d' 0)" | head -n 10000 # 10,000 lines of 100 bytes
+} >"$big"
+watched "check a policy just under 1 MiB" "$MOAT" check "$big"
+expect_status 0 "a policy just under 1 MiB is read"
+yes "# $(printf '%097d' 0)" | head -n 500 >>"$big" # 50,000 bytes more
+watched "check a policy over 1 MiB" "$MOAT" check "$big"
+expect_status 1 "a policy over 1 MiB is refused"
+expect_stderr_contains "File too large" "the refusal says why"
+printf 'moat 1\ninclude "big.policy"\n' >"$scratch/includes-big.policy"
+watched "check an include of a policy over 1 MiB" "$MOAT" check "$scratch/includes-big.policy"
+expect_status 1 "an included policy over 1 MiB is refused"
+expect_stderr_contains "includes-big.policy:2:" "at the include that names it"
+
 finish
