@@ -233,6 +233,70 @@ MOAT_API int moat_filter_wants_listener(const moat_filter *filter);
 /* seccomp-public-api: end */
 
 /* ---------------------------------------------------------------------------
+ * Decisions: what a policy decides for one syscall, path access or port, and
+ * which statement decided, computed from the policy and its compiled filter
+ * without running anything (docs/authoring.md). For unit tests of policies.
+ */
+
+/*
+ * The outcome and the statement that decided it. `location` and
+ * `statement` point into the filter or policy that was asked and stay valid
+ * as long as it lives. `location.line` is 0 when no statement of a file
+ * decided: one of moat's own rules (the architecture check, clone3's
+ * ENOSYS), or a section the policy lacks; `statement` then says which.
+ */
+struct moat_decision {
+	int allowed;               /* 1 when the call or access goes through */
+	struct moat_action action; /* syscalls: the filter's action; else ALLOW or ERRNO EACCES */
+	struct moat_location location; /* the deciding statement's start */
+	const char *statement;         /* its text as written (`default kill`) */
+};
+
+/*
+ * What `filter` does with syscall `syscall_number` of the native
+ * architecture called with `args` (NULL: all zero), as moat_filter_eval()
+ * computes it, and which statement decided: the rule whose condition
+ * matched, the syscall's rule without a condition, the `default`, or one of
+ * moat's own rules. `allowed` is 1 for `allow` and `log`. Returns 0.
+ */
+MOAT_API int moat_decide_syscall(const moat_filter *filter, int syscall_number,
+                                 const uint64_t args[6], struct moat_decision *decision);
+
+/*
+ * Whether the policy's [filesystem] section lets a sandboxed program use
+ * `path` with the Landlock rights in `access`: `read`, `write`, `exec` or
+ * right names (`read-file`, `ioctl-dev`, ...), comma-separated. Rules and
+ * `path` are compared after resolving symbolic links on this machine; a rule
+ * covers `path` when `path` is the rule's path or below it. On a path that
+ * is not a directory (or does not exist yet) only the rights Landlock knows
+ * for files count. Rights the running kernel's Landlock cannot restrict are
+ * granted (under `compat best-effort`; under `compat strict` a kernel
+ * without Landlock decides as the policy is written). Allowed: the most
+ * specific rule that granted a right decided; denied: the [filesystem]
+ * header. A policy without [filesystem] allows. Returns 0, or -EINVAL with
+ * `error` for an unknown right name.
+ */
+MOAT_API int moat_decide_path(const moat_policy *policy, const char *path, const char *access,
+                              struct moat_decision *decision, struct moat_error *error);
+
+enum moat_port_access {
+	MOAT_PORT_CONNECT, /* `connect tcp PORT` */
+	MOAT_PORT_BIND,    /* `bind tcp PORT` */
+};
+
+/*
+ * Whether the policy's [network] section lets a sandboxed program connect
+ * to or bind TCP port `port`: allowed by the statement that lists it, denied
+ * by the first `connect tcp` (or `bind tcp`) statement, or by the last
+ * `none`. Without such a statement the access is allowed, as is one the
+ * running kernel's Landlock cannot restrict under `compat best-effort`.
+ * Returns 0, or -EINVAL with `error` for a port above 65535.
+ */
+MOAT_API int moat_decide_port(const moat_policy *policy, enum moat_port_access access,
+                              unsigned port, struct moat_decision *decision,
+                              struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
  * Sandboxes: running a program under a policy, or entering one
  */
 

@@ -474,6 +474,8 @@ static int start(moat_child *child, struct spawn *spawn, const struct moat_sandb
 		close(pair[0]);
 	if (result == 0)
 		result = read_report(pipe_fds[0], error);
+	if (result == -ENOENT && error && !strcmp(error->step, "exec"))
+		moat_isolate_explain_missing(isolate, spawn->path, error);
 	close(pipe_fds[0]);
 	if (result < 0 && child->pid > 0)
 		discard(child);

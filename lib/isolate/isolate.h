@@ -91,6 +91,14 @@ uint64_t moat_isolate_clone_flags(const struct moat_isolate_plan *plan);
  */
 bool moat_isolate_has_new_root(const struct moat_isolate_plan *plan);
 
+/*
+ * For an execve that failed with ENOENT in the new root although the
+ * program is there: rewrites `error`'s message to name the interpreter
+ * (PT_INTERP or `#!`) that the new root lacks. Leaves other errors alone.
+ */
+void moat_isolate_explain_missing(const struct moat_isolate_plan *plan, const char *program,
+                                  struct moat_error *error);
+
 /* True with a new PID namespace: the cloned process runs init as pid 1. */
 bool moat_isolate_has_init(const struct moat_isolate_plan *plan);
 

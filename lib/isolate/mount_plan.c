@@ -4,10 +4,14 @@
  * use is computed here, and everything that can be refused is refused here
  * with the statement's place.
  *
- *  - A bind source is made canonical with realpath(3) on the host: the
- *    child resolves it below the old root, where an absolute symlink would
- *    point into the half-built tree instead of the host. An absent source
- *    is an error, or skipped when written `?SRC`.
+ *  - A bind source is made canonical on the host, by moat_safe_path_open():
+ *    the child resolves it below the old root, where an absolute symlink
+ *    would point into the half-built tree instead of the host, and with no
+ *    symlink at all (a swap after this check fails the run). A symlink a
+ *    sandbox could have planted on the way (one in a directory the policy
+ *    lets it write, or not root's) is refused, since following it would let
+ *    one run choose what the next one binds. An absent source is an error,
+ *    or skipped when written `?SRC`.
  *  - A destination may not contain `..` and may not lie below a symlink an
  *    earlier statement made (the child would follow the link out of the
  *    new root, into the staging root).
@@ -24,8 +28,11 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "policy/path_trust.h"
 #include "util/error.h"
+#include "util/safe_path.h"
 
 /* Existing host directories the staging tmpfs may cover, first that exists. */
 static const char *const staging_candidates[] = {"/tmp", "/mnt", "/run", "/var/tmp"};
@@ -131,20 +138,29 @@ static int check_destination(const struct moat_mounts_section *mounts, size_t in
 
 /* 1 when the entry is kept, 0 when its optional source is absent. */
 static int prepare_bind(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
-                        struct moat_error *error)
+                        const struct moat_path_trust *trust, struct moat_error *error)
 {
 	const struct moat_mount *entry = mount->entry;
-	char real[PATH_MAX];
+	struct moat_safe_path found;
 	struct stat status;
+	int fd = moat_safe_path_open(entry->source, trust, &found), result = 0;
 
-	if (!realpath(entry->source, real) || stat(real, &status) < 0) {
-		if (errno == ENOENT && entry->optional)
-			return 0;
-		return moat_error_set_at(error, -errno, &entry->location, "bind source '%s': %s",
-		                         entry->source, moat_isolate_strerror(-errno));
-	}
+	if (fd == -ELOOP && found.symlink[0])
+		return moat_safe_path_refused(error, &entry->location, "bind source", entry->source,
+		                              &found);
+	if (fd >= 0 && fstat(fd, &status) < 0)
+		result = -errno;
+	if (fd >= 0)
+		close(fd);
+	else
+		result = fd;
+	if (result == -ENOENT && entry->optional)
+		return 0;
+	if (result < 0)
+		return moat_error_set_at(error, result, &entry->location, "bind source '%s': %s",
+		                         entry->source, moat_isolate_strerror(result));
 	mount->directory = S_ISDIR(status.st_mode);
-	mount->source = concatenate(plan, MOAT_ISOLATE_OLD_ROOT, real);
+	mount->source = concatenate(plan, MOAT_ISOLATE_OLD_ROOT, found.resolved);
 	return mount->source ? 1 : out_of_memory(error);
 }
 
@@ -168,13 +184,13 @@ static int prepare_tmpfs(struct moat_isolate_plan *plan, struct moat_isolate_mou
 }
 
 static int prepare_entry(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
-                         struct moat_error *error)
+                         const struct moat_path_trust *trust, struct moat_error *error)
 {
 	const struct moat_mount *entry = mount->entry;
 
 	switch (entry->kind) {
 	case MOAT_MOUNT_BIND:
-		return prepare_bind(plan, mount, error);
+		return prepare_bind(plan, mount, trust, error);
 	case MOAT_MOUNT_TMPFS:
 		return prepare_tmpfs(plan, mount, error);
 	case MOAT_MOUNT_PROC:
@@ -201,6 +217,7 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
                               struct moat_error *error)
 {
 	const struct moat_mounts_section *mounts = &policy->mounts;
+	struct moat_path_trust trust;
 	int result;
 
 	if (!mounts->present)
@@ -214,6 +231,8 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
 		result = choose_staging(plan, error);
 	if (result < 0)
 		return result;
+	if (moat_policy_path_trust(policy, MOAT_TRUST_HOST, &plan->arena, &trust) < 0)
+		return out_of_memory(error);
 	plan->mounts = moat_arena_array(&plan->arena, mounts->count ? mounts->count : 1,
 	                                sizeof(*plan->mounts));
 	if (!plan->mounts)
@@ -232,7 +251,7 @@ int moat_isolate_mounts_build(struct moat_isolate_plan *plan, const struct moat_
 		                        : MOAT_ISOLATE_NEW_ROOT;
 		if (!mount->target)
 			return out_of_memory(error);
-		result = prepare_entry(plan, mount, error);
+		result = prepare_entry(plan, mount, &trust, error);
 		if (result < 0)
 			return result;
 		plan->mount_count += (size_t)result;

@@ -87,15 +87,21 @@ static int fail_open(const struct moat_landlock_path *path, struct moat_error *e
 static int rule_fd(const struct moat_landlock_plan *plan, const struct moat_landlock_path *path,
                    int *fd, uint64_t *access, struct moat_error *error)
 {
+	struct moat_safe_path found;
+
 	*fd = path->fd;
 	*access = path->access;
 	if (!plan->open_when_applied)
 		return 0;
-	*fd = open(path->path, O_PATH | O_CLOEXEC);
-	if (*fd < 0 && path->optional && (errno == ENOENT || errno == ENOTDIR))
-		return 1;
-	if (*fd < 0)
+	*fd = moat_safe_path_open(path->path, &plan->trust, &found);
+	if (*fd == -ELOOP && found.symlink[0])
+		return moat_safe_path_refused(error, &path->location, "path", path->path, &found);
+	if (*fd < 0) {
+		errno = -*fd;
+		if (path->optional && (errno == ENOENT || errno == ENOTDIR))
+			return 1;
 		return fail_open(path, error);
+	}
 	if (moat_landlock_narrow_access(*fd, access) < 0 || *access == 0) {
 		close(*fd);
 		return *access ? fail_call(error, "fstat", path->path) : 1;

@@ -14,6 +14,7 @@
 #include "landlock/abi.h"
 #include "landlock/landlock.h"
 #include "util/arena.h"
+#include "util/safe_path.h"
 
 /*
  * One path rule, its directory or file already open, or (for a sandbox with
@@ -41,6 +42,7 @@ struct moat_landlock_plan {
 	size_t ruleset_size; /* the part of `ruleset` that ABI knows */
 	struct moat_landlock_path *paths;
 	size_t path_count;
+	struct moat_path_trust trust; /* in the new root, for opening paths when applied */
 	struct moat_landlock_port *ports;
 	size_t port_count;
 	const char **dropped;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy/path_trust.h"
 #include "util/error.h"
 
 /* Every filesystem right Landlock has defined, as far as moat knows. */
@@ -27,17 +28,22 @@ static size_t ruleset_size(int abi)
 }
 
 /*
- * Opens the path of one rule. Returns the descriptor, -ENOENT for an
- * optional path that is absent (skipped), or a negative errno with `error`
- * filled at the rule.
+ * Opens the path of one rule, through no symlink a sandbox could have
+ * planted (safe_path.h). Returns the descriptor, -ENOENT for an optional
+ * path that is absent (skipped), or a negative errno with `error` filled at
+ * the rule.
  */
-static int open_rule_path(const struct moat_path_rule *rule, struct moat_error *error)
+static int open_rule_path(const struct moat_path_rule *rule, const struct moat_path_trust *trust,
+                          struct moat_error *error)
 {
-	int fd = open(rule->path, O_PATH | O_CLOEXEC);
-	int code = errno;
+	struct moat_safe_path found;
+	int fd = moat_safe_path_open(rule->path, trust, &found);
+	int code = -fd;
 
 	if (fd >= 0)
 		return fd;
+	if (fd == -ELOOP && found.symlink[0])
+		return moat_safe_path_refused(error, &rule->location, "path", rule->path, &found);
 	if (rule->optional && (code == ENOENT || code == ENOTDIR))
 		return -ENOENT;
 	if (code == ENOENT || code == ENOTDIR)
@@ -98,12 +104,54 @@ static int plan_path_later(struct moat_landlock_plan *plan, const struct moat_pa
 	return 0;
 }
 
-static int plan_filesystem(struct moat_landlock_plan *plan,
-                           const struct moat_filesystem_section *fs,
+/* A copy of `paths` in the plan's arena, which the child reads after the policy may be gone. */
+static const char *const *copy_paths(struct moat_landlock_plan *plan, const char *const *paths,
+                                     size_t count)
+{
+	const char **copies = moat_arena_array(&plan->arena, count + 1, sizeof(*copies));
+
+	for (size_t i = 0; copies && i < count; i++) {
+		copies[i] = moat_arena_strdup(&plan->arena, paths[i]);
+		if (!copies[i])
+			return NULL;
+	}
+	return copies;
+}
+
+/*
+ * What decides which symlinks rule paths may go through, in the terms they
+ * are opened in: the host's now, or the new root's when applied (kept in
+ * the plan).
+ */
+static int plan_trust(struct moat_landlock_plan *plan, const struct moat_policy *policy,
+                      struct moat_path_trust *trust, struct moat_error *error)
+{
+	enum moat_trust_view view = plan->open_when_applied ? MOAT_TRUST_NEW_ROOT : MOAT_TRUST_HOST;
+
+	if (moat_policy_path_trust(policy, view, &plan->arena, trust) < 0)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (!plan->open_when_applied)
+		return 0;
+	trust->writable = copy_paths(plan, trust->writable, trust->writable_count);
+	trust->fresh = copy_paths(plan, trust->fresh, trust->fresh_count);
+	if (!trust->writable || !trust->fresh)
+		return moat_error_set(error, -ENOMEM, "out of memory");
+	plan->trust = *trust;
+	return 0;
+}
+
+static int plan_filesystem(struct moat_landlock_plan *plan, const struct moat_policy *policy,
                            const struct moat_landlock_features *features, struct moat_error *error)
 {
+	const struct moat_filesystem_section *fs = &policy->filesystem;
+	struct moat_path_trust trust;
+	int code;
+
 	if (!fs->present)
 		return 0;
+	code = plan_trust(plan, policy, &trust, error);
+	if (code < 0)
+		return code;
 	plan->ruleset.handled_access_fs = features->fs;
 	plan->paths = moat_arena_array(&plan->arena, fs->count, sizeof(*plan->paths));
 	if (fs->count && !plan->paths)
@@ -113,7 +161,6 @@ static int plan_filesystem(struct moat_landlock_plan *plan,
 		struct moat_landlock_path *path = &plan->paths[plan->path_count];
 		uint64_t access = 0;
 		int fd;
-		int code;
 
 		if (rule->access & ~KNOWN_FS_RIGHTS)
 			return moat_error_set_at(
@@ -127,7 +174,7 @@ static int plan_filesystem(struct moat_landlock_plan *plan,
 			continue;
 		}
 		/* Checked even when Landlock is missing: a typo is a policy error. */
-		fd = open_rule_path(rule, error);
+		fd = open_rule_path(rule, &trust, error);
 		if (fd == -ENOENT && rule->optional)
 			continue;
 		if (fd < 0)
@@ -210,7 +257,7 @@ static int build(struct moat_landlock_plan **plan, const struct moat_policy *pol
 	built->ruleset_size = ruleset_size(features->abi);
 	code = moat_landlock_compat_check(built, policy, features, error);
 	if (code == 0)
-		code = plan_filesystem(built, &policy->filesystem, features, error);
+		code = plan_filesystem(built, policy, features, error);
 	if (code == 0)
 		code = plan_network(built, &policy->network, features, error);
 	if (code < 0) {

@@ -33,7 +33,7 @@ static bool resolve_term(struct moat_resolver *resolver, const struct moat_ast_w
 {
 	const char *suggestion;
 
-	if (term->text[0] >= '0' && term->text[0] <= '9')
+	if ((term->text[0] >= '0' && term->text[0] <= '9') || strstr(term->text, "${"))
 		return moat_resolve_number(resolver, term, term->text, false, value);
 	if (moat_constant_value(term->text, value))
 		return true;

@@ -20,6 +20,17 @@
 #include "moat.h"
 #include "util/arena.h"
 
+/*
+ * A statement as the user wrote it, for reports that say which statement
+ * decided: where it starts and its text (trimmed, comments removed,
+ * continuation lines joined). moat's own rules (the architecture check,
+ * clone3's ENOSYS, ...) have line 0 and a `file` that describes them.
+ */
+struct moat_statement {
+	struct moat_location location;
+	const char *text;
+};
+
 /* ---- [syscalls] ------------------------------------------------------ */
 
 enum moat_compare_op {
@@ -65,7 +76,8 @@ struct moat_condition {
 struct moat_syscall_rule {
 	struct moat_action action;
 	const struct moat_condition *condition; /* NULL for an unconditional rule */
-	struct moat_location location;
+	struct moat_location location;          /* of the syscall name or @group */
+	struct moat_statement statement;        /* the whole statement that named it */
 };
 
 /*
@@ -85,6 +97,7 @@ struct moat_syscalls_section {
 	bool present;
 	struct moat_action default_action;         /* kill unless a `default` said otherwise */
 	struct moat_location default_location;     /* line 0 when no file set one */
+	struct moat_statement default_statement;   /* moat's own when no file set one */
 	const struct moat_syscall_rules *syscalls; /* sorted by number, unique */
 	size_t count;
 	bool has_notify; /* some rule or the default is `notify` */
@@ -130,10 +143,12 @@ struct moat_path_rule {
 	const char *path; /* absolute, variables expanded */
 	bool optional;    /* written with a leading `?` */
 	struct moat_location location;
+	struct moat_statement statement;
 };
 
 struct moat_filesystem_section {
 	bool present;
+	struct moat_location location; /* the first [filesystem] header */
 	const struct moat_path_rule *rules;
 	size_t count;
 };
@@ -144,8 +159,10 @@ struct moat_filesystem_section {
 struct moat_port_list {
 	bool present;
 	const uint16_t *ports;
+	const struct moat_statement *port_statements; /* the statement that listed each port */
 	size_t count;
 	struct moat_location location;
+	struct moat_statement statement; /* the first statement, or the last `none` */
 };
 
 enum {
@@ -155,6 +172,7 @@ enum {
 
 struct moat_network_section {
 	bool present;
+	struct moat_location location; /* the first [network] header */
 	struct moat_port_list connect_tcp;
 	struct moat_port_list bind_tcp;
 	unsigned scopes; /* MOAT_SCOPE_* */

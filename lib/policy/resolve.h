@@ -42,7 +42,7 @@ struct moat_resolver {
 	unsigned sequence;                /* counts statements across all files, in order */
 	unsigned files_finished;          /* gives each file its precedence */
 	bool out_of_memory;
-	struct moat_vector sources; /* const struct moat_source *, every file read */
+	struct moat_vector files; /* struct moat_policy_file *, every file read */
 
 	/* [syscalls] */
 	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
@@ -64,10 +64,12 @@ struct moat_resolver {
 	struct moat_origin limit_origins[MOAT_LIMIT_COUNT];
 
 	/* lists that every file adds to */
-	struct moat_vector path_rules;           /* struct moat_path_rule */
-	struct moat_vector path_rule_sources;    /* const struct moat_source *, one per rule */
-	struct moat_vector connect_ports;        /* uint16_t */
-	struct moat_vector bind_ports;           /* uint16_t */
+	struct moat_vector path_rules;         /* struct moat_path_rule */
+	struct moat_vector path_rule_sources;  /* const struct moat_source *, one per rule */
+	struct moat_vector connect_ports;      /* uint16_t */
+	struct moat_vector bind_ports;         /* uint16_t */
+	struct moat_vector connect_statements; /* struct moat_statement, one per port */
+	struct moat_vector bind_statements;
 	struct moat_vector mounts;               /* struct moat_mount */
 	const struct moat_source *mounts_source; /* of the first mount, for diagnostics */
 	struct moat_vector environment_keep;     /* const char * */
@@ -75,6 +77,24 @@ struct moat_resolver {
 	struct moat_vector broker_opens;         /* struct moat_broker_open */
 	struct moat_vector broker_connects;      /* struct moat_broker_connect */
 	const struct moat_source *broker_source; /* of the first broker rule */
+};
+
+/*
+ * A policy file of the include graph, read and parsed once however often it
+ * is included. It takes effect at one place only: its last include in the
+ * expanded policy (resolve_includes.c says why).
+ */
+struct moat_policy_file {
+	struct moat_source *source;
+	struct moat_ast_file syntax;
+	struct moat_policy_file *
+	        *includes; /* per statement: the file its `include` names, or NULL */
+	unsigned height;   /* the longest chain of includes below this file */
+	bool loading;      /* being read: including it now is a cycle */
+	bool placed;
+	const struct moat_policy_file
+	        *placed_in; /* the including file; NULL: one the caller named */
+	size_t placed_at;   /* the statement index of that include, or the caller's index */
 };
 
 /* A group member's condition, parsed the first time a rule names its group. */
@@ -104,6 +124,7 @@ struct moat_syscall_entry {
 	const struct moat_condition *guard;
 	const char *group;             /* NULL when the rule names the syscall itself */
 	struct moat_location location; /* of the syscall name or @group */
+	struct moat_statement statement;
 };
 
 /* ---- reporting (resolver.c) ------------------------------------------ */
@@ -140,6 +161,35 @@ bool moat_resolve_set_here(const struct moat_resolver *resolver, const struct mo
 /* The words of a statement after its keyword, joined by blanks: a value as written. */
 const char *moat_resolve_statement_text(struct moat_resolver *resolver,
                                         const struct moat_ast_statement *statement);
+
+/*
+ * Where `statement` starts and its text as the file has it (the lines it
+ * spans, trimmed, comments removed, continuations joined), for reports that
+ * name the statement that decided.
+ */
+struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
+                                             const struct moat_ast_statement *statement);
+
+/* ---- the include graph (resolve_includes.c) ------------------------- */
+
+/*
+ * Reads, lexes and parses the caller's `sources` and every file they
+ * include, once each (a file is known by its device and inode), reporting
+ * files that cannot be read, cycles and nesting deeper than 16 files.
+ * `roots[i]` gets the file of `sources[i]`, NULL when it could not be parsed.
+ */
+void moat_resolve_load_files(struct moat_resolver *resolver, struct moat_source *const *sources,
+                             size_t count, struct moat_policy_file **roots);
+
+/* Finds where each file takes effect: at its last include in the expanded policy. */
+void moat_resolve_place_files(struct moat_policy_file *const *roots, size_t count);
+
+/*
+ * Whether `file` takes effect at statement `at` of `in`, or, with `in` NULL,
+ * as the caller's file number `at`.
+ */
+bool moat_resolve_takes_effect_at(const struct moat_policy_file *file,
+                                  const struct moat_policy_file *in, size_t at);
 
 /* ---- words and values (values.c) ------------------------------------- */
 

@@ -76,7 +76,7 @@ static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_w
 }
 
 static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                          uint64_t access)
+                          uint64_t access, const struct moat_statement *statement)
 {
 	const struct moat_source **source;
 	struct moat_path_rule *rule;
@@ -95,12 +95,14 @@ static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_
 	rule->path = path;
 	rule->optional = optional;
 	rule->location = word->location;
+	rule->statement = *statement;
 }
 
 void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
                                        const struct moat_ast_statement *statement)
 {
 	const char *keyword = statement->keyword.text;
+	struct moat_statement origin;
 	size_t first_path = 0;
 	uint64_t access = 0;
 
@@ -128,17 +130,19 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 	} else {
 		right_by_name(keyword, strlen(keyword), &access);
 	}
+	origin = moat_resolve_statement(resolver, statement);
 	for (size_t i = first_path; i < statement->argument_count; i++)
-		add_path_rule(resolver, &statement->arguments[i], access);
+		add_path_rule(resolver, &statement->arguments[i], access, &origin);
 }
 
 /* ---- [network] ------------------------------------------------------- */
 
 static void resolve_ports(struct moat_resolver *resolver,
                           const struct moat_ast_statement *statement, struct moat_port_list *list,
-                          struct moat_vector *ports)
+                          struct moat_vector *ports, struct moat_vector *statements)
 {
 	const struct moat_ast_word *protocol = &statement->arguments[0];
+	struct moat_statement origin = moat_resolve_statement(resolver, statement);
 
 	if (strcmp(protocol->text, "tcp") != 0) {
 		moat_resolve_error(resolver, &protocol->location,
@@ -146,13 +150,16 @@ static void resolve_ports(struct moat_resolver *resolver,
 		                   protocol->text);
 		return;
 	}
-	if (!list->present)
+	if (!list->present) {
 		list->location = statement->keyword.location;
+		list->statement = origin;
+	}
 	list->present = true;
 	for (size_t i = 1; i < statement->argument_count; i++) {
 		const struct moat_ast_word *word = &statement->arguments[i];
 		uint64_t port;
 		uint16_t *slot;
+		struct moat_statement *slot_statement;
 
 		if (!strcmp(word->text, "none")) {
 			if (statement->argument_count > 2)
@@ -160,6 +167,8 @@ static void resolve_ports(struct moat_resolver *resolver,
 				                   "'none' cannot stand with ports");
 			/* `-p app -p no-network` means no network: none drops what came before. */
 			ports->count = 0;
+			statements->count = 0;
+			list->statement = origin;
 			continue;
 		}
 		if (!moat_resolve_number(resolver, word, word->text, false, &port))
@@ -170,8 +179,11 @@ static void resolve_ports(struct moat_resolver *resolver,
 			continue;
 		}
 		slot = moat_resolve_push(resolver, ports, sizeof(*slot));
-		if (slot)
+		slot_statement = moat_resolve_push(resolver, statements, sizeof(*slot_statement));
+		if (slot && slot_statement) {
 			*slot = (uint16_t)port;
+			*slot_statement = origin;
+		}
 	}
 }
 
@@ -203,9 +215,11 @@ void moat_resolve_network_statement(struct moat_resolver *resolver,
 	const char *keyword = statement->keyword.text;
 
 	if (!strcmp(keyword, "connect"))
-		resolve_ports(resolver, statement, &network->connect_tcp, &resolver->connect_ports);
+		resolve_ports(resolver, statement, &network->connect_tcp, &resolver->connect_ports,
+		              &resolver->connect_statements);
 	else if (!strcmp(keyword, "bind"))
-		resolve_ports(resolver, statement, &network->bind_tcp, &resolver->bind_ports);
+		resolve_ports(resolver, statement, &network->bind_tcp, &resolver->bind_ports,
+		              &resolver->bind_statements);
 	else
 		resolve_scope(resolver, statement);
 }
@@ -241,7 +255,9 @@ void moat_resolve_filesystem_finish(struct moat_resolver *resolver)
 	policy->filesystem.rules = resolver->path_rules.items;
 	policy->filesystem.count = resolver->path_rules.count;
 	policy->network.connect_tcp.ports = resolver->connect_ports.items;
+	policy->network.connect_tcp.port_statements = resolver->connect_statements.items;
 	policy->network.connect_tcp.count = resolver->connect_ports.count;
 	policy->network.bind_tcp.ports = resolver->bind_ports.items;
+	policy->network.bind_tcp.port_statements = resolver->bind_statements.items;
 	policy->network.bind_tcp.count = resolver->bind_ports.count;
 }

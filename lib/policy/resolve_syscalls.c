@@ -79,6 +79,7 @@ static void resolve_default(struct moat_resolver *resolver,
 	                          moat_resolve_statement_text(resolver, statement), "default")) {
 		syscalls->default_action = action;
 		syscalls->default_location = statement->keyword.location;
+		syscalls->default_statement = moat_resolve_statement(resolver, statement);
 	}
 }
 
@@ -325,6 +326,7 @@ void moat_resolve_syscall_statement(struct moat_resolver *resolver,
 	}
 	if (!resolve_action(resolver, statement, &entry.action))
 		return;
+	entry.statement = moat_resolve_statement(resolver, statement);
 	for (size_t i = 0; i < statement->argument_count; i++) {
 		const struct moat_ast_word *target = &statement->arguments[i];
 
@@ -523,6 +525,7 @@ static bool push_pending(struct moat_resolver *resolver, struct moat_vector *rul
 	pending->rule.action = entry->action;
 	pending->rule.condition = condition;
 	pending->rule.location = entry->location;
+	pending->rule.statement = entry->statement;
 	pending->source = entry->source;
 	pending->implicit = implicit;
 	return true;
@@ -672,6 +675,7 @@ static bool build_single_rule(struct moat_resolver *resolver, struct moat_syscal
 		return false;
 	rule->action = entry->action;
 	rule->location = entry->location;
+	rule->statement = entry->statement;
 	rules->number = entry->number;
 	rules->name = entry->name;
 	rules->unconditional = rule;
@@ -724,6 +728,9 @@ static void add_clone3_rule(struct moat_resolver *resolver)
 	        .name = "clone3",
 	        .action = {MOAT_ACTION_ERRNO, ENOSYS},
 	        .location = {"<moat: clone3 answers ENOSYS unless a rule names it>", 0, 0},
+	        .statement = {{NULL, 0, 0},
+	                      "clone3 answers ENOSYS unless a rule "
+	                      "names it, so that libc falls back to clone"},
 	};
 
 	if (number < 0)
@@ -830,6 +837,8 @@ void moat_resolve_syscalls_finish(struct moat_resolver *resolver)
 
 	if (!syscalls->present)
 		return;
+	if (!syscalls->default_statement.text)
+		syscalls->default_statement.text = "kill when no file has a `default`";
 	add_clone3_rule(resolver);
 	count = resolver->syscall_entries.count;
 	entries = group_by_number(resolver, resolver->syscall_entries.items, count);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The resolver's driver: reads files, follows includes, sends each statement
- * to the function of its section, and finishes the IR after the last file.
+ * The resolver's driver: has the include graph read (resolve_includes.c),
+ * walks the expanded policy sending each statement to the function of its
+ * section, and finishes the IR after the last file.
  */
 #include "policy/resolver.h"
 
@@ -10,14 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "policy/lexer.h"
-#include "policy/parser.h"
 #include "policy/resolve.h"
-
-/* Deeper nesting than this is a mistake, most likely a cycle through symlinks. */
-#define MAXIMUM_INCLUDE_DEPTH 16
 
 extern char **environ;
 
@@ -143,115 +138,102 @@ const char *moat_resolve_statement_text(struct moat_resolver *resolver,
 	return text;
 }
 
-static void resolve_file(struct moat_resolver *resolver, struct moat_source *source);
-
-/* `include NAME`: NAME.policy in each search directory, then the installed ones. */
-static char *search_policy(struct moat_resolver *resolver, const char *name)
+/* The start of line `line` (from 1) of `source`, or NULL past its end. */
+static const char *line_start(const struct moat_source *source, unsigned line)
 {
-	const char *path = resolver->search_path ? resolver->search_path : "";
-	char candidate[4096];
-	struct stat status;
+	const char *at = source->text, *end = source->text + source->length;
+
+	while (--line > 0) {
+		at = memchr(at, '\n', (size_t)(end - at));
+		if (!at)
+			return NULL;
+		at++;
+	}
+	return at;
+}
+
+/* The length of `text` up to a `#` outside quotes or the end of the line. */
+static size_t code_length(const char *text, const char *end)
+{
+	bool quoted = false;
+	const char *at = text;
+
+	for (; at < end && *at != '\n'; at++) {
+		if (*at == '\\' && quoted && at + 1 < end)
+			at++;
+		else if (*at == '"')
+			quoted = !quoted;
+		else if (*at == '#' && !quoted)
+			break;
+	}
+	return (size_t)(at - text);
+}
+
+/*
+ * Appends `text` trimmed, with one blank between pieces, to `out` (or only
+ * counts its length when `out` is NULL); true when it ended in `\`.
+ */
+static bool append_piece(char *out, size_t *used, const char *text, size_t length)
+{
+	bool continued;
+
+	while (length > 0 && (text[0] == ' ' || text[0] == '\t'))
+		text++, length--;
+	while (length > 0 && strchr(" \t\r", text[length - 1]))
+		length--;
+	continued = length > 0 && text[length - 1] == '\\';
+	if (continued)
+		length--;
+	while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+		length--;
+	if (*used > 0 && length > 0) {
+		if (out)
+			out[*used] = ' ';
+		(*used)++;
+	}
+	if (out) {
+		memcpy(out + *used, text, length);
+		out[*used + length] = '\0';
+	}
+	*used += length;
+	return continued;
+}
+
+/* Copies (or, with `out` NULL, measures) the statement that starts at `at`. */
+static size_t copy_statement(char *out, const char *at, const char *end)
+{
+	size_t used = 0;
 
 	for (;;) {
-		size_t length = strcspn(path, ":");
+		size_t length = code_length(at, end);
+		bool continued = append_piece(out, &used, at, length);
+		const char *next = memchr(at, '\n', (size_t)(end - at));
 
-		if (length > 0) {
-			snprintf(candidate, sizeof(candidate), "%.*s/%s.policy", (int)length, path,
-			         name);
-			if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-				return moat_arena_strdup(resolver->arena, candidate);
-		}
-		if (path[length] == '\0')
-			break;
-		path += length + 1;
+		if (!continued || !next)
+			return used;
+		at = next + 1;
 	}
-	snprintf(candidate, sizeof(candidate), "%s/%s.policy", MOAT_POLICY_DIR, name);
-	if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-		return moat_arena_strdup(resolver->arena, candidate);
-	return NULL;
 }
 
-static bool is_relative_include(const struct moat_ast_word *word, const char *name)
+struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
+                                             const struct moat_ast_statement *statement)
 {
-	size_t length = strlen(name);
+	const struct moat_source *source = resolver->source;
+	struct moat_statement result = {statement->keyword.location, ""};
+	const char *at = line_start(source, statement->keyword.location.line);
+	const char *end = source->text + source->length;
+	char *text;
 
-	return word->quoted &&
-	       (strchr(name, '/') || (length > 7 && !strcmp(name + length - 7, ".policy")));
-}
-
-static char *include_path(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                          const char *name)
-{
-	char joined[4096];
-	char *found;
-
-	if (is_relative_include(word, name)) {
-		if (name[0] == '/' || !strcmp(resolver->source->directory, "."))
-			return moat_arena_strdup(resolver->arena, name);
-		snprintf(joined, sizeof(joined), "%s/%s", resolver->source->directory, name);
-		return moat_arena_strdup(resolver->arena, joined);
-	}
-	found = search_policy(resolver, name);
-	if (!found)
-		moat_resolve_error(resolver, &word->location,
-		                   "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s", name,
-		                   resolver->search_path ? resolver->search_path : "unset",
-		                   MOAT_POLICY_DIR);
-	return found;
-}
-
-static bool already_read(const struct moat_resolver *resolver, const struct moat_source *source)
-{
-	const struct moat_source *const *sources = resolver->sources.items;
-
-	for (size_t i = 0; i < resolver->sources.count; i++) {
-		if (sources[i]->device == source->device && sources[i]->inode == source->inode)
-			return true;
-	}
-	return false;
-}
-
-static bool includes_itself(const struct moat_source *source)
-{
-	for (const struct moat_source *s = source->parent; s; s = s->parent) {
-		if (s->device == source->device && s->inode == source->inode)
-			return true;
-	}
-	return false;
-}
-
-static void resolve_include(struct moat_resolver *resolver,
-                            const struct moat_ast_statement *statement)
-{
-	const struct moat_ast_word *word = &statement->arguments[0];
-	const char *name = moat_resolve_text(resolver, word);
-	struct moat_source *included;
-	char *path;
-	int result;
-
-	if (!name || !(path = include_path(resolver, word, name)))
-		return;
-	if (resolver->source->depth + 1 > MAXIMUM_INCLUDE_DEPTH) {
-		moat_resolve_error(resolver, &word->location,
-		                   "includes nested deeper than %d files", MAXIMUM_INCLUDE_DEPTH);
-		return;
-	}
-	result = moat_source_read(&included, resolver->arena, path, resolver->source,
-	                          &statement->keyword.location);
-	if (result < 0) {
-		moat_resolve_error(resolver, &word->location, "cannot read '%s': %s", path,
-		                   strerror(-result));
-		return;
-	}
-	if (includes_itself(included)) {
-		moat_resolve_error(resolver, &word->location, "'%s' includes itself (a cycle)",
-		                   path);
-		return;
-	}
-	/* A file included twice (two policies sharing a base) counts once. */
-	if (already_read(resolver, included))
-		return;
-	resolve_file(resolver, included);
+	if (!at || statement->keyword.location.column == 0)
+		return result;
+	at += statement->keyword.location.column - 1;
+	text = moat_resolve_alloc(resolver, copy_statement(NULL, at, end) + 1);
+	if (!text)
+		return result;
+	text[0] = '\0';
+	copy_statement(text, at, end);
+	result.text = text;
+	return result;
 }
 
 static void resolve_compat(struct moat_resolver *resolver,
@@ -284,9 +266,13 @@ static void resolve_section_header(struct moat_resolver *resolver,
 		policy->syscalls.present = true;
 		break;
 	case MOAT_SECTION_FILESYSTEM:
+		if (!policy->filesystem.present)
+			policy->filesystem.location = statement->keyword.location;
 		policy->filesystem.present = true;
 		break;
 	case MOAT_SECTION_NETWORK:
+		if (!policy->network.present)
+			policy->network.location = statement->keyword.location;
 		policy->network.present = true;
 		break;
 	case MOAT_SECTION_NAMESPACES:
@@ -328,15 +314,36 @@ static void resolve_setting(struct moat_resolver *resolver,
 		handlers[statement->section](resolver, statement);
 }
 
-static void resolve_statement(struct moat_resolver *resolver,
-                              const struct moat_ast_statement *statement)
+static void resolve_file(struct moat_resolver *resolver, struct moat_policy_file *file);
+
+/*
+ * `include`: the file is resolved here when this is where it takes effect;
+ * an earlier include of a file included again later adds nothing.
+ */
+static void resolve_include(struct moat_resolver *resolver, struct moat_policy_file *file,
+                            size_t index)
 {
+	struct moat_policy_file *included = file->includes ? file->includes[index] : NULL;
+
+	if (!moat_resolve_takes_effect_at(included, file, index))
+		return;
+	included->source->parent = file->source;
+	included->source->included_at = file->syntax.statements[index].keyword.location;
+	included->source->depth = file->source->depth + 1;
+	resolve_file(resolver, included);
+}
+
+static void resolve_statement(struct moat_resolver *resolver, struct moat_policy_file *file,
+                              size_t index)
+{
+	const struct moat_ast_statement *statement = &file->syntax.statements[index];
+
 	resolver->sequence++;
 	switch (statement->kind) {
 	case MOAT_AST_VERSION:
 		break; /* the parser checked it */
 	case MOAT_AST_INCLUDE:
-		resolve_include(resolver, statement);
+		resolve_include(resolver, file, index);
 		break;
 	case MOAT_AST_COMPAT:
 		resolve_compat(resolver, statement);
@@ -354,34 +361,37 @@ static void resolve_statement(struct moat_resolver *resolver,
 	}
 }
 
-static void resolve_file(struct moat_resolver *resolver, struct moat_source *source)
+static void resolve_file(struct moat_resolver *resolver, struct moat_policy_file *file)
 {
 	const struct moat_source *outer = resolver->source;
-	const struct moat_source **slot;
-	struct moat_token_list tokens;
-	struct moat_ast_file file;
-	int parsed;
 
-	slot = moat_resolve_push(resolver, &resolver->sources, sizeof(*slot));
-	if (!slot)
-		return;
-	*slot = source;
-	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) == -ENOMEM) {
-		resolver->out_of_memory = true;
-		return;
-	}
-	parsed = moat_parse(&file, resolver->arena, &tokens, source, resolver->diagnostics);
-	moat_token_list_release(&tokens);
-	if (parsed == -ENOMEM) {
-		resolver->out_of_memory = true;
-		return;
-	}
-	/* Resolve what parsed, so one run shows the errors of every stage. */
-	resolver->source = source;
-	for (size_t i = 0; i < file.count && !resolver->out_of_memory; i++)
-		resolve_statement(resolver, &file.statements[i]);
-	source->precedence = ++resolver->files_finished;
+	resolver->source = file->source;
+	for (size_t i = 0; i < file->syntax.count && !resolver->out_of_memory; i++)
+		resolve_statement(resolver, file, i);
+	file->source->precedence = ++resolver->files_finished;
 	resolver->source = outer;
+}
+
+/* Reads every file, then resolves each where it takes effect, in the order of the expanded policy.
+ */
+static void resolve_files(struct moat_resolver *resolver, struct moat_source *const *sources,
+                          size_t count)
+{
+	struct moat_policy_file **roots = moat_resolve_alloc(resolver, count * sizeof(*roots));
+
+	if (!roots)
+		return;
+	moat_resolve_load_files(resolver, sources, count, roots);
+	if (resolver->out_of_memory)
+		return;
+	moat_resolve_place_files(roots, count);
+	for (size_t i = 0; i < count && !resolver->out_of_memory; i++) {
+		if (!moat_resolve_takes_effect_at(roots[i], NULL, i))
+			continue;
+		roots[i]->source->parent = NULL;
+		roots[i]->source->depth = 0;
+		resolve_file(resolver, roots[i]);
+	}
 }
 
 int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources, size_t count,
@@ -401,8 +411,8 @@ int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources,
 	policy->process.new_session = true;
 	policy->process.close_fds = true;
 	policy->process.die_with_parent = true;
-	for (size_t i = 0; i < count && !resolver.out_of_memory; i++)
-		resolve_file(&resolver, sources[i]);
+	if (count)
+		resolve_files(&resolver, sources, count);
 	if (!resolver.out_of_memory) {
 		moat_resolve_syscalls_finish(&resolver);
 		moat_resolve_filesystem_finish(&resolver);

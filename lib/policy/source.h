@@ -19,7 +19,12 @@ struct moat_source {
 	const char *directory; /* that quoted includes are relative to */
 	const char *text;
 	size_t length;
-	const struct moat_source *parent; /* NULL for a file named by the caller */
+	/*
+	 * The file whose include reached it, NULL for a file named by the
+	 * caller. The resolver moves a file included more than once to the
+	 * include where it takes effect (its last) before resolving it.
+	 */
+	const struct moat_source *parent;
 	struct moat_location included_at; /* the include statement in `parent` */
 	unsigned depth;                   /* 0 for a file named by the caller */
 	dev_t device;                     /* identity of the file, for cycles and include-once */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Words to values: variable expansion, numbers, sizes, yes/no and paths. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,9 +26,14 @@ static struct moat_location inside(const struct moat_ast_word *word, size_t offs
 	return location;
 }
 
-const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_ast_word *word)
+/*
+ * `text` with every `${NAME}` replaced from the environment; `text` lies at
+ * `offset` in `word`, for the column of an error about a variable.
+ */
+static const char *expand_variables(struct moat_resolver *resolver,
+                                    const struct moat_ast_word *word, const char *text,
+                                    size_t offset)
 {
-	const char *text = word->text;
 	size_t length = 0, capacity = strlen(text) + 1;
 	char *expanded;
 
@@ -48,7 +54,7 @@ const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_
 			return NULL;
 		value = lookup_variable(resolver->environment, text + i + 2, name_length);
 		if (!value) {
-			struct moat_location at = inside(word, i);
+			struct moat_location at = inside(word, offset + i);
 
 			moat_resolve_error(resolver, &at, "environment variable '%.*s' is not set",
 			                   (int)name_length, text + i + 2);
@@ -73,6 +79,19 @@ const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_
 		return NULL;
 	expanded[length] = '\0';
 	return expanded;
+}
+
+/* Where `text` starts in the word's own text, when it is a part of it; else 0. */
+static size_t word_offset(const struct moat_ast_word *word, const char *text)
+{
+	uintptr_t start = (uintptr_t)word->text, at = (uintptr_t)text;
+
+	return at >= start && at <= start + strlen(word->text) ? (size_t)(at - start) : 0;
+}
+
+const char *moat_resolve_text(struct moat_resolver *resolver, const struct moat_ast_word *word)
+{
+	return expand_variables(resolver, word, word->text, 0);
 }
 
 static int digit_value(char c)
@@ -107,10 +126,15 @@ bool moat_resolve_number(struct moat_resolver *resolver, const struct moat_ast_w
                          const char *text, bool size, uint64_t *value)
 {
 	unsigned base = 10, shift = 0;
-	const char *digits = text;
+	const char *written = text, *digits;
 	uint64_t result = 0;
 	size_t length;
 
+	/* `text` is the word's own, or a part of it after an option name such as `size=`. */
+	text = expand_variables(resolver, word, text, word_offset(word, text));
+	if (!text)
+		return false;
+	digits = text;
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		base = 16, digits += 2;
 	else if (text[0] == '0' && (text[1] == 'o' || text[1] == 'O'))
@@ -134,11 +158,15 @@ bool moat_resolve_number(struct moat_resolver *resolver, const struct moat_ast_w
 	*value = result << shift;
 	return true;
 invalid:
-	moat_resolve_error(resolver, &word->location, "'%s' is not a %s", text,
-	                   size ? "number or size (such as 64M)" : "number");
+	if (written != text)
+		moat_resolve_error(resolver, &word->location, "'%s' is '%s', which is not a %s",
+		                   written, text, size ? "number or size (such as 64M)" : "number");
+	else
+		moat_resolve_error(resolver, &word->location, "'%s' is not a %s", text,
+		                   size ? "number or size (such as 64M)" : "number");
 	return false;
 too_large:
-	moat_resolve_error(resolver, &word->location, "'%s' does not fit in 64 bits", text);
+	moat_resolve_error(resolver, &word->location, "'%s' does not fit in 64 bits", written);
 	return false;
 }
 

@@ -57,6 +57,7 @@ struct conjunction_plan {
 struct rule_plan {
 	uint32_t value; /* what the rule returns */
 	const struct moat_location *location;
+	const struct moat_statement *statement;
 	const struct conjunction_plan *conjunctions;
 	size_t count;
 };
@@ -64,6 +65,7 @@ struct rule_plan {
 /* One syscall's rules reduced to those that can decide. */
 struct syscall_plan {
 	uint32_t fallback; /* unconditional rule or default */
+	const struct moat_statement *fallback_statement;
 	struct rule_plan *rules;
 	size_t count;
 };
@@ -79,6 +81,7 @@ struct segment {
 struct generator {
 	struct sock_filter *code; /* reverse order */
 	struct moat_bpf_note *notes;
+	struct moat_bpf_origin *origins;
 	size_t count;
 	size_t capacity;
 	bool overflow; /* more than MOAT_SECCOMP_MAX_INSTRUCTIONS */
@@ -87,6 +90,11 @@ struct generator {
 	struct moat_arena scratch; /* freed when generation ends */
 	const char *last_file;     /* the file name copied last, and its copy */
 	const char *last_file_copy;
+	const char *last_text; /* the statement text copied last, and its copy */
+	const char *last_text_copy;
+	const struct moat_statement *default_statement; /* the policy's */
+	struct moat_seccomp_fallback *fallbacks;        /* in the program's arena */
+	size_t fallback_count;
 	const struct moat_syscall_rules *current; /* whose rules are being compiled */
 	const struct moat_syscall_rules *largest; /* the longest chain so far */
 	size_t largest_length;
@@ -96,12 +104,13 @@ struct generator {
 
 /* ---- emitting --------------------------------------------------------- */
 
-/* Doubles the room for code and notes; labels are indices, so they stay valid. */
+/* Doubles the room for code and side tables; labels are indices, so they stay valid. */
 static bool grow(struct generator *g)
 {
 	size_t capacity = g->capacity ? 2 * g->capacity : 256;
 	struct sock_filter *code;
 	struct moat_bpf_note *notes;
+	struct moat_bpf_origin *origins;
 
 	if (capacity > MOAT_SECCOMP_MAX_INSTRUCTIONS)
 		capacity = MOAT_SECCOMP_MAX_INSTRUCTIONS;
@@ -111,7 +120,10 @@ static bool grow(struct generator *g)
 	notes = code ? realloc(g->notes, capacity * sizeof(*notes)) : NULL;
 	if (notes)
 		g->notes = notes;
-	if (!code || !notes) {
+	origins = notes ? realloc(g->origins, capacity * sizeof(*origins)) : NULL;
+	if (origins)
+		g->origins = origins;
+	if (!code || !notes || !origins) {
 		g->out_of_memory = true;
 		return false;
 	}
@@ -130,6 +142,7 @@ static label emit(struct generator *g, struct sock_filter instruction)
 		return g->count ? g->count - 1 : 0;
 	g->code[g->count] = instruction;
 	memset(&g->notes[g->count], 0, sizeof(g->notes[g->count]));
+	memset(&g->origins[g->count], 0, sizeof(g->origins[g->count]));
 	return g->count++;
 }
 
@@ -603,6 +616,7 @@ static int plan_syscall(struct generator *g, uint32_t default_value, struct sysc
 	int rc;
 
 	plan->fallback = default_value;
+	plan->fallback_statement = g->default_statement;
 	plan->count = 0;
 	plan->rules = moat_arena_array(&g->scratch, s->conditional_count + 1, sizeof(*plan->rules));
 	if (!plan->rules)
@@ -612,6 +626,7 @@ static int plan_syscall(struct generator *g, uint32_t default_value, struct sysc
 		                  &plan->fallback);
 		if (rc < 0)
 			return rc;
+		plan->fallback_statement = &s->unconditional->statement;
 	}
 	for (size_t i = 0; i < s->conditional_count; i++) {
 		const struct moat_syscall_rule *source = &s->conditional[i];
@@ -622,6 +637,7 @@ static int plan_syscall(struct generator *g, uint32_t default_value, struct sysc
 		if (rc < 0)
 			return rc;
 		rule->location = &source->location;
+		rule->statement = &source->statement;
 		if (source->condition)
 			truth = plan_condition(g, source->condition, rule);
 		if (truth < 0)
@@ -630,6 +646,7 @@ static int plan_syscall(struct generator *g, uint32_t default_value, struct sysc
 			continue; /* still checked above: a bad rule is an error wherever it is */
 		if (truth == ALWAYS) {
 			plan->fallback = rule->value;
+			plan->fallback_statement = rule->statement;
 			decided = true;
 		} else {
 			plan->count++;
@@ -642,6 +659,23 @@ static int plan_syscall(struct generator *g, uint32_t default_value, struct sysc
 
 /* ---- the chains of rules ------------------------------------------------ */
 
+/* `text` in the program's arena; consecutive copies of one string share it. */
+static const char *copy_text(struct generator *g, const char *text, const char **last,
+                             const char **last_copy)
+{
+	if (!text)
+		return NULL;
+	if (text != *last) {
+		*last_copy = moat_arena_strdup(g->arena, text);
+		*last = *last_copy ? text : NULL;
+		if (!*last_copy) {
+			g->out_of_memory = true;
+			return NULL;
+		}
+	}
+	return *last_copy;
+}
+
 static const struct moat_location *copy_location(struct generator *g,
                                                  const struct moat_location *location)
 {
@@ -652,18 +686,38 @@ static const struct moat_location *copy_location(struct generator *g,
 		return NULL;
 	}
 	*copy = *location;
-	if (location->file && location->file != g->last_file) {
-		g->last_file_copy = moat_arena_strdup(g->arena, location->file);
-		g->last_file = location->file;
-		if (!g->last_file_copy) {
-			g->last_file = NULL;
-			g->out_of_memory = true;
-			return NULL;
-		}
-	}
-	if (location->file)
-		copy->file = g->last_file_copy;
+	copy->file = copy_text(g, location->file, &g->last_file, &g->last_file_copy);
 	return copy;
+}
+
+/* A statement the filter refers to after the policy is gone. */
+static const struct moat_statement *copy_statement(struct generator *g,
+                                                   const struct moat_statement *statement)
+{
+	struct moat_statement *copy = moat_arena_alloc(g->arena, sizeof(*copy));
+
+	if (!copy) {
+		g->out_of_memory = true;
+		return NULL;
+	}
+	*copy = *statement;
+	copy->location.file =
+	        copy_text(g, statement->location.file, &g->last_file, &g->last_file_copy);
+	copy->text = copy_text(g, statement->text ? statement->text : "", &g->last_text,
+	                       &g->last_text_copy);
+	return copy;
+}
+
+/* Every instruction emitted since `before` tests the condition of `rule`. */
+static void mark_tests(struct generator *g, size_t before, const struct rule_plan *rule)
+{
+	const struct moat_statement *statement;
+
+	if (before >= g->count)
+		return;
+	statement = copy_statement(g, rule->statement);
+	for (size_t at = before; at < g->count; at++)
+		g->origins[at] = (struct moat_bpf_origin){statement, rule->value};
 }
 
 static label emit_conjunction(struct generator *g, const struct conjunction_plan *conjunction,
@@ -691,6 +745,7 @@ static label emit_chain(struct generator *g, const struct syscall_plan *plan)
 			start = emit_conjunction(g, &rule->conjunctions[j], on_match, start);
 		if (start >= before && !is_return(g, start))
 			g->notes[start].rule = copy_location(g, rule->location);
+		mark_tests(g, before, rule);
 		next = start;
 	}
 	return next;
@@ -786,6 +841,8 @@ static int emit_chains(struct generator *g, const struct moat_syscalls_section *
 			return rc;
 		outcomes[i] = constant((uint32_t)g->current->number, (uint32_t)g->current->number,
 		                       plan.fallback);
+		g->fallbacks[i] = (struct moat_seccomp_fallback){
+		        (uint32_t)g->current->number, copy_statement(g, plan.fallback_statement)};
 		if (plan.count == 0)
 			continue;
 		chain = emit_chain(g, &plan);
@@ -867,14 +924,21 @@ static int finish(struct generator *g, struct moat_seccomp_program *program,
 	        &program->arena, (g->count ? g->count : 1) * sizeof(struct sock_filter));
 	program->notes = moat_arena_alloc_uninitialized(
 	        &program->arena, (g->count ? g->count : 1) * sizeof(struct moat_bpf_note));
+	program->origins = moat_arena_alloc_uninitialized(
+	        &program->arena, (g->count ? g->count : 1) * sizeof(struct moat_bpf_origin));
 	public_segments =
 	        moat_arena_array(&program->arena, segment_count, sizeof(*public_segments));
-	if (!program->instructions || !program->notes || !public_segments)
+	program->default_statement = copy_statement(g, g->default_statement);
+	if (!program->instructions || !program->notes || !program->origins || !public_segments ||
+	    !program->default_statement)
 		return -ENOMEM;
 	for (size_t i = 0; i < g->count; i++) {
 		program->instructions[i] = g->code[g->count - 1 - i];
 		program->notes[i] = g->notes[g->count - 1 - i];
+		program->origins[i] = g->origins[g->count - 1 - i];
 	}
+	program->fallbacks = g->fallbacks;
+	program->fallback_count = g->fallback_count;
 	for (size_t i = 0; i < segment_count; i++) {
 		public_segments[i] = (struct moat_seccomp_segment){
 		        .first = segments[i].first,
@@ -900,7 +964,10 @@ static int generate(struct generator *g, const struct moat_syscalls_section *sys
 
 	outcomes = moat_arena_array(&g->scratch, syscalls->count + 1, sizeof(*outcomes));
 	segments = moat_arena_array(&g->scratch, 2 * syscalls->count + 4, sizeof(*segments));
-	if (!outcomes || !segments || !grow(g))
+	g->fallbacks = moat_arena_array(g->arena, syscalls->count + 1, sizeof(*g->fallbacks));
+	g->fallback_count = syscalls->count;
+	g->default_statement = &syscalls->default_statement;
+	if (!outcomes || !segments || !g->fallbacks || !grow(g))
 		return -ENOMEM;
 	rc = action_value(g, &syscalls->default_action, &syscalls->default_location,
 	                  &default_value);
@@ -931,6 +998,7 @@ int moat_seccomp_generate(struct moat_seccomp_program *program,
 	moat_arena_release(&g.scratch);
 	free(g.code);
 	free(g.notes);
+	free(g.origins);
 	if (rc == -ENOMEM)
 		moat_error_set(error, rc, "out of memory while compiling the seccomp filter");
 	if (rc < 0)

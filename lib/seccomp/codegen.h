@@ -44,6 +44,25 @@ struct moat_bpf_note {
 	const struct moat_location *rule; /* a rule starts here */
 };
 
+/*
+ * Which statement an instruction serves, the side table behind reports that
+ * name the statement that decided. The BPF itself is untouched: a `ret` is
+ * shared by every statement that returns the same value within reach, so
+ * the table records for each test (load, jump) the rule whose condition it
+ * tests; the last test run before a `ret` then says which rule led there
+ * (moat_seccomp_decider()).
+ */
+struct moat_bpf_origin {
+	const struct moat_statement *rule; /* NULL: not a test of a rule's condition */
+	uint32_t value;                    /* what that rule returns */
+};
+
+/* The statement behind a syscall's outcome when no conditional rule decides. */
+struct moat_seccomp_fallback {
+	uint32_t number;
+	const struct moat_statement *statement;
+};
+
 /* A range of syscall numbers (as the filter sees them: unsigned) and its outcome. */
 struct moat_seccomp_segment {
 	uint32_t first;
@@ -54,8 +73,13 @@ struct moat_seccomp_segment {
 
 struct moat_seccomp_program {
 	struct sock_filter *instructions;
-	struct moat_bpf_note *notes; /* one per instruction */
+	struct moat_bpf_note *notes;     /* one per instruction */
+	struct moat_bpf_origin *origins; /* one per instruction */
 	size_t length;
+	const struct moat_seccomp_fallback
+	        *fallbacks; /* each syscall the policy names, by number */
+	size_t fallback_count;
+	const struct moat_statement *default_statement;
 	const struct moat_seccomp_segment *segments; /* ascending, covering 0..UINT32_MAX */
 	size_t segment_count;
 	uint32_t architecture;   /* AUDIT_ARCH_* */

@@ -204,17 +204,20 @@ static bool jump_taken(uint16_t code, uint32_t a, uint32_t operand)
 	return false;
 }
 
-int moat_bpf_run(const struct sock_filter *program, size_t length, const struct seccomp_data *data,
-                 uint32_t *value, size_t *executed)
+int moat_bpf_run_traced(const struct sock_filter *program, size_t length,
+                        const struct seccomp_data *data, uint32_t *value,
+                        struct moat_bpf_trace *trace)
 {
 	uint32_t a = 0, x = 0, memory[BPF_MEMWORDS] = {0};
-	size_t count = 0;
+	size_t count = 0, current = SIZE_MAX, previous = SIZE_MAX;
 
 	for (size_t pc = 0; pc < length; pc++) {
 		const struct sock_filter *insn = &program[pc];
 		uint32_t operand = BPF_SRC(insn->code) == BPF_X ? x : insn->k;
 
 		count++;
+		previous = current;
+		current = pc;
 		if (check_instruction(program, length, pc) < 0)
 			return -EINVAL;
 		switch (BPF_CLASS(insn->code)) {
@@ -268,7 +271,19 @@ int moat_bpf_run(const struct sock_filter *program, size_t length, const struct 
 	return -EINVAL; /* ran off the end */
 done:
 	*value = a;
-	if (executed)
-		*executed = count;
+	trace->executed = count;
+	trace->return_index = current;
+	trace->previous_index = previous;
 	return 0;
+}
+
+int moat_bpf_run(const struct sock_filter *program, size_t length, const struct seccomp_data *data,
+                 uint32_t *value, size_t *executed)
+{
+	struct moat_bpf_trace trace;
+	int rc = moat_bpf_run_traced(program, length, data, value, &trace);
+
+	if (rc == 0 && executed)
+		*executed = trace.executed;
+	return rc;
 }

@@ -29,4 +29,16 @@ int moat_bpf_check(const struct sock_filter *program, size_t length);
 int moat_bpf_run(const struct sock_filter *program, size_t length, const struct seccomp_data *data,
                  uint32_t *value, size_t *executed);
 
+/* How a run ended: which instruction decided, and which one led there. */
+struct moat_bpf_trace {
+	size_t executed;       /* instructions run */
+	size_t return_index;   /* the `ret` (or division by zero) that ended the program */
+	size_t previous_index; /* the instruction run before it; SIZE_MAX when none was */
+};
+
+/* moat_bpf_run() that also fills `trace`. */
+int moat_bpf_run_traced(const struct sock_filter *program, size_t length,
+                        const struct seccomp_data *data, uint32_t *value,
+                        struct moat_bpf_trace *trace);
+
 #endif /* MOAT_SECCOMP_INTERPRETER_H */

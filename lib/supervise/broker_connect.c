@@ -4,11 +4,13 @@
  *
  * The address is copied out of the sandbox's memory once and compared with
  * the grants after SECCOMP_IOCTL_NOTIF_ID_VALID; the socket is then
- * connected by the supervisor to the grant's own copy of the address, so
- * nothing the sandbox changes afterwards matters. The supervisor works on
- * the sandbox's socket itself (a duplicate from pidfd_getfd(2)): the
- * sandbox keeps its socket, options and all, and the call returns what
- * connect returned.
+ * connected by the supervisor to the grant's own target, so nothing the
+ * sandbox changes afterwards matters (for a unix socket the target is
+ * /proc/self/fd/N of the socket file pinned when the sandbox was added, in
+ * grants.c: a symlink put in place of the path is never followed). The
+ * supervisor works on the sandbox's socket itself (a duplicate from
+ * pidfd_getfd(2)): the sandbox keeps its socket, options and all, and the
+ * call returns what connect returned.
  *
  * A connect on a blocking socket can take long (a TCP handshake to a slow
  * host); the supervisor never waits for it. It starts the connection with
@@ -144,12 +146,14 @@ static int start_connect(int socket_fd, const struct moat_connect_grant *grant)
 	if (flags < 0)
 		return -errno;
 	if (flags & O_NONBLOCK)
-		return connect(socket_fd, (const void *)&grant->address, grant->length) < 0 ? -errno
-		                                                                            : 0;
+		return connect(socket_fd, (const void *)&grant->target, grant->target_length) < 0
+		               ? -errno
+		               : 0;
 	/* The flag is shared with the sandbox's descriptor: set for the call only. */
 	if (fcntl(socket_fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
-	result = connect(socket_fd, (const void *)&grant->address, grant->length) < 0 ? -errno : 0;
+	result = connect(socket_fd, (const void *)&grant->target, grant->target_length) < 0 ? -errno
+	                                                                                    : 0;
 	fcntl(socket_fd, F_SETFL, flags);
 	/* EALREADY: a connect of this socket, interrupted earlier, is still under way. */
 	return result == -EINPROGRESS || result == -EALREADY ? 1 : result;

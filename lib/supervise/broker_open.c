@@ -17,7 +17,9 @@
  *     jumps). The kernel resolves each component once, so no rename or
  *     symlink swap can make the result lie outside the grant.
  *  4. The file is checked not to be on procfs (a grant that reaches a proc
- *     mount would otherwise open the supervisor's own /proc files), then
+ *     mount would otherwise open the supervisor's own /proc files), nor one
+ *     of the devices that open something chosen by who opens them or by the
+ *     console in front (/dev/tty would be the supervisor's terminal), then
  *     injected with SECCOMP_IOCTL_NOTIF_ADDFD. The call itself never runs:
  *     no SECCOMP_USER_NOTIF_FLAG_CONTINUE.
  * Relative paths and dirfd arguments are turned into absolute paths from
@@ -35,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "supervise/supervise.h"
@@ -234,10 +237,49 @@ static int directory_name(int fd, char *name, size_t size)
 }
 
 /*
+ * Character devices whose open reaches something picked by the opener or
+ * the console, not the node: refused, whatever grant reaches them.
+ */
+static const struct {
+	unsigned major, minor;
+} opener_relative_devices[] = {
+        {5, 0},   /* /dev/tty: the opener's controlling terminal */
+        {5, 1},   /* /dev/console: the system console */
+        {5, 2},   /* /dev/ptmx, /dev/pts/ptmx: a new pty in the opener's devpts */
+        {4, 0},   /* /dev/tty0: the virtual console in front */
+        {7, 0},   /* /dev/vcs: the text on that console */
+        {7, 64},  /* /dev/vcsu */
+        {7, 128}, /* /dev/vcsa */
+};
+
+/*
+ * Checked on the opened file itself, so no swap of the name between check
+ * and use matters. Opening one of them first is harmless: O_NOCTTY keeps
+ * the terminal from becoming anyone's controlling terminal, and a pty that
+ * /dev/ptmx made goes away with the descriptor, unread.
+ */
+static bool opener_relative(int fd)
+{
+	struct stat status;
+
+	if (fstat(fd, &status) < 0)
+		return true;
+	if (!S_ISCHR(status.st_mode))
+		return false;
+	for (size_t i = 0; i < sizeof(opener_relative_devices) / sizeof(*opener_relative_devices);
+	     i++) {
+		if (major(status.st_rdev) == opener_relative_devices[i].major &&
+		    minor(status.st_rdev) == opener_relative_devices[i].minor)
+			return true;
+	}
+	return false;
+}
+
+/*
  * openat2 as the supervisor does it: never a controlling terminal, never
  * blocking on a FIFO or a lease (O_NONBLOCK, taken off again unless the
- * sandbox asked for it), close-on-exec in the supervisor, and nothing on
- * procfs.
+ * sandbox asked for it), close-on-exec in the supervisor, nothing on
+ * procfs and no opener-relative device.
  */
 static int open_checked(int dirfd, const char *path, const struct open_how *sandbox,
                         uint64_t resolve)
@@ -251,7 +293,8 @@ static int open_checked(int dirfd, const char *path, const struct open_how *sand
 	fd = (int)openat2_call(dirfd, path, &how);
 	if (fd < 0)
 		return -errno;
-	if (fstatfs(fd, &filesystem) < 0 || filesystem.f_type == PROC_SUPER_MAGIC) {
+	if (fstatfs(fd, &filesystem) < 0 || filesystem.f_type == PROC_SUPER_MAGIC ||
+	    opener_relative(fd)) {
 		close(fd);
 		return -EACCES;
 	}

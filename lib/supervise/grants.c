@@ -6,6 +6,13 @@
  * path was when the sandbox started; renaming things on the way to it later
  * moves nothing in or out of the grant.
  *
+ * Granted paths are opened with moat_safe_path_open(): never through a
+ * symlink that a sandbox could have planted in an earlier run (one whose
+ * directory the policy lets it write, or that root does not own), since the
+ * next run's grant would then cover whatever the link points to. A granted
+ * unix socket is pinned the same way, and connected to through
+ * /proc/self/fd/N of that descriptor, never by its path again.
+ *
  * Paths the sandbox asks for are matched to grants by name: the name the
  * policy wrote and the name the kernel reports for the opened descriptor
  * (they differ when the written path goes through a symlink). Matching is
@@ -14,14 +21,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "policy/path_trust.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
+#include "util/safe_path.h"
 
 int moat_path_normalise(const char *path, char *out, size_t size)
 {
@@ -89,8 +100,24 @@ static char *kernel_path(struct moat_arena *arena, int fd)
 	return moat_arena_strdup(arena, target);
 }
 
+/* Opens a granted path safely; the descriptor, or a negative errno with `error` filled. */
+static int open_safely(const char *path, const struct moat_path_trust *trust,
+                       const struct moat_location *location, struct moat_error *error)
+{
+	struct moat_safe_path found;
+	int fd = moat_safe_path_open(path, trust, &found);
+
+	if (fd == -ELOOP && found.symlink[0])
+		return moat_safe_path_refused(error, location, "granted path", path, &found);
+	if (fd < 0)
+		return moat_error_set_at(error, fd, location, "cannot open the granted path %s: %s",
+		                         path, strerrordesc_np(-fd));
+	return fd;
+}
+
 static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
-                      const struct moat_broker_open *rule, struct moat_error *error)
+                      const struct moat_broker_open *rule, const struct moat_path_trust *trust,
+                      struct moat_error *error)
 {
 	char name[PATH_MAX];
 	struct stat status;
@@ -99,11 +126,12 @@ static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
 	if (moat_path_normalise(rule->path, name, sizeof(name)) < 0)
 		return moat_error_set_at(error, -ENAMETOOLONG, &rule->location,
 		                         "granted path is too long: %s", rule->path);
-	grant->fd = open(rule->path, O_PATH | O_CLOEXEC);
-	if (grant->fd < 0 || fstat(grant->fd, &status) < 0)
-		return moat_error_set_at(error, -errno, &rule->location,
-		                         "cannot open the granted path %s: %s", rule->path,
-		                         strerrordesc_np(errno));
+	grant->fd = open_safely(rule->path, trust, &rule->location, error);
+	if (grant->fd < 0)
+		return grant->fd;
+	if (fstat(grant->fd, &status) < 0)
+		return moat_error_set_at(error, -errno, &rule->location, "cannot stat %s: %s",
+		                         rule->path, strerrordesc_np(errno));
 	grant->directory = S_ISDIR(status.st_mode);
 	/* A granted directory is named without its trailing slash. */
 	if (grant->directory && name[1] && name[strlen(name) - 1] == '/')
@@ -113,6 +141,37 @@ static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
 	if (grant->real && !strcmp(grant->real, grant->name))
 		grant->real = NULL;
 	return grant->name ? 0 : moat_error_set(error, -ENOMEM, "out of memory");
+}
+
+/*
+ * A `connect` grant: TCP addresses are connected to as written; a unix
+ * socket is opened now and connected to through /proc/self/fd/N.
+ */
+static int pin_connect(struct moat_connect_grant *grant, const struct moat_broker_connect *rule,
+                       const struct moat_path_trust *trust, struct moat_error *error)
+{
+	const struct sockaddr_un *address = (const void *)&rule->address;
+	struct sockaddr_un *target = (void *)&grant->target;
+	struct stat status;
+
+	grant->address = rule->address;
+	grant->length = rule->address_length;
+	grant->target = rule->address;
+	grant->target_length = rule->address_length;
+	if (rule->family != AF_UNIX)
+		return 0;
+	grant->fd = open_safely(address->sun_path, trust, &rule->location, error);
+	if (grant->fd < 0)
+		return grant->fd;
+	if (fstat(grant->fd, &status) < 0 || !S_ISSOCK(status.st_mode))
+		return moat_error_set_at(error, -ENOTSOCK, &rule->location,
+		                         "the granted path %s is not a unix socket",
+		                         address->sun_path);
+	memset(target->sun_path, 0, sizeof(target->sun_path));
+	snprintf(target->sun_path, sizeof(target->sun_path), "/proc/self/fd/%d", grant->fd);
+	grant->target_length =
+	        (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(target->sun_path) + 1);
+	return 0;
 }
 
 /* Longer names first, so the most specific grant is tried first. */
@@ -145,14 +204,18 @@ static int index_names(struct moat_grants *grants)
 	return 0;
 }
 
-int moat_grants_build(struct moat_grants *grants, const struct moat_broker_section *broker,
+int moat_grants_build(struct moat_grants *grants, const struct moat_policy *policy,
                       struct moat_error *error)
 {
+	const struct moat_broker_section *broker = policy ? &policy->broker : NULL;
+	struct moat_path_trust trust;
 	int result = 0;
 
 	memset(grants, 0, sizeof(*grants));
 	if (!broker)
 		return 0;
+	if (moat_policy_path_trust(policy, MOAT_TRUST_HOST, &grants->arena, &trust) < 0)
+		return moat_error_set(error, -ENOMEM, "out of memory");
 	grants->opens =
 	        moat_arena_array(&grants->arena, broker->open_count + 1, sizeof(*grants->opens));
 	grants->connects = moat_arena_array(&grants->arena, broker->connect_count + 1,
@@ -162,12 +225,12 @@ int moat_grants_build(struct moat_grants *grants, const struct moat_broker_secti
 	for (size_t i = 0; result == 0 && i < broker->open_count; i++) {
 		grants->opens[i].fd = -1;
 		grants->open_count++;
-		result = open_grant(grants, &grants->opens[i], &broker->opens[i], error);
+		result = open_grant(grants, &grants->opens[i], &broker->opens[i], &trust, error);
 	}
 	for (size_t i = 0; result == 0 && i < broker->connect_count; i++) {
-		grants->connects[i].address = broker->connects[i].address;
-		grants->connects[i].length = broker->connects[i].address_length;
+		grants->connects[i].fd = -1;
 		grants->connect_count++;
+		result = pin_connect(&grants->connects[i], &broker->connects[i], &trust, error);
 	}
 	if (result == 0 && index_names(grants) < 0)
 		result = moat_error_set(error, -ENOMEM, "out of memory");
@@ -181,6 +244,10 @@ void moat_grants_release(struct moat_grants *grants)
 	for (size_t i = 0; i < grants->open_count; i++) {
 		if (grants->opens[i].fd >= 0)
 			close(grants->opens[i].fd);
+	}
+	for (size_t i = 0; i < grants->connect_count; i++) {
+		if (grants->connects[i].fd >= 0)
+			close(grants->connects[i].fd);
 	}
 	moat_arena_release(&grants->arena);
 	memset(grants, 0, sizeof(*grants));

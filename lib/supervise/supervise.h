@@ -94,8 +94,11 @@ struct moat_open_grant {
 };
 
 struct moat_connect_grant {
-	struct sockaddr_storage address;
+	struct sockaddr_storage address; /* as the policy wrote it: what a request must match */
 	socklen_t length;
+	struct sockaddr_storage target; /* what the supervisor connects to */
+	socklen_t target_length;
+	int fd; /* a unix socket's O_PATH descriptor, which `target` names; else -1 */
 };
 
 /* One name of a granted path; a grant has one or two. */
@@ -115,8 +118,11 @@ struct moat_grants {
 	struct moat_arena arena; /* owns everything above */
 };
 
-/* Copies the rules of `broker` and opens every granted path. */
-int moat_grants_build(struct moat_grants *grants, const struct moat_broker_section *broker,
+/*
+ * Copies the [broker] rules of `policy` (NULL: none) and opens every granted
+ * path and unix socket, through no symlink the sandbox could have planted.
+ */
+int moat_grants_build(struct moat_grants *grants, const struct moat_policy *policy,
                       struct moat_error *error);
 
 void moat_grants_release(struct moat_grants *grants);

@@ -97,7 +97,7 @@ int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd, const moat
 	sandbox->watch.kind = MOAT_WATCH_SANDBOX;
 	sandbox->listener = listener_fd;
 	sandbox->pid = pid;
-	result = moat_grants_build(&sandbox->grants, policy ? &policy->broker : NULL, error);
+	result = moat_grants_build(&sandbox->grants, policy, error);
 	if (result == 0 && fcntl(listener_fd, F_SETFD, FD_CLOEXEC) < 0)
 		result =
 		        moat_error_set(error, -errno, "not a listener: %s", strerrordesc_np(errno));

@@ -48,7 +48,7 @@ run "$MOAT" compile "$scratch/no-syscalls.policy"
 expect_status 0 "compile without [syscalls]"
 expect_stdout_contains "no [syscalls] section" "compile without [syscalls]"
 run "$MOAT" eval "$scratch/no-syscalls.policy" ptrace
-expect_stdout "allow" "eval without [syscalls]"
+expect_action "allow" "eval without [syscalls]"
 
 # More argument checks than the kernel's 4096 instructions: a located error.
 {
@@ -64,31 +64,48 @@ expect_stderr_contains "4096" "the limit error names the limit"
 
 # ---- eval ----
 run "$MOAT" eval "$layered" openat AT_FDCWD 0 'O_RDONLY|O_CLOEXEC'
-expect_stdout "allow" "eval with constants joined by |"
+expect_action "allow" "eval with constants joined by |"
 run "$MOAT" eval "$layered" openat -100 0 0o1
-expect_stdout "errno EPERM" "eval with a negative and an octal number"
+expect_action "errno EPERM" "eval with a negative and an octal number"
 run "$MOAT" eval "$layered" 257 0 0 0x1
-expect_stdout "errno EPERM" "eval with a syscall number and hex"
+expect_action "errno EPERM" "eval with a syscall number and hex"
 # The upper half of an int argument is not what the kernel reads.
 printf 'moat 1\n[syscalls]\ndefault allow\nkill @default-deny\nerrno EPERM socket if arg0 == AF_UNIX\n' \
 	>"$scratch/socket.policy"
 run "$MOAT" eval "$scratch/socket.policy" socket 0x100000001 SOCK_STREAM 0
-expect_stdout "errno EPERM" "eval of an int argument with its upper half set"
+expect_action "errno EPERM" "eval of an int argument with its upper half set"
 run "$MOAT" eval "$scratch/socket.policy" socket AF_INET SOCK_STREAM 0
-expect_stdout "allow" "eval of another domain"
+expect_action "allow" "eval of another domain"
 run "$MOAT" eval "$layered" 0x40000000
-expect_stdout "kill" "eval of an x32 number"
+expect_action "kill" "eval of an x32 number"
 run "$MOAT" eval "$layered" ptrace 0 0 0 0 0 0
 expect_status 0 "eval with six arguments"
-expect_stdout "kill" "eval ptrace"
+expect_action "kill" "eval ptrace"
 
 printf 'moat 1\n[syscalls]\ndefault allow\nkill @default-deny\ntrap uname\nlog getpid\nkill-thread gettid\nnotify connect\nerrno 4000 getppid\n' \
 	>"$scratch/actions.policy"
 for pair in uname:trap getpid:log gettid:kill-thread connect:notify "getppid:errno 4000" read:allow; do
 	run "$MOAT" eval "$scratch/actions.policy" "${pair%%:*}"
 	expect_status 0 "eval ${pair%%:*}"
-	expect_stdout "${pair#*:}" "eval ${pair%%:*}"
+	expect_action "${pair#*:}" "eval ${pair%%:*}"
 done
+expect_stdout "allow by $scratch/actions.policy:3:1 (default allow)" "eval names the default"
+
+# moat's own rules name themselves.
+run "$MOAT" eval "$scratch/actions.policy" clone3
+expect_stdout "errno ENOSYS by moat (clone3 answers ENOSYS unless a rule names it, so that libc falls back to clone)" \
+	"eval names moat's clone3 rule"
+run "$MOAT" eval "$layered" 0x40000000
+expect_stdout "kill by moat (an x32 call is killed)" "eval names moat's x32 rule"
+run "$MOAT" eval "$scratch/no-syscalls.policy" ptrace
+expect_stdout_contains "allow by moat (no [syscalls] section" "eval without [syscalls] says why"
+
+# A statement over two lines, with a comment: joined and trimmed.
+printf 'moat 1\n[syscalls]\ndefault allow\n  errno EACCES uname \\\n    getpid # why\n' >"$scratch/continued.policy"
+run "$MOAT" eval "$scratch/continued.policy" getpid
+expect_stdout "errno EACCES by $scratch/continued.policy:4:3 (errno EACCES uname getpid)" \
+	"a continued statement is named whole"
+
 
 run "$MOAT" eval --help
 expect_status 0 "eval --help"
@@ -104,4 +121,22 @@ run "$MOAT" eval "$layered" read 1 2 3 4 5 6 7
 expect_status 2 "eval with seven arguments"
 run "$MOAT" eval "$spec/conflict.policy" read
 expect_status 1 "eval of an invalid policy"
+
+# ---- a file included again takes effect at its last include (issue 9) ----
+# open.policy builds on restrict.policy and opens socket(); including
+# restrict.policy again after it closes socket() again.
+printf 'moat 1\n[syscalls]\ndefault kill\nerrno EACCES socket\n' >"$scratch/restrict.policy"
+printf 'moat 1\ninclude "restrict.policy"\n[syscalls]\nallow socket\n' >"$scratch/open.policy"
+printf 'moat 1\ninclude "open.policy"\ninclude "restrict.policy"\n' \
+	>"$scratch/open-then-restrict.policy"
+printf 'moat 1\ninclude "restrict.policy"\ninclude "open.policy"\n' \
+	>"$scratch/restrict-then-open.policy"
+run "$MOAT" eval "$scratch/open-then-restrict.policy" socket AF_INET SOCK_STREAM 0
+expect_stdout "errno EACCES by $scratch/restrict.policy:4:1 (errno EACCES socket)" \
+	"a later include of a file the earlier one included wins"
+run "$MOAT" eval "$scratch/restrict-then-open.policy" socket AF_INET SOCK_STREAM 0
+expect_stdout "allow by $scratch/open.policy:4:1 (allow socket)" \
+	"positive control: in the other order the including file refines it"
+run "$MOAT" eval "$scratch/open.policy" socket AF_INET SOCK_STREAM 0
+expect_action "allow" "positive control: open.policy alone allows socket"
 finish

@@ -12,6 +12,14 @@ run "$examples/check_policy" "$MOAT_TEST_DATA/spec/unknown-group.policy"
 expect_status 1 "check_policy on an invalid policy"
 expect_stderr_contains "unknown-group.policy:3:7: error:" "check_policy prints the place"
 
+if [[ -x $examples/policy_test ]]; then
+	run "$examples/policy_test"
+	expect_status 0 "policy_test, the cmocka suite of a policy's decisions"
+	expect_stdout_contains "4 test(s)" "policy_test runs its tests"
+else
+	echo "note: policy_test is not built (no cmocka)"
+fi
+
 printf 'one\ntwo\nthree\n' >"$scratch/input"
 run "$examples/pledge" "$scratch/input"
 expect_status 0 "pledge counts its input after entering the sandbox"

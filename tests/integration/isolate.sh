@@ -258,6 +258,30 @@ for user in "${users[@]}"; do
 	expect_stderr_contains "new root" "the message says where it was looked for ($user)"
 done
 
+# ---- a program whose interpreter the new root lacks: the interpreter is named --
+# execve answers ENOENT for a missing ELF interpreter or `#!` line as for a
+# missing program; the message names the file that is really missing. The
+# control: the same program in a root that has its interpreter runs.
+policy no_lib "[namespaces]
+unshare all
+[mounts]
+bind /usr
+bind $scratch
+proc /proc"
+interpreter=$(readelf -l /usr/bin/true 2>/dev/null | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+printf '#!/nonexistent/interpreter\n' >"$scratch/script"
+chmod 755 "$scratch/script"
+for user in "${users[@]}"; do
+	run as "$user" "$MOAT" run -p "$scratch/no_lib.policy" -- /usr/bin/true
+	expect_status 127 "a program whose ELF interpreter is not in the new root ($user)"
+	expect_stderr_contains "its interpreter ${interpreter:-/lib}" "the ELF interpreter is named ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/no_lib.policy" -- "$scratch/script"
+	expect_status 127 "a script whose #! interpreter is not in the new root ($user)"
+	expect_stderr_contains "its interpreter /nonexistent/interpreter" "the #! interpreter is named ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/all.policy" -- /usr/bin/true
+	expect_status 0 "control: with its interpreter in the new root, the program runs ($user)"
+done
+
 # ---- symlinks planted in a bind source do not lead mounts out of the new root --
 # As root, moat makes mount points below a user's writable bind; a symlink
 # the user left there (or a sandbox of an earlier run) must not turn

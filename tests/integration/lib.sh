@@ -28,6 +28,12 @@ expect_stdout() { # text, description
 	[[ "$stdout" == "$1" ]] || fail "$2: stdout was '$stdout', expected '$1'"
 }
 
+# `moat eval` prints `ACTION by FILE:LINE:COL (STATEMENT)` (or `by moat (...)`
+# for moat's own rules): the first words are the action (authoring.md).
+expect_action() { # action, description
+	[[ "$stdout" == "$1 by "* ]] || fail "$2: stdout was '$stdout', expected '$1 by ...'"
+}
+
 expect_stderr_contains() { # fragment, description
 	[[ "$stderr" == *"$1"* ]] || fail "$2: stderr lacks '$1': $stderr"
 }

@@ -68,6 +68,55 @@ expect_stderr_contains "does not allow execve" "the reason is given"
 run env MOAT_POLICY_PATH="$MOAT_SOURCE_DIR/policies" "$MOAT" run -p system -- true
 expect_status 0 "-p NAME finds a policy in MOAT_POLICY_PATH"
 
+# ---- a later policy wins, even over a file an earlier one included ----------
+# Issue 9, finding 7: confined includes no-network, and app, built on
+# confined, opens the greeter's port. no-network named after app (with -p
+# or include) must close it again; named before, app refines it.
+greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
+"$greeter" "$scratch/greeter-port" &
+greeter_pid=$!
+for _ in $(seq 50); do [[ -s $scratch/greeter-port ]] && break; sleep 0.1; done
+port=$(cat "$scratch/greeter-port")
+shipped=$MOAT_SOURCE_DIR/policies
+policy app "include \"$shipped/confined.policy\"
+[syscalls]
+allow socket if arg0 == AF_INET
+allow @inet @proc
+[network]
+connect tcp $port"
+policy app-then-no-network "include \"app.policy\"
+include \"$shipped/no-network.policy\""
+policy no-network-then-app "include \"$shipped/no-network.policy\"
+include \"app.policy\""
+client="exec 3<>/dev/tcp/127.0.0.1/$port && head -n 1 <&3"
+greeting() { # expected (hello or refused), description, moat run arguments...
+	local expected=$1 description=$2 user
+	shift 2
+	for user in root "uid 65534"; do
+		local as=()
+		[[ $user == root ]] || as=("${unprivileged[@]}")
+		run "${as[@]}" "$MOAT" run "$@" -- bash -c "$client"
+		if [[ $expected == hello ]]; then
+			expect_stdout "hello" "$description ($user)"
+		else
+			[[ $stdout != hello ]] || fail "$description ($user): the server answered"
+			expect_stderr_contains "Permission denied" "$description ($user): refused"
+		fi
+	done
+}
+if "$MOAT" features | grep -q '^  network: .*tcp connect'; then
+	greeting hello "positive control: app alone reaches 127.0.0.1:$port" -p "$scratch/app.policy"
+	greeting refused "-p app -p no-network" -p "$scratch/app.policy" -p "$shipped/no-network.policy"
+	greeting refused "include app then no-network" -p "$scratch/app-then-no-network.policy"
+	greeting hello "-p no-network -p app: app refines no-network" \
+		-p "$shipped/no-network.policy" -p "$scratch/app.policy"
+	greeting hello "include no-network then app" -p "$scratch/no-network-then-app.policy"
+else
+	echo "SKIP: later includes over [network]: Landlock here cannot restrict TCP connect (ABI < 4)"
+fi
+kill "$greeter_pid" 2>/dev/null
+wait "$greeter_pid" 2>/dev/null
+
 # ---- Landlock through the command -------------------------------------------
 echo secret >"$scratch/secret"
 chmod 644 "$scratch/secret"

@@ -7,6 +7,8 @@
 #ifndef MOAT_TOOL_COMMANDS_H
 #define MOAT_TOOL_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit status for a command line that could not be understood. */
@@ -30,7 +32,34 @@ void moat_command_run_usage(FILE *stream);
 int moat_command_features(int argc, char **argv);
 void moat_command_features_usage(FILE *stream);
 
+int moat_command_test(int argc, char **argv);
+void moat_command_test_usage(FILE *stream);
+
+/* An argument of `eval`: a number, a constant name, or several joined by '|'. */
+bool moat_command_parse_argument(const char *text, uint64_t *value);
+
+/* A syscall name, or its number; false when it is neither. */
+bool moat_command_parse_syscall(const char *text, int *number);
+
+/*
+ * The file a POLICY argument names: `argument` itself when it holds a `/` or
+ * exists, else NAME.policy in MOAT_POLICY_PATH then the installed policies,
+ * as `include NAME` finds it (a new string then); `argument` when none is.
+ */
+char *moat_command_policy_path(char *argument);
+
 struct moat_policy;
+struct moat_action;
+struct moat_decision;
+
+/* Writes an action as the policy language does (`allow`, `errno EACCES`); snprintf's result. */
+int moat_command_action_text(const struct moat_action *action, char *buffer, size_t size);
+
+/*
+ * Writes who decided: `FILE:LINE:COL (STATEMENT)`, or `moat (WHAT)` for one
+ * of moat's own rules; snprintf's result.
+ */
+int moat_command_decider_text(const struct moat_decision *decision, char *buffer, size_t size);
 
 /*
  * Loads the policy files `paths` merged in order, printing every diagnostic

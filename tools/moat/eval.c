@@ -14,7 +14,6 @@
 #include "commands.h"
 #include "moat.h"
 #include "policy/constants.h"
-#include "seccomp/action.h"
 #include "syscalls/syscalls.h"
 
 void moat_command_eval_usage(FILE *stream)
@@ -23,8 +22,10 @@ void moat_command_eval_usage(FILE *stream)
 	        "usage: moat eval POLICY SYSCALL [ARG0 ... ARG5]\n\n"
 	        "Prints the action POLICY's seccomp filter takes when this process's\n"
 	        "architecture calls SYSCALL with these arguments: allow, kill, kill-thread,\n"
-	        "trap, log, notify or errno NAME. The compiled filter runs in a userspace\n"
-	        "BPF interpreter; nothing is installed.\n\n"
+	        "trap, log, notify or errno NAME, then the statement that decided:\n"
+	        "  kill by FILE:LINE:COL (default kill)\n"
+	        "or `by moat (...)` for one of moat's own rules. The compiled filter runs\n"
+	        "in a userspace BPF interpreter; nothing is installed.\n\n"
 	        "SYSCALL is a name (openat) or a number. An ARG is a number (decimal, 0x\n"
 	        "hex, 0o octal, -N for a negative one), a constant of the policy language\n"
 	        "(O_RDONLY, AF_INET, AT_FDCWD, ...) or constants joined by '|'. Missing\n"
@@ -58,7 +59,7 @@ static bool parse_number(const char *text, uint64_t *value)
 }
 
 /* A number, a constant name, or several of them joined by '|'. */
-static bool parse_argument(const char *text, uint64_t *value)
+bool moat_command_parse_argument(const char *text, uint64_t *value)
 {
 	char *copy = strdup(text), *rest = copy, *part;
 	bool ok = copy && *copy;
@@ -74,7 +75,7 @@ static bool parse_argument(const char *text, uint64_t *value)
 	return ok;
 }
 
-static bool parse_syscall(const char *text, int *number)
+bool moat_command_parse_syscall(const char *text, int *number)
 {
 	uint64_t value;
 
@@ -88,25 +89,20 @@ static bool parse_syscall(const char *text, int *number)
 	return true;
 }
 
-static void print_action(const struct moat_action *action)
+/* `ACTION by FILE:LINE:COL (STATEMENT)`: the action first, as the contract has it. */
+static void print_decision(const struct moat_decision *decision)
 {
-	const char *name;
+	char action[64], decider[4096];
 
-	if (action->kind != MOAT_ACTION_ERRNO) {
-		printf("%s\n", moat_seccomp_action_keyword(action->kind));
-		return;
-	}
-	name = moat_errno_name(action->errno_value);
-	if (name)
-		printf("errno %s\n", name);
-	else
-		printf("errno %d\n", action->errno_value);
+	moat_command_action_text(&decision->action, action, sizeof(action));
+	moat_command_decider_text(decision, decider, sizeof(decider));
+	printf("%s by %s\n", action, decider);
 }
 
 int moat_command_eval(int argc, char **argv)
 {
 	struct moat_error error = {0};
-	struct moat_action action;
+	struct moat_decision decision;
 	uint64_t args[6] = {0};
 	moat_filter *filter = NULL;
 	moat_policy *policy;
@@ -119,12 +115,12 @@ int moat_command_eval(int argc, char **argv)
 		moat_command_eval_usage(stderr);
 		return MOAT_EXIT_USAGE;
 	}
-	if (!parse_syscall(argv[first + 1], &number)) {
+	if (!moat_command_parse_syscall(argv[first + 1], &number)) {
 		moat_command_error("eval: unknown syscall '%s'", argv[first + 1]);
 		return MOAT_EXIT_USAGE;
 	}
 	for (int i = first + 2; i < argc; i++) {
-		if (!parse_argument(argv[i], &args[i - first - 2])) {
+		if (!moat_command_parse_argument(argv[i], &args[i - first - 2])) {
 			moat_command_error("eval: '%s' is neither a number nor a known constant",
 			                   argv[i]);
 			return MOAT_EXIT_USAGE;
@@ -140,11 +136,11 @@ int moat_command_eval(int argc, char **argv)
 		else
 			moat_command_error("%s", error.message);
 		status = 1;
-	} else if (moat_filter_eval(filter, number, args, &action) < 0) {
+	} else if (moat_decide_syscall(filter, number, args, &decision) < 0) {
 		moat_command_error("eval: the filter could not be run");
 		status = 1;
 	} else {
-		print_action(&action);
+		print_decision(&decision);
 	}
 	moat_filter_free(filter);
 	moat_policy_free(policy);

@@ -51,32 +51,6 @@ void moat_command_run_usage(FILE *stream)
 	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
 }
 
-/* `-p system` names a shipped or MOAT_POLICY_PATH policy, like `include system`. */
-static char *policy_argument(char *argument)
-{
-	static const char *const suffix = ".policy";
-	char candidate[4096];
-	struct stat status;
-	const char *path = getenv("MOAT_POLICY_PATH");
-
-	if (strchr(argument, '/') || stat(argument, &status) == 0)
-		return argument;
-	for (const char *directory = path; directory && *directory;) {
-		size_t length = strcspn(directory, ":");
-
-		snprintf(candidate, sizeof(candidate), "%.*s/%s%s", (int)length, directory,
-		         argument, suffix);
-		if (length && stat(candidate, &status) == 0)
-			return strdup(candidate);
-		directory += length + (directory[length] == ':');
-	}
-	snprintf(candidate, sizeof(candidate), "%s/%s%s", MOAT_INSTALLED_POLICY_DIR, argument,
-	         suffix);
-	if (stat(candidate, &status) == 0)
-		return strdup(candidate);
-	return argument;
-}
-
 static int parse_arguments(int argc, char **argv, struct run_arguments *arguments)
 {
 	int i = 1;
@@ -97,7 +71,8 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 				moat_command_error("run: at most %d policies", MAXIMUM_POLICIES);
 				return -1;
 			}
-			arguments->policies[arguments->policy_count++] = policy_argument(argv[++i]);
+			arguments->policies[arguments->policy_count++] =
+			        moat_command_policy_path(argv[++i]);
 		} else if (!strcmp(option, "--landlock-abi")) {
 			arguments->landlock_abi_limit = atoi(argv[++i]);
 		} else {
