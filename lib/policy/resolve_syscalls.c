@@ -765,16 +765,6 @@ static void warn_default_allow(struct moat_resolver *resolver)
 		                    open);
 }
 
-/*
- * moat hands the seccomp listener to the supervisor with these calls, and
- * starts the program with execve, while only the policy's `notify` rules are
- * in force (docs/supervisor.md): routing one of them to the supervisor would
- * wait for a supervisor that has no listener yet.
- */
-static const char *const handoff_syscalls[] = {
-        "close", "sendmsg", "prctl", "seccomp", "exit_group", "execve",
-};
-
 /* Where the policy may send `number` to the supervisor, or NULL. */
 static const struct moat_location *notify_location(const struct moat_policy *policy, int number)
 {
@@ -793,12 +783,18 @@ static const struct moat_location *notify_location(const struct moat_policy *pol
 	return NULL;
 }
 
+/*
+ * Routing a call of the hand-off (moat_syscall_handoff_numbers()) to the
+ * supervisor would wait for a supervisor that has no listener yet.
+ */
 static void check_handoff_calls(struct moat_resolver *resolver)
 {
-	for (size_t i = 0; i < sizeof(handoff_syscalls) / sizeof(handoff_syscalls[0]); i++) {
-		int number = moat_syscall_number(handoff_syscalls[i]);
-		const struct moat_location *at =
-		        number < 0 ? NULL : notify_location(resolver->policy, number);
+	size_t count;
+	const int *numbers = moat_syscall_handoff_numbers(&count);
+
+	for (size_t i = 0; i < count; i++) {
+		const char *name = moat_syscall_name(numbers[i]);
+		const struct moat_location *at = notify_location(resolver->policy, numbers[i]);
 
 		if (at)
 			moat_resolve_report(
@@ -807,7 +803,7 @@ static void check_handoff_calls(struct moat_resolver *resolver)
 			        "the supervisor with close, sendmsg, prctl and seccomp, and "
 			        "starts the program with execve, before the other rules "
 			        "apply; give %s another action",
-			        handoff_syscalls[i], handoff_syscalls[i]);
+			        name, name);
 	}
 }
 

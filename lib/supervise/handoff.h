@@ -55,6 +55,14 @@ struct moat_handoff_plan {
 int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                             int landlock_abi, struct moat_error *error);
 
+/*
+ * moat_handoff_plan_build() whose notify part also routes the `routed`
+ * actions (MOAT_ROUTE_*, seccomp/split.h) to the supervisor, for reports;
+ * the policy then needs no `notify` rules.
+ */
+int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
+                                   int landlock_abi, unsigned routed, struct moat_error *error);
+
 void moat_handoff_plan_release(struct moat_handoff_plan *plan);
 
 /*

@@ -7,6 +7,8 @@
  */
 #include "syscalls/syscalls.h"
 
+#include <sys/syscall.h>
+
 #include <linux/audit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +100,28 @@ int moat_syscall_argument_count(int number)
 	const struct moat_syscalls_entry *entry = find_number(number);
 
 	return entry ? entry->argument_count : -1;
+}
+
+/*
+ * moat hands a seccomp listener to its supervisor with these calls, and
+ * starts the program with execve, while only part of the filter is in force
+ * and before the supervisor holds the listener (docs/supervisor.md).
+ */
+static const int handoff_numbers[] = {
+        SYS_close, SYS_sendmsg, SYS_prctl, SYS_seccomp, SYS_exit_group, SYS_execve,
+};
+
+const int *moat_syscall_handoff_numbers(size_t *count)
+{
+	*count = sizeof(handoff_numbers) / sizeof(handoff_numbers[0]);
+	return handoff_numbers;
+}
+
+bool moat_syscall_is_handoff(int number)
+{
+	for (size_t i = 0; i < sizeof(handoff_numbers) / sizeof(handoff_numbers[0]); i++) {
+		if (handoff_numbers[i] == number)
+			return true;
+	}
+	return false;
 }

@@ -8,6 +8,8 @@
 #ifndef MOAT_SYSCALLS_H
 #define MOAT_SYSCALLS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The AUDIT_ARCH_* value of the architecture moat was built for. */
@@ -38,5 +40,14 @@ unsigned moat_syscall_argument_bits(int number, unsigned arg);
 
 /* The number of arguments syscall `number` takes, or -1 when unknown. */
 int moat_syscall_argument_count(int number);
+
+/*
+ * The calls moat's hand-off of a seccomp listener makes before the
+ * supervisor holds it, and the execve that starts the program: close,
+ * sendmsg, prctl, seccomp, exit_group, execve (native numbers). No policy
+ * may route them to the supervisor.
+ */
+const int *moat_syscall_handoff_numbers(size_t *count);
+bool moat_syscall_is_handoff(int number);
 
 #endif /* MOAT_SYSCALLS_H */
