@@ -17,7 +17,6 @@
 
 #include "policy/constants.h"
 #include "policy/groups.h"
-#include "policy/handoff_calls.h"
 #include "policy/lexer.h"
 #include "policy/parser.h"
 #include "policy/resolve.h"
@@ -915,17 +914,17 @@ static const struct moat_location *notify_location(const struct moat_policy *pol
 
 /*
  * The calls of moat's own child between the notify part of the filter and
- * the program (policy/handoff_calls.h): a notified one would wait for a
- * supervisor that does not listen yet, while moat waits for the child.
+ * the program (moat_syscall_handoff_numbers()): a notified one would wait
+ * for a supervisor that does not listen yet, while moat waits for the child.
  */
 static void check_handoff_calls(struct moat_resolver *resolver)
 {
-	const char *name;
+	size_t count;
+	const int *numbers = moat_syscall_handoff_numbers(&count);
 
-	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++) {
-		int number = moat_syscall_number(name);
-		const struct moat_location *at =
-		        number < 0 ? NULL : notify_location(resolver->policy, number);
+	for (size_t i = 0; i < count; i++) {
+		const char *name = moat_syscall_name(numbers[i]);
+		const struct moat_location *at = notify_location(resolver->policy, numbers[i]);
 
 		if (at)
 			moat_resolve_report(
