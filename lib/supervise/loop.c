@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * The epoll loop: every listener and every brokered connect in progress is
- * one registration. Each readable listener yields one notification, and
- * every notification gets exactly one answer: a handler's, the broker's, or
+ * one registration, every killed process in its grace period two. Each readable listener yields one
+ * notification, and every notification gets exactly one answer: a handler's, the broker's, or
  * EACCES. Nothing a sandbox does stops the loop: a notification that went
  * stale (its thread died or was interrupted) makes a receive or a reply
  * fail with ENOENT, which is ignored; a listener that hangs up (no process
  * uses its filter any more) ends that sandbox only.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "supervise/report.h"
@@ -33,6 +35,13 @@
 #define ALONE 256
 #define CROWD 32
 
+/*
+ * Killed processes one sandbox may have in their grace period at once (two
+ * descriptors each); beyond it SIGKILL comes at once, so that no sandbox
+ * can use up the supervisor's descriptors.
+ */
+#define PENDING_KILLS_MAX 16
+
 #define CONTAINER(pointer, type) ((type *)(void *)((char *)(pointer)-offsetof(type, watch)))
 
 static void bury(struct moat_supervisor *supervisor, struct moat_watch *watch)
@@ -49,8 +58,33 @@ static void free_pending(struct moat_supervisor *supervisor, struct moat_pending
 	free(pending);
 }
 
+static void send_kill(int pidfd)
+{
+	/* ESRCH when it already ended: nothing left to do. */
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+/* Ends the grace period early or on time: the process is killed either way. */
+static void free_pending_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+{
+	send_kill(kill->pidfd);
+	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, kill->pidfd, NULL);
+	close(kill->pidfd);
+	if (kill->timer >= 0) {
+		epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, kill->timer, NULL);
+		close(kill->timer);
+	}
+	free(kill);
+}
+
 void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
 {
+	while (sandbox->kills) {
+		struct moat_pending_kill *next = sandbox->kills->next;
+
+		free_pending_kill(supervisor, sandbox->kills);
+		sandbox->kills = next;
+	}
 	while (sandbox->pending) {
 		struct moat_pending_connect *next = sandbox->pending->next;
 
@@ -110,6 +144,8 @@ static void end_sandbox(struct moat_supervisor *supervisor, struct moat_sandbox 
 	for (struct moat_pending_connect *pending = sandbox->pending; pending;
 	     pending = pending->next)
 		pending->watch.dead = true;
+	for (struct moat_pending_kill *kill = sandbox->kills; kill; kill = kill->next)
+		kill->watch.dead = true;
 	bury(supervisor, &sandbox->watch);
 }
 
@@ -178,6 +214,63 @@ static void finish_connect(struct moat_supervisor *supervisor, struct moat_pendi
 	bury(supervisor, &pending->watch);
 }
 
+/* Watches `pidfd` and a timer for the grace period; false when it cannot. */
+static bool watch_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+{
+	struct itimerspec grace = {.it_value = {.tv_sec = MOAT_SIGSYS_GRACE_MS / 1000,
+	                                        .tv_nsec = MOAT_SIGSYS_GRACE_MS % 1000 * 1000000L}};
+	struct epoll_event event = {.events = EPOLLIN, .data.ptr = &kill->watch};
+
+	kill->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (kill->timer < 0 || timerfd_settime(kill->timer, 0, &grace, NULL) < 0 ||
+	    epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, kill->timer, &event) < 0)
+		return false;
+	return epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, kill->pidfd, &event) == 0;
+}
+
+/*
+ * Gives a process sent SIGSYS the grace period to die from it without
+ * waiting here, where every other sandbox waits too; it takes `pidfd`.
+ * When it cannot (no room, no descriptors) the process is killed at once.
+ */
+static void add_pending_kill(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                             int pidfd)
+{
+	struct moat_pending_kill *kill = NULL;
+
+	if (sandbox->kill_count < PENDING_KILLS_MAX)
+		kill = calloc(1, sizeof(*kill));
+	if (!kill) {
+		send_kill(pidfd);
+		close(pidfd);
+		return;
+	}
+	kill->watch.kind = MOAT_WATCH_KILL;
+	kill->sandbox = sandbox;
+	kill->pidfd = pidfd;
+	if (!watch_kill(supervisor, kill)) {
+		free_pending_kill(supervisor, kill);
+		return;
+	}
+	kill->next = sandbox->kills;
+	sandbox->kills = kill;
+	sandbox->kill_count++;
+}
+
+/* The process ended or its grace period is over: SIGKILL, and the kill is done. */
+static void finish_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+{
+	struct moat_sandbox *sandbox = kill->sandbox;
+	struct moat_pending_kill **link = &sandbox->kills;
+
+	send_kill(kill->pidfd);
+	while (*link != kill)
+		link = &(*link)->next;
+	*link = kill->next;
+	sandbox->kill_count--;
+	bury(supervisor, &kill->watch);
+}
+
 static bool is_open(int syscall)
 {
 	return syscall == SYS_open || syscall == SYS_openat || syscall == SYS_openat2;
@@ -207,14 +300,18 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 	};
 	struct moat_reply reply = {.kind = MOAT_REPLY_ERRNO, .error = EACCES, .fd = -1};
 	const struct moat_handler *handler = moat_handler_find(supervisor, received->data.nr);
+	int grace_pidfd;
 
 	memcpy(request.notification.args, received->data.args, sizeof(request.notification.args));
 	/* Only moat's filter notifies, and it kills other ABIs first; refuse anything else. */
 	if (received->data.arch != moat_native_audit_arch()) {
 		reply.error = EACCES;
 	} else if (sandbox->report &&
-	           moat_report_decide(sandbox->report, sandbox->listener, received)) {
-		return; /* a kill or refusal the policy decided, routed here to be reported */
+	           moat_report_decide(sandbox->report, sandbox->listener, received, &grace_pidfd)) {
+		/* a kill or refusal the policy decided, routed here to be reported */
+		if (grace_pidfd >= 0)
+			add_pending_kill(supervisor, sandbox, grace_pidfd);
+		return;
 	} else if (handler) {
 		int result = handler->function(&request.notification, &request.memory, &reply,
 		                               handler->context);
@@ -255,6 +352,9 @@ static void handle(struct moat_supervisor *supervisor, struct moat_watch *watch,
 	case MOAT_WATCH_CONNECT:
 		finish_connect(supervisor, CONTAINER(watch, struct moat_pending_connect));
 		break;
+	case MOAT_WATCH_KILL:
+		finish_kill(supervisor, CONTAINER(watch, struct moat_pending_kill));
+		break;
 	case MOAT_WATCH_STOP: /* the thread's loop reads `stopping` */
 		break;
 	}
@@ -269,6 +369,8 @@ static void free_dead(struct moat_supervisor *supervisor)
 		supervisor->dead = watch->next_dead;
 		if (watch->kind == MOAT_WATCH_SANDBOX)
 			moat_sandbox_free(supervisor, CONTAINER(watch, struct moat_sandbox));
+		else if (watch->kind == MOAT_WATCH_KILL)
+			free_pending_kill(supervisor, CONTAINER(watch, struct moat_pending_kill));
 		else
 			free_pending(supervisor, CONTAINER(watch, struct moat_pending_connect));
 	}

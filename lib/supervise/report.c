@@ -3,7 +3,6 @@
 #include "supervise/report.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +13,6 @@
 #include "seccomp/split.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
-
-/* How long a process that was sent SIGSYS may take to die before it gets SIGKILL. */
-#define SIGSYS_GRACE_MS 200
 
 int moat_report_new(struct moat_report **out, const struct moat_policy *policy, unsigned routed,
                     struct moat_error *error)
@@ -114,21 +110,15 @@ static int read_thread(pid_t tid, pid_t *process, bool *sigsys_fatal)
 	return *process > 0 ? 0 : -ESRCH;
 }
 
-/* Waits up to `timeout_ms` for the process behind `pidfd` to end. */
-static bool ended_within(int pidfd, int timeout_ms)
-{
-	struct pollfd watched = {pidfd, POLLIN, 0};
-
-	return poll(&watched, 1, timeout_ms) != 0;
-}
-
 /*
  * Ends the process whose thread made a killed call, without ever answering
  * the call. The pidfd is taken while the call still waits (ID_VALID after
- * it), so it is the right process and no reused pid.
+ * it), so it is the right process and no reused pid. Returns that pidfd
+ * when SIGSYS was sent (the caller owns it and sends SIGKILL after the
+ * grace period; waiting here would stall every sandbox), else -1.
  */
-static void kill_caller(struct moat_report *report, int listener,
-                        const struct seccomp_notif *request)
+static int kill_caller(struct moat_report *report, int listener,
+                       const struct seccomp_notif *request)
 {
 	pid_t tid = (pid_t)request->pid, process = 0;
 	bool sigsys_fatal = false, again = report->last_killed_thread == tid;
@@ -136,20 +126,18 @@ static void kill_caller(struct moat_report *report, int listener,
 
 	report->last_killed_thread = tid;
 	if (read_thread(tid, &process, &sigsys_fatal) < 0)
-		return; /* the thread is gone: it cannot make the call */
+		return -1; /* the thread is gone: it cannot make the call */
 	pidfd = (int)syscall(SYS_pidfd_open, process, 0);
 	if (pidfd < 0 || !moat_notify_id_valid(listener, request->id)) {
 		if (pidfd >= 0)
 			close(pidfd);
-		return;
+		return -1;
 	}
-	if (sigsys_fatal && !again && syscall(SYS_tgkill, process, tid, SIGSYS) == 0 &&
-	    ended_within(pidfd, SIGSYS_GRACE_MS)) {
-		close(pidfd);
-		return;
-	}
+	if (sigsys_fatal && !again && syscall(SYS_tgkill, process, tid, SIGSYS) == 0)
+		return pidfd;
 	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	close(pidfd);
+	return -1;
 }
 
 static void record_refusal(struct moat_report *report, const struct moat_reported_call *call)
@@ -179,7 +167,7 @@ static void record_refusal(struct moat_report *report, const struct moat_reporte
 }
 
 bool moat_report_decide(struct moat_report *report, int listener,
-                        const struct seccomp_notif *request)
+                        const struct seccomp_notif *request, int *grace_pidfd)
 {
 	struct moat_decision decision;
 	struct moat_reported_call call;
@@ -187,6 +175,7 @@ bool moat_report_decide(struct moat_report *report, int listener,
 	struct moat_reply reply = {.kind = MOAT_REPLY_ERRNO, .fd = -1};
 	bool addfd_send = false;
 
+	*grace_pidfd = -1;
 	memcpy(args, request->data.args, sizeof(args));
 	if (moat_decide_syscall(report->whole, request->data.nr, args, &decision) < 0)
 		return false;
@@ -198,7 +187,7 @@ bool moat_report_decide(struct moat_report *report, int listener,
 			report->kill = call;
 		report->killed = true;
 		pthread_mutex_unlock(&report->lock);
-		kill_caller(report, listener, request);
+		*grace_pidfd = kill_caller(report, listener, request);
 		return true;
 	}
 	if (decision.action.kind == MOAT_ACTION_ERRNO && (report->routed & MOAT_ROUTE_ERRNO)) {

@@ -12,8 +12,9 @@
  *  - kill: never lets the call run. It signals the calling thread with
  *    SIGSYS when that thread neither catches, blocks nor ignores it (the
  *    status is then the kernel's own kill's), else the process with SIGKILL;
- *    a thread that notifies again, or a process still alive after a short
- *    wait, gets SIGKILL. The notification is never answered.
+ *    a thread that notifies again gets SIGKILL, and so does a process still
+ *    alive after MOAT_SIGSYS_GRACE_MS, which the loop times without waiting
+ *    (loop.c). The notification is never answered.
  *  - errno: answers with that errno, as the kernel would have.
  * The record is written on the serving thread and read by any thread, under
  * the record's lock; the record lives until both sides dropped it.
@@ -26,6 +27,9 @@
 #include <stdbool.h>
 
 #include "moat.h"
+
+/* How long a process that was sent SIGSYS may take to die before it gets SIGKILL. */
+#define MOAT_SIGSYS_GRACE_MS 200
 
 struct moat_report {
 	pthread_mutex_t lock;
@@ -54,9 +58,12 @@ void moat_report_release(struct moat_report *report);
  * when the policy routed it for a report. Returns true when it did (the
  * call was killed, or answered with its errno), false when the policy's
  * own `notify` decides it and the broker or a handler should answer.
+ * `*grace_pidfd` is -1, or, when the caller was sent SIGSYS, a pidfd of its
+ * process that the caller of this function owns and must send SIGKILL
+ * through MOAT_SIGSYS_GRACE_MS later, or at once when it cannot wait.
  */
 bool moat_report_decide(struct moat_report *report, int listener,
-                        const struct seccomp_notif *request);
+                        const struct seccomp_notif *request, int *grace_pidfd);
 
 /* The first kill, copied; false when none was recorded. */
 bool moat_report_kill(struct moat_report *report, struct moat_reported_call *call);

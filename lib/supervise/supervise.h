@@ -181,6 +181,7 @@ int moat_broker_connect(const struct moat_request *request, struct moat_reply *r
 enum moat_watch_kind {
 	MOAT_WATCH_SANDBOX,
 	MOAT_WATCH_CONNECT,
+	MOAT_WATCH_KILL,
 	MOAT_WATCH_STOP,
 };
 
@@ -206,6 +207,19 @@ struct moat_pending_connect {
 	struct moat_pending_connect *next;
 };
 
+/*
+ * A process sent SIGSYS for a killed call, given the grace period to die
+ * from it: both descriptors are watched, and whichever fires first (the
+ * process ended, or the time is up) sends SIGKILL through the pidfd.
+ */
+struct moat_pending_kill {
+	struct moat_watch watch;
+	struct moat_sandbox *sandbox;
+	int pidfd;
+	int timer; /* timerfd armed for MOAT_SIGSYS_GRACE_MS */
+	struct moat_pending_kill *next;
+};
+
 struct moat_sandbox {
 	struct moat_watch watch;
 	int listener;
@@ -213,6 +227,8 @@ struct moat_sandbox {
 	struct moat_report *report; /* denial reports (report.h), or NULL */
 	struct moat_grants grants;
 	struct moat_pending_connect *pending;
+	struct moat_pending_kill *kills;
+	unsigned kill_count;
 	struct moat_sandbox *next;
 };
 
@@ -290,7 +306,10 @@ int moat_loop_serve(struct moat_supervisor *supervisor, int timeout_ms);
 /* Sets the listener of a new sandbox to the supervisor's wake-up mode (loop.c). */
 void moat_loop_prepare_listener(const struct moat_supervisor *supervisor, int listener);
 
-/* Closes and frees a sandbox, its listener and what it has pending, at once (loop.c). */
+/*
+ * Closes and frees a sandbox, its listener and what it has pending, at once;
+ * a pending kill is sent at once (loop.c).
+ */
 void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox);
 
 #endif /* MOAT_SUPERVISE_H */
