@@ -132,7 +132,7 @@ struct output {
 	int length;
 };
 
-static void put(struct output *out, const char *format, ...)
+__attribute__((format(printf, 2, 3))) static void put(struct output *out, const char *format, ...)
 {
 	size_t used = (size_t)out->length < out->size ? (size_t)out->length : out->size;
 	va_list list;
