@@ -308,6 +308,23 @@ expect_stderr_contains "--exec needs a value" "--exec without a value: the reaso
 run "$MOAT" run --help
 expect_stdout_contains "--connect tcp:PORT" "moat run --help shows the grants"
 
+# ---- system.policy: metadata changes are errors, touch works where granted ---
+# Issue 11: touch was killed on utimensat(fd, NULL, NULL) under system.
+run "$MOAT" run -p "$system" --write "$scratch/granted-out" -- touch "$scratch/granted-out/touched"
+expect_status 0 "touch in a --write directory (root)"
+run "${unprivileged[@]}" "$MOAT" run -p "$system" --write "$scratch/granted-out" \
+	-- touch "$scratch/granted-out/touched-65534"
+expect_status 0 "touch in a --write directory (uid 65534)"
+[[ -e $scratch/granted-out/touched && -e $scratch/granted-out/touched-65534 ]] ||
+	fail "touch did not create the files"
+as_root_and_unprivileged "positive control: touch outside the grants is refused, not killed" 1 \
+	-p "$system" -- touch "$scratch/granted-out/untouched"
+as_root_and_unprivileged "chmod is refused with an error, not killed" 1 \
+	-p "$system" --write "$scratch/granted-out" -- chmod 600 "$scratch/granted-out/touched"
+expect_stderr_contains "Operation not permitted" "chmod under system: EPERM"
+as_root_and_unprivileged "touch -d (chosen times) is refused with an error" 1 \
+	-p "$system" --write "$scratch/granted-out" -- touch -d 2020-01-01 "$scratch/granted-out/touched"
+
 # ---- an unknown policy name lists the nearest ---------------------------------
 for typo in "systm:'system'" "no-net:'no-network'" "CONFINED:'confined'"; do
 	run env MOAT_POLICY_PATH="$shipped" "$MOAT" run -p "${typo%%:*}" -- true
