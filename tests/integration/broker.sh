@@ -6,7 +6,6 @@ source "$(dirname "$0")/lib.sh"
 
 greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 [[ -x $greeter ]] || skip "$greeter is not built"
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 system=$MOAT_SOURCE_DIR/policies/system.policy
 require_landlock_abi 5 "the shipped system.policy (its [filesystem] rules ask for ioctl-dev)"
 
@@ -257,10 +256,15 @@ policy waiting "include \"$scratch/broker.policy\"
 allow @proc"
 "$MOAT" run -p "$scratch/waiting.policy" -- sleep 30 &
 moat_pid=$!
-# The sandbox is moat's child once it runs the program: wait for that state.
+# The sandbox runs the program under moat's init (die-with-parent gives it a
+# PID namespace), a grandchild of moat: wait for that state.
 sandbox_started() {
-	sandbox=$(pgrep -P "$moat_pid" -x sleep | head -n 1)
-	[[ -n $sandbox ]]
+	local init
+	for init in $(pgrep -P "$moat_pid"); do
+		sandbox=$(pgrep -P "$init" -x sleep | head -n 1)
+		[[ -n $sandbox ]] && return 0
+	done
+	return 1
 }
 # Dead means gone or a zombie waiting for whoever adopted it.
 sandbox_dead() {

@@ -4,7 +4,6 @@
 # control: the same action without the rule succeeds.
 source "$(dirname "$0")/lib.sh"
 
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 
 # Programs need the system to run: the shipped policy plus what each test adds.
 system=$MOAT_SOURCE_DIR/policies/system.policy
@@ -209,36 +208,32 @@ done
 
 # ---- what the program leaves running ends with it ---------------------------
 # Two processes left behind (a background child, and one in a session of its
-# own whose parent exited) record their pids; the shell exits once both did.
+# own whose parent exited) count themselves in a file; the shell exits once
+# both did. They sleep for a time no other process uses, so the test finds
+# them by their command line: inside the sandbox's PID namespace their own
+# pids are not the host's.
 policy background "[filesystem]
 write $scratch/out"
-pids=$scratch/out/pids
-leaver="echo \$\$ >> $pids; exec sleep 30"
+counted=$scratch/out/started
+marker="29.$(printf '%05d' $((RANDOM % 100000)))"
+leaver="echo started >> $counted; exec sleep $marker"
 leave="sh -c '$leaver' & (setsid sh -c '$leaver' &)
-for _ in \$(seq 1000); do [ \$(cat $pids 2>/dev/null | wc -l) -ge 2 ] && exit 0; sleep 0.01; done; exit 1"
-alive() { # pid: runs (a zombie has ended)
-	local state
-	state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) && [[ -n $state && $state != Z ]]
-}
-all_gone() { # pids...
-	local pid
-	for pid in "$@"; do ! alive "$pid" || return 1; done
-}
+for _ in \$(seq 1000); do [ \$(cat $counted 2>/dev/null | wc -l) -ge 2 ] && exit 0; sleep 0.01; done; exit 1"
+left_behind() { pgrep -f "^sleep $marker\$"; }
+none_left() { ! left_behind >/dev/null; }
 run sh -c "$leave"
 expect_status 0 "positive control: outside moat both background processes start"
-mapfile -t left <"$pids"
-for pid in "${left[@]}"; do
-	alive "$pid" || fail "positive control: outside moat background process $pid lives on"
-done
+mapfile -t left < <(left_behind)
+[[ ${#left[@]} -eq 2 ]] || fail "positive control: outside moat both background processes live on: ${left[*]}"
 kill -KILL "${left[@]}" 2>/dev/null
-rm -f "$pids"
+wait_until 5 none_left || fail "the control's background processes did not end"
+rm -f "$counted"
 run "$MOAT" run -p "$system" -p "$syscalls_for_shells" -p "$scratch/background.policy" -- sh -c "$leave"
 expect_status 0 "a program that leaves processes behind"
-mapfile -t left <"$pids"
-[[ ${#left[@]} -eq 2 ]] || fail "the sandbox's background processes did not record their pids: ${left[*]}"
-if ! wait_until 5 all_gone "${left[@]}"; then
-	fail "a process the sandbox left behind outlived moat run"
-	kill -KILL "${left[@]}" 2>/dev/null
+[[ $(wc -l <"$counted") -eq 2 ]] || fail "the sandbox's background processes did not start: $(cat "$counted")"
+if ! wait_until 5 none_left; then
+	fail "a process the sandbox left behind outlived moat run: $(left_behind | tr '\n' ' ')"
+	left_behind | xargs -r kill -KILL
 fi
 
 # ---- grants on the command line: --read --write --exec --connect -------------
