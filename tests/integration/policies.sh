@@ -106,6 +106,8 @@ test_jq() {
 	chmod 644 "$work/in/data.json"
 	sandboxed jq --read "$work/in/data.json" -- /usr/bin/jq -r '"\(.name) \(.items|add)"' "$work/in/data.json"
 	expect_ok "jq parses JSON" "moat 42"
+	run env -u MOAT_POLICY_PATH "$MOAT" run -p "$shipped/jq.policy" -- /usr/bin/jq -n 6*7
+	expect_ok "a program policy named by its path finds program-base beside it" "42"
 	sandboxed --user jq --read "$work/in/data.json" -- /usr/bin/jq -c .items "$work/in/data.json"
 	expect_ok "jq parses JSON (uid 65534)" "[1,2,39]"
 	# Refused: a file outside the grants; the control reads it with the grant.
