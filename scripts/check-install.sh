@@ -16,6 +16,12 @@ for file in "$libdir/libmoat.a" "$stage/include/moat.h" "$libdir/pkgconfig/moat.
 	[[ -e "$file" ]] || fail "$file is missing"
 done
 ls "$stage"/share/moat/policies/*.policy >/dev/null 2>&1 || fail "no policies installed"
+# The program policies are installed and found by name (docs/policies.md).
+for name in program-base python3 perl node jq sqlite3 gzip xz zstd bzip2 tar unzip shell git \
+	curl openssl file convert pdftotext xmllint cc make lua gpgv rsync; do
+	(cd / && MOAT_POLICY_PATH="$stage/share/moat/policies" "$stage/bin/moat" check "$name") ||
+		fail "the installed policy $name is not found by name, or invalid"
+done
 
 # Only the public API leaves the shared library.
 foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 != "MOAT_0" {print $3}')

@@ -36,5 +36,13 @@ show "$moat" run -p "$policy" -- ls /root
 echo "== refused: a TCP socket, which no rule allows (seccomp kills it: 128+SIGSYS)"
 show "$moat" run -p "$policy" -- bash -c 'echo hello > /dev/tcp/127.0.0.1/9'
 
+echo "== a program's own policy: jq gets what jq needs, the user grants the data"
+grep -v '^#' policies/jq.policy | sed '/^$/d'
+echo '{"name": "moat", "items": [1, 2, 39]}' >"$build/data.json"
+show "$moat" run -p policies/jq.policy --read "$build/data.json" -- /usr/bin/jq '.items | add' "$build/data.json"
+
+echo "== refused: the same jq reading a file the user did not grant"
+show "$moat" run -p policies/jq.policy --read "$build/data.json" -- /usr/bin/jq -R . /etc/hostname
+
 echo "== every shipped policy is valid"
 show "$moat" check policies/*.policy

@@ -7,6 +7,10 @@ packages=(
 	build-essential cmake pkg-config clang clang-format
 	libseccomp-dev libcmocka-dev
 	util-linux iproute2 tzdata
+	# The programs whose shipped policies tests/integration/policies.sh proves.
+	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash
+	coreutils grep sed gawk findutils git curl openssl file imagemagick poppler-utils
+	libxml2-utils gcc make lua5.4 gpgv rsync
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

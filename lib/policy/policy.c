@@ -7,6 +7,7 @@
 
 #include "policy/diagnostics.h"
 #include "policy/ir.h"
+#include "policy/load.h"
 #include "policy/resolver.h"
 #include "policy/search.h"
 #include "util/error.h"
@@ -36,10 +37,15 @@ static int read_sources(struct moat_policy *policy, const char *const *paths, si
 
 		if (moat_policy_is_name(path)) {
 			if (!moat_policy_search(search_path, path, found, sizeof(found))) {
-				snprintf(message, sizeof(message),
-				         "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s",
-				         path, search_path ? search_path : "unset",
-				         MOAT_POLICY_DIR);
+				char nearest[512];
+
+				moat_policy_nearest(search_path, path, nearest, sizeof(nearest));
+				snprintf(
+				        message, sizeof(message),
+				        "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s%s%s%s",
+				        path, search_path ? search_path : "unset", MOAT_POLICY_DIR,
+				        nearest[0] ? "; did you mean " : "", nearest,
+				        nearest[0] ? "?" : "");
 				report_unreadable(diagnostics, path, -ENOENT, message);
 				return -ENOENT;
 			}
@@ -75,9 +81,17 @@ static int finish_load(moat_policy **out, struct moat_policy *policy, struct moa
 int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
                      const struct moat_load_options *options, struct moat_error *error)
 {
+	return moat_policy_load_layered(out, paths, count, NULL, options, error);
+}
+
+int moat_policy_load_layered(moat_policy **out, const char *const *paths, size_t count,
+                             const struct moat_policy_text *last,
+                             const struct moat_load_options *options, struct moat_error *error)
+{
 	struct moat_diagnostics diagnostics;
 	struct moat_source **sources;
 	struct moat_policy *policy;
+	size_t total = count + (last ? 1 : 0);
 	int result;
 
 	if (!out || !paths || count == 0)
@@ -87,14 +101,17 @@ int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
 	policy = calloc(1, sizeof(*policy));
 	if (!policy)
 		return moat_error_set(error, -ENOMEM, "out of memory");
-	sources = moat_arena_array(&policy->arena, count, sizeof(*sources));
+	sources = moat_arena_array(&policy->arena, total, sizeof(*sources));
 	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
 	                 : -ENOMEM;
+	if (result == 0 && last)
+		result = moat_source_from_text(&sources[count], &policy->arena, last->name,
+		                               last->text, last->length);
 	if (result < 0) {
 		moat_policy_free(policy);
 		return result == -ENOMEM ? moat_error_set(error, result, "out of memory") : result;
 	}
-	return finish_load(out, policy, sources, count, options, &diagnostics);
+	return finish_load(out, policy, sources, total, options, &diagnostics);
 }
 
 int moat_policy_load_string(moat_policy **out, const char *name, const char *text, size_t length,

@@ -17,6 +17,13 @@
 bool moat_policy_search(const char *search_path, const char *name, char *found, size_t size);
 
 /*
+ * Writes to `list` the names of the policies (in the search path and the
+ * installed directory) nearest to `name` as typos go, as "'a', 'b'", or
+ * an empty string when none is near.
+ */
+void moat_policy_nearest(const char *search_path, const char *name, char *list, size_t size);
+
+/*
  * True when a policy argument is a name rather than a path: it holds no
  * `/`, does not end in `.policy`, and is not a file in the working
  * directory.

@@ -641,6 +641,13 @@ static void check_open(const char *syscall, unsigned flags_arg)
 	assert_not_granted("wpath", OPEN(O_RDONLY | O_CLOEXEC));
 	assert_not_granted("wpath", OPEN(O_WRONLY | O_CREAT));
 	assert_not_granted("wpath", OPEN(O_RDWR | O_TMPFILE));
+	if (flags_arg == 2) {
+		/* touch: the times of the file it opened set to now; not a path, not chosen times.
+		 */
+		assert_granted("wpath", CALL("utimensat", 0, 0, 0, 0));
+		assert_not_granted("wpath", CALL("utimensat", (uint64_t)AT_FDCWD, 0x1000, 0, 0));
+		assert_not_granted("wpath", CALL("utimensat", 0, 0, 0x1000, 0));
+	}
 
 	assert_granted("cpath", OPEN(O_WRONLY | O_CREAT | O_TRUNC));
 	assert_granted("cpath", OPEN(O_RDWR | O_CREAT | O_EXCL));

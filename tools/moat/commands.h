@@ -61,6 +61,12 @@ int moat_command_decider_text(const struct moat_decision *decision, char *buffer
  */
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count);
 
+struct moat_policy_text;
+
+/* The same, with `last` merged after the files as if a last file held it. */
+struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
+                                              const struct moat_policy_text *last);
+
 /* Prints "moat: MESSAGE" on stderr, as every error of the command does. */
 void moat_command_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

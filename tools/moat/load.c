@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "moat.h"
+#include "policy/load.h"
 
 static void print_diagnostic(const struct moat_diagnostic *diagnostic, void *context)
 {
@@ -16,10 +17,17 @@ static void print_diagnostic(const struct moat_diagnostic *diagnostic, void *con
 
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 {
+	return moat_command_load_layered(paths, count, NULL);
+}
+
+struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
+                                              const struct moat_policy_text *last)
+{
 	struct moat_load_options options = {.on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
-	if (moat_policy_load(&policy, (const char *const *)paths, count, &options, NULL) < 0)
+	if (moat_policy_load_layered(&policy, (const char *const *)paths, count, last, &options,
+	                             NULL) < 0)
 		return NULL;
 	return policy;
 }

@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "grants.h"
 #include "moat.h"
+#include "policy/load.h"
 
 #define EXIT_MOAT_FAILED    125
 #define EXIT_CANNOT_EXECUTE 126
@@ -34,6 +36,7 @@ struct run_arguments {
 	char *policies[MAXIMUM_POLICIES];
 	size_t policy_count;
 	int landlock_abi_limit;
+	struct moat_command_grants grants;
 	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO with --report */
 	bool quiet;
 	char **program; /* PROGRAM ARGS..., ending in NULL */
@@ -42,12 +45,17 @@ struct run_arguments {
 void moat_command_run_usage(FILE *stream)
 {
 	fprintf(stream,
-	        "usage: moat run -p POLICY [-p POLICY ...] [--] PROGRAM [ARGS...]\n\n"
+	        "usage: moat run -p POLICY [-p POLICY ...] [GRANTS] [--] PROGRAM [ARGS...]\n\n"
 	        "Runs PROGRAM in the sandbox the policies describe; several -p merge in\n"
 	        "order, as if one file included them all. POLICY is a file, or the name of\n"
-	        "a policy in MOAT_POLICY_PATH or the installed policies.\n\n"
+	        "a policy in MOAT_POLICY_PATH or the installed policies. The GRANTS merge\n"
+	        "last, as if a last policy file held them (each option repeats):\n\n"
 	        "options:\n"
 	        "  -p, --policy POLICY     a policy (at least one)\n"
+	        "  --read PATH             read files and list directories under PATH\n"
+	        "  --write PATH            read, write, create, remove and rename under PATH\n"
+	        "  --exec PATH             read and execute under PATH\n"
+	        "  --connect tcp:PORT      connect to TCP port PORT\n"
 	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n"
 	        "  --report                at exit, also list the calls refused with an errno\n"
 	        "  --quiet                 print no denial lines (not even a kill's)\n\n"
@@ -85,6 +93,9 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 				return -1;
 			}
 			arguments->policies[arguments->policy_count++] = argv[++i];
+		} else if (moat_command_is_grant_option(option)) {
+			if (moat_command_grants_add(&arguments->grants, option, argv[++i]) < 0)
+				return -1;
 		} else if (!strcmp(option, "--landlock-abi")) {
 			arguments->landlock_abi_limit = atoi(argv[++i]);
 		} else {
@@ -379,17 +390,37 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	return exit.kind == MOAT_EXIT_FILTER_KILLED ? 128 + SIGSYS : status_of(exit.status);
 }
 
+/* The policies, then the command line's grants as a last layer. */
+static moat_policy *load_policies(const struct run_arguments *arguments)
+{
+	struct moat_policy_text grants = {.name = "<moat run grants>"};
+	char *text = moat_command_grants_text(&arguments->grants, &grants.length);
+	moat_policy *policy;
+
+	if (arguments->grants.count > 0 && !text) {
+		moat_command_error("run: out of memory");
+		return NULL;
+	}
+	grants.text = text;
+	policy = moat_command_load_layered((char *const *)arguments->policies,
+	                                   arguments->policy_count, text ? &grants : NULL);
+	free(text);
+	return policy;
+}
+
 int moat_command_run(int argc, char **argv)
 {
 	struct run_arguments arguments = {0};
 	moat_policy *policy;
-	int status;
+	int status = EXIT_MOAT_FAILED;
 
 	if (parse_arguments(argc, argv, &arguments) < 0) {
 		moat_command_run_usage(stderr);
+		moat_command_grants_free(&arguments.grants);
 		return EXIT_MOAT_FAILED;
 	}
-	policy = moat_command_load_policy(arguments.policies, arguments.policy_count);
+	policy = load_policies(&arguments);
+	moat_command_grants_free(&arguments.grants);
 	if (!policy)
 		return EXIT_MOAT_FAILED;
 	status = run(&arguments, policy);
