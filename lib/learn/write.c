@@ -75,6 +75,29 @@ static bool base_allows(const struct builder *builder, int number, const uint64_
 	         decision.location.file == section->default_location.file);
 }
 
+/*
+ * For a call whose arguments were not recorded: BASE allows it whatever
+ * they are, by an unconditional rule with no conditional rule before it.
+ */
+static bool base_allows_always(const struct builder *builder, int number)
+{
+	const struct moat_syscalls_section *section;
+
+	if (!builder->base_filter)
+		return false;
+	section = &((const struct moat_policy *)builder->options->base)->syscalls;
+	for (size_t i = 0; i < section->count; i++) {
+		const struct moat_syscall_rules *rules = &section->syscalls[i];
+
+		if (rules->number != number)
+			continue;
+		return rules->conditional_count == 0 && rules->unconditional &&
+		       (rules->unconditional->action.kind == MOAT_ACTION_ALLOW ||
+		        rules->unconditional->action.kind == MOAT_ACTION_LOG);
+	}
+	return false;
+}
+
 static struct moat_comparison *comparisons(struct builder *builder, size_t count)
 {
 	return moat_arena_array(&builder->arena, count, sizeof(struct moat_comparison));
@@ -165,8 +188,8 @@ static int add_syscall(struct builder *builder, int number,
 		                moat_arena_strdup(&builder->arena,
 		                                  "in @default-deny, but the program used it"));
 	if (observed->any_value || observed->value_count == 0)
-		return base_allows(builder, number, args) ? 0
-		                                          : add_rule(builder, number, name, NULL, NULL);
+		return base_allows_always(builder, number) ? 0
+		                                           : add_rule(builder, number, name, NULL, NULL);
 	missing = moat_arena_array(&builder->arena, observed->value_count, sizeof(*missing));
 	if (!missing)
 		return -ENOMEM;
