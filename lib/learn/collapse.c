@@ -107,29 +107,43 @@ static bool is_below(const char *path, const char *ancestor)
 	return !strncmp(path, ancestor, length) && path[length] == '/';
 }
 
+/* What a grant keeps of its own kinds, given every other grant (unchanged). */
+static unsigned kept_kinds(const struct moat_learn_grant *grants, size_t count, size_t i)
+{
+	unsigned own = grants[i].kinds, kinds = own;
+
+	/* The same path: write or exec make read redundant, read makes list so. */
+	if (own & (MOAT_LEARN_GRANT_WRITE | MOAT_LEARN_GRANT_EXEC))
+		kinds &= ~(MOAT_LEARN_GRANT_READ | MOAT_LEARN_GRANT_LIST);
+	if (own & MOAT_LEARN_GRANT_READ)
+		kinds &= ~MOAT_LEARN_GRANT_LIST;
+	for (size_t j = 0; j < count && kinds; j++) {
+		if (j != i && is_below(grants[i].path, grants[j].path))
+			kinds &= ~(covered_by(grants[j].kinds) & ~MOAT_LEARN_GRANT_IOCTL);
+	}
+	return kinds;
+}
+
 size_t moat_learn_simplify(struct moat_learn_grant *grants, size_t count)
 {
+	unsigned *kept_kinds_of = calloc(count ? count : 1, sizeof(*kept_kinds_of));
 	size_t kept = 0;
 
+	/* Without memory the grants stay as they are: more lines, the same access. */
+	if (!kept_kinds_of)
+		return count;
+	/* Decided against the grants as they came, before any is dropped. */
+	for (size_t i = 0; i < count; i++)
+		kept_kinds_of[i] = kept_kinds(grants, count, i);
 	for (size_t i = 0; i < count; i++) {
-		unsigned own = grants[i].kinds, kinds = own;
-
-		/* The same path: write or exec make read redundant, read makes list so. */
-		if (own & (MOAT_LEARN_GRANT_WRITE | MOAT_LEARN_GRANT_EXEC))
-			kinds &= ~(MOAT_LEARN_GRANT_READ | MOAT_LEARN_GRANT_LIST);
-		if (own & MOAT_LEARN_GRANT_READ)
-			kinds &= ~MOAT_LEARN_GRANT_LIST;
-		for (size_t j = 0; j < count && kinds; j++) {
-			if (j != i && is_below(grants[i].path, grants[j].path))
-				kinds &= ~(covered_by(grants[j].kinds) & ~MOAT_LEARN_GRANT_IOCTL);
-		}
-		if (!kinds) {
+		if (!kept_kinds_of[i]) {
 			free(grants[i].path);
 			continue;
 		}
-		grants[i].kinds = kinds;
+		grants[i].kinds = kept_kinds_of[i];
 		grants[kept++] = grants[i];
 	}
+	free(kept_kinds_of);
 	return kept;
 }
 
