@@ -21,12 +21,13 @@
 
 /* Directories a grant never covers as a whole for what was read below them. */
 static const char *const broad_directories[] = {
-        "/",         "/bin",           "/boot",     "/dev",       "/etc",     "/home",
-        "/lib",      "/lib32",         "/lib64",    "/media",     "/mnt",     "/opt",
-        "/proc",     "/root",          "/run",      "/sbin",      "/srv",     "/sys",
-        "/tmp",      "/usr",           "/usr/bin",  "/usr/lib",   "/usr/lib32", "/usr/lib64",
-        "/usr/libexec", "/usr/local",  "/usr/local/bin", "/usr/local/lib", "/usr/sbin",
-        "/usr/share", "/var",          "/var/lib",  "/var/tmp",
+        "/",          "/bin",           "/boot",          "/dev",       "/etc",
+        "/home",      "/lib",           "/lib32",         "/lib64",     "/media",
+        "/mnt",       "/opt",           "/proc",          "/root",      "/run",
+        "/sbin",      "/srv",           "/sys",           "/tmp",       "/usr",
+        "/usr/bin",   "/usr/lib",       "/usr/lib32",     "/usr/lib64", "/usr/libexec",
+        "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/sbin",  "/usr/share",
+        "/var",       "/var/lib",       "/var/tmp",
 };
 
 bool moat_learn_is_broad(const char *directory, const char *home)

@@ -32,7 +32,7 @@ enum {
 };
 
 struct moat_learn_path {
-	char *path; /* absolute, as the program named it (symbolic links not resolved) */
+	char *path;      /* absolute, as the program named it (symbolic links not resolved) */
 	unsigned access; /* MOAT_LEARN_* */
 };
 

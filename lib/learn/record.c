@@ -27,7 +27,6 @@
 #define MAXIMUM_VALUES 32
 #define SYSCALL_LIMIT  1024
 
-
 void moat_learn_observations_release(struct moat_learn_observations *observations)
 {
 	for (size_t i = 0; i < observations->syscall_limit; i++)
@@ -116,7 +115,8 @@ int moat_learn_add_path(struct moat_learn_observations *observations, const char
 		}
 	}
 	if (observations->path_count == observations->path_capacity) {
-		size_t capacity = observations->path_capacity ? 2 * observations->path_capacity : 64;
+		size_t capacity =
+		        observations->path_capacity ? 2 * observations->path_capacity : 64;
 		struct moat_learn_path *grown =
 		        realloc(observations->paths, capacity * sizeof(*grown));
 
@@ -181,7 +181,10 @@ struct path_call {
 	struct path_argument paths[2];
 };
 
-#define NONE {-2, -2, 0}
+#define NONE                                                                                       \
+	{                                                                                          \
+		-2, -2, 0                                                                          \
+	}
 #define CREATE MOAT_LEARN_CREATE
 #define REMOVE MOAT_LEARN_REMOVE
 

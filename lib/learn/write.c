@@ -118,10 +118,12 @@ static struct moat_condition *socket_condition(struct builder *builder, const ui
 
 		if (!pair)
 			return NULL;
-		pair[0] = (struct moat_comparison){.arg = 0, .mask = UINT64_MAX,
-		                                   .op = MOAT_COMPARE_EQ, .value = values[i] >> 32};
-		pair[1] = (struct moat_comparison){.arg = 1, .mask = 0xf, .op = MOAT_COMPARE_EQ,
-		                                   .value = values[i] & 0xf};
+		pair[0] = (struct moat_comparison){.arg = 0,
+		                                   .mask = UINT64_MAX,
+		                                   .op = MOAT_COMPARE_EQ,
+		                                   .value = values[i] >> 32};
+		pair[1] = (struct moat_comparison){
+		        .arg = 1, .mask = 0xf, .op = MOAT_COMPARE_EQ, .value = values[i] & 0xf};
 		conjunctions[i] = (struct moat_conjunction){pair, 2};
 	}
 	*condition = (struct moat_condition){conjunctions, count};
@@ -188,8 +190,9 @@ static int add_syscall(struct builder *builder, int number,
 		                moat_arena_strdup(&builder->arena,
 		                                  "in @default-deny, but the program used it"));
 	if (observed->any_value || observed->value_count == 0)
-		return base_allows_always(builder, number) ? 0
-		                                           : add_rule(builder, number, name, NULL, NULL);
+		return base_allows_always(builder, number)
+		               ? 0
+		               : add_rule(builder, number, name, NULL, NULL);
 	missing = moat_arena_array(&builder->arena, observed->value_count, sizeof(*missing));
 	if (!missing)
 		return -ENOMEM;
@@ -257,7 +260,8 @@ static int build_filesystem(struct builder *builder, const struct moat_learn_gra
 {
 	size_t kinds = sizeof(grant_kinds) / sizeof(grant_kinds[0]);
 
-	builder->paths = moat_arena_array(&builder->arena, count * kinds + 1, sizeof(*builder->paths));
+	builder->paths =
+	        moat_arena_array(&builder->arena, count * kinds + 1, sizeof(*builder->paths));
 	if (!builder->paths)
 		return -ENOMEM;
 	for (size_t k = 0; k < kinds; k++) {
@@ -308,8 +312,8 @@ static int build_ports(struct builder *builder, struct moat_port_list *list,
 	}
 	list->ports = missing;
 	list->count = missing_count;
-	list->present = missing_count > 0 ||
-	                (used_tcp && count == 0 && !(base_list && base_list->present));
+	list->present =
+	        missing_count > 0 || (used_tcp && count == 0 && !(base_list && base_list->present));
 	return 0;
 }
 
@@ -380,7 +384,8 @@ int moat_learn_write(const struct moat_learn_observations *observations,
 	if (options->base && ((const struct moat_policy *)options->base)->syscalls.present)
 		result = moat_filter_compile(&builder.base_filter, options->base, error);
 	if (result == 0)
-		result = moat_learn_grants(observations, options->home, &grants, &grant_count, error);
+		result = moat_learn_grants(observations, options->home, &grants, &grant_count,
+		                           error);
 	if (result == 0)
 		result = build_syscalls(&builder, observations);
 	if (result == 0)

@@ -24,9 +24,9 @@ struct value_family {
 
 /* Arguments whose values have one family of names; the rest print as numbers. */
 static const struct value_family families[] = {
-        {"socket", 0, {"AF_", NULL, NULL}},       {"socket", 1, {"SOCK_", NULL, NULL}},
-        {"socketpair", 0, {"AF_", NULL, NULL}},   {"socketpair", 1, {"SOCK_", NULL, NULL}},
-        {"ioctl", 1, {"TC", "TIOC", "FIO"}},      {"prctl", 0, {"PR_SET_", "PR_GET_", "PR_"}},
+        {"socket", 0, {"AF_", NULL, NULL}},     {"socket", 1, {"SOCK_", NULL, NULL}},
+        {"socketpair", 0, {"AF_", NULL, NULL}}, {"socketpair", 1, {"SOCK_", NULL, NULL}},
+        {"ioctl", 1, {"TC", "TIOC", "FIO"}},    {"prctl", 0, {"PR_SET_", "PR_GET_", "PR_"}},
         {"fcntl", 1, {"F_", NULL, NULL}},
 };
 
@@ -133,7 +133,8 @@ static void print_condition(FILE *out, const char *syscall, const struct moat_co
 
 static bool same_action(const struct moat_action *a, const struct moat_action *b)
 {
-	return a->kind == b->kind && (a->kind != MOAT_ACTION_ERRNO || a->errno_value == b->errno_value);
+	return a->kind == b->kind &&
+	       (a->kind != MOAT_ACTION_ERRNO || a->errno_value == b->errno_value);
 }
 
 /* One statement per comment or condition, the others grouped by action. */
@@ -145,8 +146,8 @@ static void print_unconditional(FILE *out, const struct moat_print_document *doc
 
 	for (size_t i = 0; i < section->count; i++) {
 		const struct moat_syscall_rules *rules = &section->syscalls[i];
-		const char *comment = document->syscall_comments ? document->syscall_comments[i]
-		                                                 : NULL;
+		const char *comment =
+		        document->syscall_comments ? document->syscall_comments[i] : NULL;
 
 		if (!rules->unconditional || comment ||
 		    !same_action(&rules->unconditional->action, action))
@@ -169,7 +170,7 @@ static void print_syscalls(FILE *out, const struct moat_print_document *document
 {
 	const struct moat_syscalls_section *section = document->syscalls;
 	static const struct moat_action kinds[] = {
-	        {MOAT_ACTION_ALLOW, 0}, {MOAT_ACTION_LOG, 0},  {MOAT_ACTION_NOTIFY, 0},
+	        {MOAT_ACTION_ALLOW, 0}, {MOAT_ACTION_LOG, 0},         {MOAT_ACTION_NOTIFY, 0},
 	        {MOAT_ACTION_TRAP, 0},  {MOAT_ACTION_KILL_THREAD, 0}, {MOAT_ACTION_KILL_PROCESS, 0},
 	};
 
@@ -180,8 +181,8 @@ static void print_syscalls(FILE *out, const struct moat_print_document *document
 		fprintf(out, "%s\n", document->syscall_statements[i]);
 	for (size_t i = 0; i < section->count; i++) {
 		const struct moat_syscall_rules *rules = &section->syscalls[i];
-		const char *comment = document->syscall_comments ? document->syscall_comments[i]
-		                                                 : NULL;
+		const char *comment =
+		        document->syscall_comments ? document->syscall_comments[i] : NULL;
 
 		if (comment)
 			fprintf(out, "# %s\n", comment);
@@ -206,7 +207,8 @@ static void print_syscalls(FILE *out, const struct moat_print_document *document
 	for (size_t i = 0; i < section->count; i++) {
 		const struct moat_syscall_rules *rules = &section->syscalls[i];
 
-		if (rules->unconditional && rules->unconditional->action.kind == MOAT_ACTION_ERRNO) {
+		if (rules->unconditional &&
+		    rules->unconditional->action.kind == MOAT_ACTION_ERRNO) {
 			print_action(out, &rules->unconditional->action);
 			fprintf(out, " %s\n", rules->name);
 		}
@@ -230,8 +232,9 @@ static void print_path(FILE *out, const char *path, bool optional)
 	bool plain = true;
 
 	for (const char *c = path; *c; c++) {
-		if (!strchr("_@./:,=+-", *c) && !((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		                                  (*c >= '0' && *c <= '9')))
+		if (!strchr("_@./:,=+-", *c) &&
+		    !((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9')))
 			plain = false;
 	}
 	fputs(optional ? "?" : "", out);

@@ -200,7 +200,8 @@ static void written_policy_allows_what_was_seen_only(void **state)
 	assert_non_null(strstr(text, "moat 1\n"));
 	assert_non_null(strstr(text, "default kill\nkill @default-deny\n"));
 	assert_non_null(strstr(text, "allow ptrace\n"));
-	assert_non_null(strstr(text, "allow socket if arg0 == AF_INET && arg1 & 0xf == SOCK_STREAM"));
+	assert_non_null(
+	        strstr(text, "allow socket if arg0 == AF_INET && arg1 & 0xf == SOCK_STREAM"));
 	assert_non_null(strstr(text, "allow ioctl if arg1 in {TCGETS}"));
 	assert_non_null(strstr(text, "connect tcp 8080\nbind tcp none\n"));
 	policy = load_text(text);
@@ -209,7 +210,7 @@ static void written_policy_allows_what_was_seen_only(void **state)
 	assert_false(syscall_allowed(policy, "socket", AF_UNIX, SOCK_STREAM));
 	assert_true(syscall_allowed(policy, "ioctl", 1, TCGETS));
 	assert_false(syscall_allowed(policy, "ioctl", 1, TIOCSTI));
-	assert_true(syscall_allowed(policy, "ptrace", 0, 0));  /* used, though default-deny */
+	assert_true(syscall_allowed(policy, "ptrace", 0, 0)); /* used, though default-deny */
 	assert_false(syscall_allowed(policy, "write", 1, 0)); /* never seen */
 	snprintf(path, sizeof(path), "%s/other.txt", scratch);
 	moat_decide_path(policy, path, "read", &decision, NULL);

@@ -32,8 +32,8 @@
 
 struct learn_arguments {
 	const char *output;
-	char *bases[MAXIMUM_POLICIES];       /* as given */
-	char *base_paths[MAXIMUM_POLICIES];  /* files to load */
+	char *bases[MAXIMUM_POLICIES];      /* as given */
+	char *base_paths[MAXIMUM_POLICIES]; /* files to load */
 	size_t base_count;
 	char **program;
 };
