@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,7 +27,9 @@
 
 #include "plan.h"
 #include "seccomp/install.h"
+#include "seccomp/split.h"
 #include "supervise/handoff.h"
+#include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/message.h"
@@ -40,6 +43,7 @@ struct moat_child {
 	int pidfd;
 	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
 	bool reaped;
+	struct moat_report *report; /* denial reports, or NULL */
 };
 
 struct spawn {
@@ -52,11 +56,20 @@ struct spawn {
 	int report_fd;
 	struct moat_isolate_init init; /* status_fd -1: no PID namespace, no init */
 	/* With `notify` rules: the two-part filter and the socket its listener leaves by. */
-	const struct moat_handoff_plan *handoff;
+	struct moat_handoff_plan *handoff;
 	int handoff_socket; /* the child's end; -1 without a supervisor */
+	/* Denial reports: what the filter routes to the supervisor, and its record. */
+	unsigned routed; /* MOAT_ROUTE_* */
+	struct moat_report *report;
 };
 
-/* Writes the failed step's error to the parent and ends the child. */
+/*
+ * Writes the failed step's error to the parent and ends the child. After
+ * the seccomp step this runs under the policy's `notify` rules with no
+ * supervisor dispatching: write and exit_group are in the hand-off list
+ * (policy/handoff_calls.c), which no `notify` rule may name, and nothing
+ * here may make another call.
+ */
 static void report_and_exit(const struct spawn *spawn, const char *step,
                             const struct moat_error *error)
 {
@@ -136,8 +149,11 @@ static int session(const struct spawn *spawn, pid_t parent, struct moat_error *e
 	return moat_process_apply_session(spawn->plan->process, error);
 }
 
+/* Under an init, init watches the parent: a signal the program could clear adds nothing. */
 static int parent_death(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
+	if (spawn->init.status_fd >= 0)
+		return 0;
 	return moat_process_apply_parent_death(spawn->plan->process, parent, error);
 }
 
@@ -243,10 +259,10 @@ static void run_program(const struct spawn *spawn, pid_t parent)
 }
 
 /*
- * Pid 1 of a new PID namespace. Before anything else, it asks to die with
- * the parent (getppid() is 0 here: init_prepare checks the parent through
- * the status pipe) and blocks the signals it will forward; it leaves the
- * caller's session, so that a terminal's signals reach the program only
+ * Pid 1 of a new PID namespace. Before anything else, it blocks the signals
+ * it will forward and checks that the parent still lives (with
+ * die-with-parent it watches the parent's pidfd from then on); it leaves
+ * the caller's session, so that a terminal's signals reach the program only
  * through `moat run`; then it builds the sandbox and forks the program's
  * process, to which it is pid 1.
  */
@@ -254,15 +270,15 @@ static void run_init(const struct spawn *spawn)
 {
 	const struct moat_plan *plan = spawn->plan;
 	struct moat_error error = {0};
+	int signals;
 
-	if (moat_process_apply_parent_death(plan->process, 0, &error) < 0 ||
-	    moat_isolate_init_prepare(&spawn->init, &error) < 0)
+	if (moat_isolate_init_prepare(&spawn->init, &signals, &error) < 0)
 		report_and_exit(spawn, "init", &error);
 	if (moat_process_apply_session(plan->process, &error) < 0)
 		report_and_exit(spawn, "session", &error);
 	if (moat_isolate_apply(plan->isolate, &error) < 0)
 		report_and_exit(spawn, "namespaces", &error);
-	if (moat_isolate_init_fork(&spawn->init, &error) < 0)
+	if (moat_isolate_init_fork(&spawn->init, signals, &error) < 0)
 		report_and_exit(spawn, "init", &error);
 	run_program(spawn, 1);
 }
@@ -323,22 +339,38 @@ static int check_arguments(const char *path, char *const argv[],
 /*
  * With a PID namespace, the pipe init reports the program's wait status
  * through: the parent keeps the read end (non-blocking: it is read once
- * init has been reaped), init the write end.
+ * init has been reaped), init the write end. With die-with-parent, init
+ * also gets a pidfd of this process, to die with it.
  */
-static int open_status_pipe(struct spawn *spawn, struct moat_error *error)
+static int open_init_descriptors(struct spawn *spawn, struct moat_error *error)
 {
 	int status_fds[2];
 
-	spawn->init = (struct moat_isolate_init){
-	        .report_fd = spawn->report_fd, .status_fd = -1, .status_read_fd = -1};
+	spawn->init = (struct moat_isolate_init){.report_fd = spawn->report_fd,
+	                                         .status_fd = -1,
+	                                         .status_read_fd = -1,
+	                                         .parent_pidfd = -1};
 	if (!moat_isolate_has_init(spawn->plan->isolate))
 		return 0;
+	if (spawn->plan->policy->process.die_with_parent) {
+		spawn->init.parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+		if (spawn->init.parent_pidfd < 0)
+			return moat_error_set(error, -errno,
+			                      "cannot open a pidfd of this process (pidfd_open)");
+	}
 	if (pipe2(status_fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		return moat_error_set(error, -errno, "cannot create a pipe");
 	spawn->init.status_read_fd = status_fds[0];
 	spawn->init.status_fd = status_fds[1];
-	spawn->init.die_with_parent = spawn->plan->policy->process.die_with_parent;
 	return 0;
+}
+
+static void close_init_descriptors(const struct spawn *spawn)
+{
+	if (spawn->init.status_fd >= 0)
+		close(spawn->init.status_fd);
+	if (spawn->init.parent_pidfd >= 0)
+		close(spawn->init.parent_pidfd);
 }
 
 /*
@@ -353,8 +385,8 @@ static int attach_supervisor(moat_child *child, const struct spawn *spawn, int s
 
 	result = moat_listener_receive(socket, child->pidfd, -1, &listener, &attach_error);
 	if (result == 0)
-		result = moat_supervisor_add(supervisor, listener, spawn->plan->policy, child->pid,
-		                             &attach_error);
+		result = moat_supervisor_add_reported(supervisor, listener, spawn->plan->policy,
+		                                      child->pid, spawn->report, &attach_error);
 	if (result == 0)
 		return 0;
 	if (read_report(report, error) < 0)
@@ -374,42 +406,114 @@ static void discard(moat_child *child)
 	close(child->pidfd);
 }
 
-static int start(moat_child *child, struct spawn *spawn, struct moat_supervisor *supervisor,
+static void warn(const struct moat_sandbox_options *options, const char *message)
+{
+	struct moat_diagnostic warning = {.severity = MOAT_SEVERITY_WARNING, .message = message};
+
+	if (options && options->on_diagnostic)
+		options->on_diagnostic(&warning, options->diagnostic_context);
+}
+
+/* Best-effort's report when the PID namespace for die-with-parent could not be had. */
+static void report_unbound(const struct moat_sandbox_options *options, const char *reason)
+{
+	char line[320];
+
+	snprintf(line, sizeof(line),
+	         "compat best-effort: cannot create a PID namespace for the sandbox (%s); "
+	         "die-with-parent kills only the program's own process, not the processes it "
+	         "starts",
+	         reason);
+	warn(options, line);
+}
+
+/*
+ * clone3 with the plan's namespaces. When the system refuses the ones moat
+ * added only for die-with-parent (a limit is reached, or a seccomp filter
+ * or security module of the caller's forbids them), `compat best-effort`
+ * starts the sandbox without them and reports it.
+ */
+/*
+ * A sandbox that no longer dies with this process must not have its kills
+ * decided here (docs/authoring.md "How denial reports stay safe"): it gets
+ * the kernel's kill again, and the hand-off, if it still has one, routes
+ * only what is left.
+ */
+static int stop_routing_kills(struct spawn *spawn, struct moat_error *error)
+{
+	unsigned routed = spawn->routed & ~MOAT_ROUTE_KILL;
+
+	if (!(spawn->routed & MOAT_ROUTE_KILL))
+		return 0;
+	moat_handoff_plan_release(spawn->handoff);
+	spawn->routed = routed;
+	spawn->report->routed = routed;
+	if (!routed && !spawn->plan->policy->syscalls.has_notify) {
+		spawn->handoff = NULL;
+		return 0;
+	}
+	return moat_handoff_plan_build_routed(spawn->handoff, spawn->plan->policy,
+	                                      spawn->plan->landlock_features.abi, routed, error);
+}
+
+static int clone_sandbox(moat_child *child, struct spawn *spawn,
+                         const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct moat_isolate_plan *isolate = spawn->plan->isolate;
+	int result = open_init_descriptors(spawn, error);
+
+	if (result < 0)
+		return result;
+	child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
+	if (child->pid == 0)
+		run_child(spawn);
+	if (child->pid > 0)
+		return 0;
+	result = -errno;
+	if (spawn->plan->policy->compat == MOAT_COMPAT_STRICT ||
+	    !moat_isolate_plan_unbind_from_parent(isolate))
+		return moat_isolate_clone_failed(isolate, result, error);
+	close_init_descriptors(spawn);
+	if (spawn->init.status_read_fd >= 0)
+		close(spawn->init.status_read_fd);
+	report_unbound(options, strerror(-result));
+	result = stop_routing_kills(spawn, error);
+	if (result < 0)
+		return result;
+	return clone_sandbox(child, spawn, options, error);
+}
+
+static int start(moat_child *child, struct spawn *spawn, const struct moat_sandbox_options *options,
                  struct moat_error *error)
 {
-	const struct moat_isolate_plan *isolate = spawn->plan->isolate;
-	int pipe_fds[2], pair[2] = {-1, -1}, result;
+	int pipe_fds[2], pair[2] = {-1, -1}, result = 0;
 
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		return moat_error_set(error, -errno, "cannot create a pipe");
 	spawn->report_fd = pipe_fds[1];
 	spawn->parent = getpid();
-	result = open_status_pipe(spawn, error);
-	if (result == 0 && spawn->handoff &&
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+	spawn->init = (struct moat_isolate_init){
+	        .status_fd = -1, .status_read_fd = -1, .parent_pidfd = -1};
+	if (spawn->handoff && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		result = moat_error_set(error, -errno, "cannot create a socket pair");
 	spawn->handoff_socket = pair[1];
 	child->pid = -1;
 	if (result == 0)
-		child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
-	if (child->pid == 0)
-		run_child(spawn);
-	if (result == 0 && child->pid < 0)
-		result = moat_isolate_clone_failed(isolate, -errno, error);
+		result = clone_sandbox(child, spawn, options, error);
 	close(pipe_fds[1]);
 	if (pair[1] >= 0)
 		close(pair[1]);
-	if (spawn->init.status_fd >= 0)
-		close(spawn->init.status_fd);
+	close_init_descriptors(spawn);
 	child->status_fd = spawn->init.status_read_fd;
 	if (result == 0 && spawn->handoff)
-		result = attach_supervisor(child, spawn, pair[0], pipe_fds[0], supervisor, error);
+		result = attach_supervisor(child, spawn, pair[0], pipe_fds[0],
+		                           options ? options->supervisor : NULL, error);
 	if (pair[0] >= 0)
 		close(pair[0]);
 	if (result == 0)
 		result = read_report(pipe_fds[0], error);
 	if (result == -ENOENT && error && !strcmp(error->step, "exec"))
-		moat_isolate_explain_missing(isolate, spawn->path, error);
+		moat_isolate_explain_missing(spawn->plan->isolate, spawn->path, error);
 	close(pipe_fds[0]);
 	if (result < 0 && child->pid > 0)
 		discard(child);
@@ -420,20 +524,19 @@ static int start(moat_child *child, struct spawn *spawn, struct moat_supervisor 
 
 /* The two-part filter and its hand-off, for a policy with `notify` rules. */
 static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_plan *plan,
-                        const struct moat_sandbox_options *options, struct moat_error *error)
+                        unsigned routed, const struct moat_sandbox_options *options,
+                        struct moat_error *error)
 {
-	struct moat_diagnostic warning = {.severity = MOAT_SEVERITY_WARNING};
 	int result;
 
 	if (!options || !options->supervisor)
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); pass "
 		                      "one in options->supervisor (moat_supervisor_new)");
-	result = moat_handoff_plan_build(handoff, plan->policy, plan->landlock_features.abi, error);
-	if (result == 0 && handoff->dropped && options->on_diagnostic) {
-		warning.message = handoff->dropped;
-		options->on_diagnostic(&warning, options->diagnostic_context);
-	}
+	result = moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
+	                                        routed, error);
+	if (result == 0 && handoff->dropped)
+		warn(options, handoff->dropped);
 	return result;
 }
 
@@ -449,10 +552,54 @@ static int check_dumpable(const struct moat_plan *plan, const struct moat_sandbo
 	    (options && options->supervisor &&
 	     moat_supervisor_made_undumpable(options->supervisor)))
 		return 0;
+	if (plan->policy->compat == MOAT_COMPAT_BEST_EFFORT &&
+	    moat_isolate_plan_unbind_from_parent(plan->isolate)) {
+		report_unbound(options, "this process is not dumpable, so the user namespace "
+		                        "it needs cannot be given a uid map");
+		return 0;
+	}
 	return moat_error_set(error, -EPERM,
 	                      "this process is not dumpable (it changed its ids without "
 	                      "execve), so the sandbox's user namespace cannot be given a uid "
 	                      "map; call prctl(PR_SET_DUMPABLE, 1) first, or exec");
+}
+
+/* With die-with-parent, a PID namespace whose init dies with this process (isolate.h). */
+static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbox_options *options,
+                          struct moat_error *error)
+{
+	const char *dropped;
+	int result = moat_isolate_plan_bind_to_parent(plan->isolate, plan->policy, &dropped, error);
+
+	if (result == 0 && dropped)
+		warn(options, dropped);
+	return result;
+}
+
+/*
+ * What the filter routes to the supervisor for reports: errno refusals
+ * when asked, kills when asked and the sandbox dies with this process (an
+ * init that watches it, in a PID namespace of the sandbox's own).
+ */
+static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
+                        const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	unsigned report = options ? options->report : 0;
+
+	if (!report || !plan->policy->syscalls.present)
+		return 0;
+	if (!options->supervisor)
+		return moat_error_set(error, -EINVAL,
+		                      "denial reports (options->report) need a supervisor in "
+		                      "options->supervisor (moat_supervisor_new)");
+	if (report & MOAT_REPORT_ERRNO)
+		spawn->routed |= MOAT_ROUTE_ERRNO;
+	if ((report & MOAT_REPORT_KILLS) && moat_isolate_has_init(plan->isolate) &&
+	    plan->policy->process.die_with_parent)
+		spawn->routed |= MOAT_ROUTE_KILL;
+	if (!spawn->routed)
+		return 0;
+	return moat_report_new(&spawn->report, plan->policy, spawn->routed, error);
 }
 
 static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_policy *policy,
@@ -465,19 +612,27 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	if (result == 0)
 		result = moat_plan_check_exec(plan, error);
 	if (result == 0)
+		result = bind_to_parent(plan, options, error);
+	if (result == 0)
 		result = check_dumpable(plan, options, error);
-	if (result == 0 && policy->syscalls.has_notify) {
-		result = plan_handoff(&handoff, plan, options, error);
+	if (result == 0)
+		result = plan_reports(spawn, plan, options, error);
+	if (result == 0 && (policy->syscalls.has_notify || spawn->routed)) {
+		result = plan_handoff(&handoff, plan, spawn->routed, options, error);
 		spawn->handoff = &handoff;
 	}
 	if (result == 0) {
 		spawn->plan = plan;
 		spawn->keep = options ? options->keep_fds : NULL;
 		spawn->keep_count = options ? options->keep_fd_count : 0;
-		result = start(child, spawn, options ? options->supervisor : NULL, error);
+		result = start(child, spawn, options, error);
 	}
 	moat_handoff_plan_release(&handoff);
 	moat_plan_free(plan);
+	if (result == 0)
+		child->report = spawn->report;
+	else
+		moat_report_release(spawn->report);
 	return result;
 }
 
@@ -537,6 +692,56 @@ int moat_child_wait(moat_child *child, int *status)
 	return 0;
 }
 
+static void classify(struct moat_exit *result, moat_child *child)
+{
+	int status = result->status;
+
+	if (child->report)
+		moat_report_kill(child->report, &result->call);
+
+	if (WIFEXITED(status)) {
+		result->kind = MOAT_EXIT_EXITED;
+		result->code = WEXITSTATUS(status);
+		return;
+	}
+	result->kind = MOAT_EXIT_SIGNALLED;
+	result->code = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	if (result->call.count)
+		result->kind = MOAT_EXIT_FILTER_KILLED;
+	else if (result->code == SIGXCPU || result->code == SIGXFSZ) {
+		result->kind = MOAT_EXIT_LIMIT;
+		result->limit = result->code == SIGXCPU ? "cpu" : "fsize";
+	}
+}
+
+int moat_child_wait_result(moat_child *child, struct moat_exit *result)
+{
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	rc = moat_child_wait(child, &result->status);
+	if (rc == 0)
+		classify(result, child);
+	return rc;
+}
+
+int moat_child_reports_kills(const moat_child *child)
+{
+	return child->report && (child->report->routed & MOAT_ROUTE_KILL);
+}
+
+size_t moat_child_refusal_count(const moat_child *child)
+{
+	return child->report ? moat_report_refusal_count(child->report) : 0;
+}
+
+int moat_child_refusal(const moat_child *child, size_t index, struct moat_reported_call *call)
+{
+	if (!child->report)
+		return -ERANGE;
+	return moat_report_refusal(child->report, index, call);
+}
+
 void moat_child_free(moat_child *child)
 {
 	int status;
@@ -550,5 +755,6 @@ void moat_child_free(moat_child *child)
 	close(child->pidfd);
 	if (child->status_fd >= 0)
 		close(child->status_fd);
+	moat_report_release(child->report);
 	free(child);
 }

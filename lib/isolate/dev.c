@@ -7,7 +7,8 @@
  *    namespace), nosuid and noexec; a node the host lacks is left out;
  *  - pts: a new devpts instance, so the sandbox sees only the terminals it
  *    opens itself, with ptmx -> pts/ptmx;
- *  - shm: a tmpfs for POSIX shared memory, mode 1777;
+ *  - shm: a tmpfs for POSIX shared memory, mode 1777, of the size the
+ *    statement gives (64M by default: policy/ir.h);
  *  - fd, stdin, stdout, stderr: the usual links into /proc/self/fd;
  * then the tmpfs itself is made read-only.
  */
@@ -61,8 +62,11 @@ static int make_links(int dev, const char **what)
 	return 0;
 }
 
-/* The nodes, pts, shm and links, in the fresh tmpfs `dev`; then it is made read-only. */
-static int fill_dev(int dev, const char **what)
+/*
+ * The nodes, pts, shm (with `shm_options`) and links, in the fresh tmpfs
+ * `dev`; then it is made read-only.
+ */
+static int fill_dev(int dev, const char *shm_options, const char **what)
 {
 	struct mount_attr read_only = {.attr_set = MOUNT_ATTR_RDONLY};
 	int host_dev = open(MOAT_ISOLATE_OLD_ROOT "/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -82,7 +86,7 @@ static int fill_dev(int dev, const char **what)
 	if (result == 0) {
 		*what = "shm";
 		result = mount_in(dev, "shm", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		                  "mode=1777");
+		                  shm_options);
 	}
 	if (result == 0)
 		result = make_links(dev, what);
@@ -94,7 +98,7 @@ static int fill_dev(int dev, const char **what)
 	return result;
 }
 
-static int build_dev(const char *target, const char **what)
+static int build_dev(const char *target, const char *shm_options, const char **what)
 {
 	int mount_point = moat_isolate_open_target(target, true), dev, result;
 
@@ -111,7 +115,7 @@ static int build_dev(const char *target, const char **what)
 	dev = moat_isolate_open_target(target, true);
 	if (dev < 0)
 		return dev;
-	result = fill_dev(dev, what);
+	result = fill_dev(dev, shm_options, what);
 	close(dev);
 	return result;
 }
@@ -119,7 +123,7 @@ static int build_dev(const char *target, const char **what)
 int moat_isolate_mount_dev(const struct moat_isolate_mount *mount, struct moat_error *error)
 {
 	const char *what = "";
-	int result = build_dev(mount->target, &what);
+	int result = build_dev(mount->target, mount->options, &what);
 
 	if (result < 0)
 		return moat_error_set_at(error, result, &mount->entry->location,

@@ -11,7 +11,7 @@
  * forks the program's process and becomes the init:
  *  - every signal but the synchronous faults, SIGKILL and SIGSTOP is blocked
  *    from its first instruction, so a signal sent during set-up waits for
- *    the program instead of being dropped; it takes them with sigwaitinfo
+ *    the program instead of being dropped; it takes them from a signalfd
  *    and passes each one on to the program, except SIGCHLD, on which it
  *    reaps every child that ended (orphans are reparented to it);
  *  - when the program ends it writes the program's wait status to the
@@ -22,13 +22,19 @@
  *    delivers to pid 1 only the signals it handles, and a blocked signal
  *    here is only forwarded back to the program; it holds no capability,
  *    and being undumpable it cannot be ptraced nor its /proc entries read;
- *  - it holds no descriptor but the status pipe: not the program's
- *    standard streams, not the error pipe (the parent sees end of file at
- *    the program's execve), not the Landlock rules' O_PATH descriptors;
- *  - it dies with the parent (PR_SET_PDEATHSIG, asked by the caller before
- *    set-up); getppid() is 0 in a new PID namespace, so the race of a
- *    parent dying before the request is closed by the status pipe, whose
- *    only reader is the parent: without it the pipe reports POLLERR.
+ *  - it holds no descriptor but the status pipe, its signalfd and the
+ *    parent's pidfd: not the program's standard streams, not the error pipe
+ *    (the parent sees end of file at the program's execve), not the
+ *    Landlock rules' O_PATH descriptors;
+ *  - with die-with-parent it polls the pidfd of the process that started
+ *    the sandbox and exits as soon as that process has ended, whatever
+ *    killed it: the kernel then kills every process of the namespace, those
+ *    that cleared their own parent-death signal or left the session too.
+ *    The program cannot stop that: init runs moat's code, and nothing in the
+ *    namespace can signal, trace or stop it. A pidfd rather than
+ *    PR_SET_PDEATHSIG, which fires when the parent *thread* ends; and a
+ *    parent that died before init started is seen too, as the pidfd is
+ *    already readable.
  */
 #include "isolate/internal.h"
 
@@ -38,6 +44,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,14 +66,16 @@ static void init_signals(sigset_t *set)
 		sigdelset(set, unblocked[i]);
 }
 
-static bool parent_gone(int status_fd)
+/* True once the process that pidfd refers to has ended. */
+static bool parent_gone(int pidfd)
 {
-	struct pollfd pipe_end = {status_fd, POLLOUT, 0};
+	struct pollfd parent = {pidfd, POLLIN, 0};
 
-	return poll(&pipe_end, 1, 0) == 1 && (pipe_end.revents & POLLERR);
+	return pidfd >= 0 && poll(&parent, 1, 0) == 1;
 }
 
-int moat_isolate_init_prepare(const struct moat_isolate_init *init, struct moat_error *error)
+int moat_isolate_init_prepare(const struct moat_isolate_init *init, int *signals,
+                              struct moat_error *error)
 {
 	sigset_t set;
 
@@ -74,25 +83,43 @@ int moat_isolate_init_prepare(const struct moat_isolate_init *init, struct moat_
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return moat_error_set(error, -errno, "init: cannot block signals");
 	close(init->status_read_fd);
-	if (init->die_with_parent && parent_gone(init->status_fd))
+	if (parent_gone(init->parent_pidfd))
 		return moat_error_set(error, -ESRCH,
 		                      "the parent process exited before the "
 		                      "sandbox started");
+	*signals = signalfd(-1, &set, SFD_CLOEXEC);
+	if (*signals < 0)
+		return moat_error_set(error, -errno, "init: cannot open a signalfd: %s",
+		                      moat_isolate_strerror(-errno));
 	return 0;
 }
 
-static void close_all_but(int keep)
+/* Closes every descriptor but those in `keep`, ascending; -1 entries are ignored. */
+static void close_all_but(const int *keep, size_t count)
 {
 	struct rlimit limit = {0};
+	unsigned first = 0;
+	bool closed = true;
 
-	if ((keep == 0 || syscall(SYS_close_range, 0, keep - 1, 0) == 0) &&
-	    syscall(SYS_close_range, keep + 1, ~0U, 0) == 0)
+	for (size_t i = 0; i < count && closed; i++) {
+		if (keep[i] < 0)
+			continue;
+		if ((unsigned)keep[i] > first)
+			closed = syscall(SYS_close_range, first, keep[i] - 1, 0) == 0;
+		first = (unsigned)keep[i] + 1;
+	}
+	if (closed && syscall(SYS_close_range, first, ~0U, 0) == 0)
 		return;
 	/* Before Linux 5.9: one by one, up to the descriptor limit. */
 	getrlimit(RLIMIT_NOFILE, &limit);
-	for (rlim_t fd = 0; fd < limit.rlim_cur && fd < (rlim_t)1 << 20; fd++)
-		if ((int)fd != keep)
+	for (rlim_t fd = 0; fd < limit.rlim_cur && fd < (rlim_t)1 << 20; fd++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < count; i++)
+			kept |= keep[i] == (int)fd;
+		if (!kept)
 			close((int)fd);
+	}
 }
 
 static void drop_capabilities(void)
@@ -129,30 +156,50 @@ static __attribute__((noreturn)) void finish(const struct moat_isolate_init *ini
 	_exit(WEXITSTATUS(status));
 }
 
-static __attribute__((noreturn)) void run_init(const struct moat_isolate_init *init, pid_t program)
+static void sort_three(int fds[3])
 {
-	siginfo_t info;
-	sigset_t set;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 - i; j++)
+			if (fds[j] > fds[j + 1]) {
+				int swap = fds[j];
+
+				fds[j] = fds[j + 1];
+				fds[j + 1] = swap;
+			}
+}
+
+static __attribute__((noreturn)) void run_init(const struct moat_isolate_init *init, int signals,
+                                               pid_t program)
+{
+	int keep[3] = {init->status_fd, signals, init->parent_pidfd};
+	struct pollfd watched[2] = {{signals, POLLIN, 0}, {init->parent_pidfd, POLLIN, 0}};
+	struct signalfd_siginfo info;
 	int status = 0;
 
 	/* Closing the error pipe tells the parent the sandbox is ready: do it last. */
 	drop_capabilities();
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	close_all_but(init->status_fd);
-	init_signals(&set);
+	sort_three(keep);
+	close_all_but(keep, 3);
 	for (;;) {
-		int signal = sigwaitinfo(&set, &info);
-
-		if (signal == SIGCHLD) {
+		if (poll(watched, 2, -1) < 0)
+			continue;
+		/* The parent is gone: leaving takes the whole namespace down. */
+		if (watched[1].revents)
+			_exit(128 + SIGKILL);
+		if (!watched[0].revents || read(signals, &info, sizeof(info)) != sizeof(info))
+			continue;
+		if (info.ssi_signo == SIGCHLD) {
 			if (reap(program, &status))
 				finish(init, status);
-		} else if (signal > 0) {
-			kill(program, signal);
+		} else {
+			kill(program, (int)info.ssi_signo);
 		}
 	}
 }
 
-int moat_isolate_init_fork(const struct moat_isolate_init *init, struct moat_error *error)
+int moat_isolate_init_fork(const struct moat_isolate_init *init, int signals,
+                           struct moat_error *error)
 {
 	/*
 	 * A raw clone, not fork(3): this process is a copy of a possibly
@@ -164,9 +211,13 @@ int moat_isolate_init_fork(const struct moat_isolate_init *init, struct moat_err
 	if (program < 0)
 		return moat_error_set(error, -errno, "init: cannot fork the program's process: %s",
 		                      moat_isolate_strerror(-errno));
-	if (program == 0)
+	if (program == 0) {
+		close(signals);
+		if (init->parent_pidfd >= 0)
+			close(init->parent_pidfd);
 		return 0;
-	run_init(init, program);
+	}
+	run_init(init, signals, program);
 }
 
 void moat_isolate_read_program_status(int status_fd, int *status)

@@ -29,7 +29,7 @@ struct moat_isolate_mount {
 	const struct moat_mount *entry; /* the IR's: kind, flags, location */
 	const char *source;  /* BIND: OLD_ROOT + the canonical host path; SYMLINK: the target */
 	const char *target;  /* NEW_ROOT + the destination */
-	const char *options; /* TMPFS: "size=N,mode=M", or NULL */
+	const char *options; /* TMPFS: "size=N,mode=M", or NULL; DEV: its shm's */
 	bool directory;      /* BIND: the source is a directory */
 };
 
@@ -39,6 +39,7 @@ struct moat_isolate_plan {
 	struct moat_arena arena; /* owns the plan and everything it points to */
 	unsigned namespaces;     /* MOAT_NAMESPACE_* that are really created */
 	bool user_added;         /* the user namespace was added for an unprivileged caller */
+	unsigned parent_death;   /* MOAT_NAMESPACE_* added only for `die-with-parent yes` */
 	bool caller_undumpable;  /* the child must be dumpable again to write its maps */
 	char uid_map[32];        /* "INSIDE OUTSIDE 1\n", with a new user namespace */
 	char gid_map[32];

@@ -57,6 +57,27 @@ int moat_isolate_plan_build(struct moat_isolate_plan **plan, const struct moat_p
 
 void moat_isolate_plan_free(struct moat_isolate_plan *plan);
 
+/*
+ * For moat_spawn(), after moat_isolate_plan_build(): with `die-with-parent
+ * yes` (the default), gives the sandbox a PID namespace when the policy
+ * does not `unshare pid`, so that its init, which watches the parent, takes
+ * every process of the sandbox with it when the parent dies (a caller
+ * without CAP_SYS_ADMIN gets a user namespace too, as for any namespace).
+ * When the system cannot give one, `compat strict` refuses with
+ * -EOPNOTSUPP naming what is missing, and `compat best-effort` leaves the
+ * plan alone and sets `*dropped` to the line that reports it (else NULL).
+ */
+int moat_isolate_plan_bind_to_parent(struct moat_isolate_plan *plan,
+                                     const struct moat_policy *policy, const char **dropped,
+                                     struct moat_error *error);
+
+/*
+ * Takes back what moat_isolate_plan_bind_to_parent() added, when the plan
+ * has no other namespace: for `compat best-effort` after clone3 refused
+ * them. False when there was nothing to take back.
+ */
+bool moat_isolate_plan_unbind_from_parent(struct moat_isolate_plan *plan);
+
 /* The lines that report what best-effort dropped. */
 size_t moat_isolate_plan_dropped_count(const struct moat_isolate_plan *plan);
 const char *moat_isolate_plan_dropped(const struct moat_isolate_plan *plan, size_t index);
@@ -112,39 +133,48 @@ bool moat_isolate_needs_dumpable(const struct moat_isolate_plan *plan);
  *    end of file at the program's execve.
  *  - status_fd: the write end of a pipe whose read end only the parent
  *    holds. Init writes the program's wait status there before it exits
- *    (moat_isolate_read_program_status()), and sees the parent's death as
- *    the pipe losing its reader.
+ *    (moat_isolate_read_program_status()).
  *  - status_read_fd: that read end, which pid 1 inherited and closes first.
+ *  - parent_pidfd: with `die-with-parent yes`, a pidfd of the process that
+ *    started the sandbox (pidfd_open(getpid())), which init watches: when
+ *    that process ends, init exits and the kernel kills every process of
+ *    the namespace. A pidfd, not PR_SET_PDEATHSIG: the death signal comes
+ *    when the parent *thread* ends, and a library caller may start the
+ *    sandbox from a thread that does not live as long as its process.
+ *    -1 without `die-with-parent`.
  */
 struct moat_isolate_init {
 	int report_fd;
 	int status_fd;
 	int status_read_fd;
-	bool die_with_parent;
+	int parent_pidfd;
 };
 
 /*
  * The first thing pid 1 does: blocks every signal it will forward, so that
  * one sent during set-up waits for the program instead of being dropped
  * (the kernel drops a signal the init of a namespace neither handles nor
- * blocks), and closes status_read_fd. With die_with_parent, and after the
- * caller asked for the parent-death signal, checks that the parent still
- * lives: in a new PID namespace getppid() is 0, so the status pipe tells
- * instead. -ESRCH when the parent is gone.
+ * blocks), opens the signalfd it will take them from (in `*signals`), and
+ * closes status_read_fd. With a parent_pidfd, checks that the parent still
+ * lives: -ESRCH when it is gone.
  */
-int moat_isolate_init_prepare(const struct moat_isolate_init *init, struct moat_error *error);
+int moat_isolate_init_prepare(const struct moat_isolate_init *init, int *signals,
+                              struct moat_error *error);
 
 /*
  * Step 2, in pid 1 once moat_isolate_apply() is done: forks the program's
  * process and returns 0 in it, with every signal still blocked (the caller
- * unblocks them before execve). In pid 1 it does not return: pid 1 closes
- * every descriptor but status_fd, drops its capabilities, becomes
+ * unblocks them before execve) and neither `signals` nor parent_pidfd
+ * open. In pid 1 it does not return: pid 1 closes every descriptor but
+ * status_fd, `signals` and parent_pidfd, drops its capabilities, becomes
  * undumpable, forwards every signal it receives to the program, reaps
  * every process that ends in the namespace, and when the program ends
  * writes its wait status to status_fd and exits with its status (128+N for
- * a program that signal N ended). Returns a negative errno when fork fails.
+ * a program that signal N ended); when the parent ends first, it exits at
+ * once. Returns a negative errno when fork fails.
  */
-int moat_isolate_init_fork(const struct moat_isolate_init *init, struct moat_error *error);
+int moat_isolate_init_fork(const struct moat_isolate_init *init, int signals,
+                           struct moat_error *error);
 
 /*
  * In the parent, after reaping pid 1 with wait status `*status`: replaces

@@ -183,6 +183,18 @@ static int prepare_tmpfs(struct moat_isolate_plan *plan, struct moat_isolate_mou
 	return mount->options ? 1 : out_of_memory(error);
 }
 
+/* The options of dev's shm tmpfs: world-writable and sticky, as on a host, and bounded. */
+static int prepare_dev(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
+                       struct moat_error *error)
+{
+	char options[64];
+
+	snprintf(options, sizeof(options), "mode=1777,size=%llu",
+	         (unsigned long long)mount->entry->size);
+	mount->options = moat_arena_strdup(&plan->arena, options);
+	return mount->options ? 1 : out_of_memory(error);
+}
+
 static int prepare_entry(struct moat_isolate_plan *plan, struct moat_isolate_mount *mount,
                          const struct moat_path_trust *trust, struct moat_error *error)
 {
@@ -208,7 +220,7 @@ static int prepare_entry(struct moat_isolate_plan *plan, struct moat_isolate_mou
 		mount->source = entry->source;
 		return 1;
 	case MOAT_MOUNT_DEV:
-		return 1;
+		return prepare_dev(plan, mount, error);
 	}
 	return 1;
 }

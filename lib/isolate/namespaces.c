@@ -187,3 +187,85 @@ int moat_isolate_namespaces_build(struct moat_isolate_plan *plan, const struct m
 		result = check_user_namespaces(plan, privileged, error);
 	return result;
 }
+
+/* Why the sandbox cannot have a PID namespace of its own; NULL when it can. */
+static const char *pid_namespace_missing(bool needs_user)
+{
+	if (!kernel_has("pid"))
+		return "the kernel has no PID namespace";
+	if (read_setting("/proc/sys/user/max_pid_namespaces") == 0)
+		return "PID namespaces are disabled on this system (user.max_pid_namespaces is 0)";
+	if (!needs_user)
+		return NULL;
+	if (!kernel_has("user"))
+		return "an unprivileged caller needs a user namespace to create a PID namespace, "
+		       "and the kernel has none";
+	if (read_setting("/proc/sys/user/max_user_namespaces") == 0)
+		return "an unprivileged caller needs a user namespace to create a PID namespace, "
+		       "and user namespaces are disabled (user.max_user_namespaces is 0)";
+	if (read_setting("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		return "an unprivileged caller needs a user namespace to create a PID namespace, "
+		       "and unprivileged user namespaces are disabled "
+		       "(kernel.unprivileged_userns_clone is 0)";
+	return NULL;
+}
+
+static int refuse_or_drop(struct moat_isolate_plan *plan, const struct moat_policy *policy,
+                          const char *missing, const char **dropped, struct moat_error *error)
+{
+	char line[320];
+
+	if (policy->compat == MOAT_COMPAT_STRICT)
+		return moat_error_set(error, -EOPNOTSUPP,
+		                      "die-with-parent yes (the default) needs a PID namespace for "
+		                      "the sandbox, so that every process it starts dies with "
+		                      "moat: %s (`compat best-effort` would bind only the "
+		                      "program's own process; `die-with-parent no` binds none)",
+		                      missing);
+	snprintf(line, sizeof(line),
+	         "compat best-effort: %s; die-with-parent kills only the program's own process, "
+	         "not the processes it starts",
+	         missing);
+	*dropped = moat_arena_strdup(&plan->arena, line);
+	if (!*dropped)
+		return moat_error_set(error, -ENOMEM, "out of memory building the isolation plan");
+	return 0;
+}
+
+int moat_isolate_plan_bind_to_parent(struct moat_isolate_plan *plan,
+                                     const struct moat_policy *policy, const char **dropped,
+                                     struct moat_error *error)
+{
+	bool needs_user;
+	const char *missing;
+
+	*dropped = NULL;
+	if (!policy->process.die_with_parent || (plan->namespaces & MOAT_NAMESPACE_PID))
+		return 0;
+	needs_user = !(plan->namespaces & MOAT_NAMESPACE_USER) && !caller_has_sys_admin();
+	missing = pid_namespace_missing(needs_user);
+	if (missing)
+		return refuse_or_drop(plan, policy, missing, dropped, error);
+	plan->parent_death = MOAT_NAMESPACE_PID;
+	if (needs_user) {
+		plan->parent_death |= MOAT_NAMESPACE_USER;
+		plan->user_added = true;
+	}
+	plan->namespaces |= plan->parent_death;
+	if (needs_user) {
+		moat_isolate_maps_build(plan, policy);
+		check_dumpable(plan);
+	}
+	return 0;
+}
+
+bool moat_isolate_plan_unbind_from_parent(struct moat_isolate_plan *plan)
+{
+	if (!plan->parent_death || plan->namespaces != plan->parent_death)
+		return false;
+	plan->namespaces = 0;
+	plan->parent_death = 0;
+	plan->user_added = false;
+	plan->caller_undumpable = false;
+	return true;
+}

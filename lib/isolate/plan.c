@@ -98,6 +98,14 @@ int moat_isolate_clone_failed(const struct moat_isolate_plan *plan, int code,
 
 	if (!plan->namespaces)
 		return moat_error_set(error, code, "cannot create the sandbox process: %s", reason);
+	if (plan->namespaces == plan->parent_death)
+		return moat_error_set(
+		        error, code,
+		        "cannot create the PID namespace that die-with-parent yes "
+		        "(the default) needs, so that every process of the sandbox "
+		        "dies with moat: %s (`compat best-effort` would bind only the "
+		        "program's own process; `die-with-parent no` binds none)",
+		        reason);
 	if (code == -ENOSPC || code == -EUSERS)
 		return moat_error_set(error, code,
 		                      "cannot create the sandbox's namespaces: %s (the limits in "

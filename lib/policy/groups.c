@@ -10,6 +10,8 @@
  *  - no group but @default-deny grants a syscall that @default-deny holds;
  *  - no clone member lets a namespace be created, and no ioctl member lets
  *    TIOCSTI or TIOCLINUX through;
+ *  - only @watch has inotify, and no group has fanotify: Landlock does not
+ *    confine either, so a group that reads the filesystem must not hold them;
  *  - groups are sorted by name, and each syscall appears once per group.
  */
 #include "policy/groups.h"
@@ -285,10 +287,6 @@ static const struct moat_group_member rpath_members[] = {
         {"flistxattr"},
         {"listxattrat"},
         {"file_getattr"},
-        {"inotify_init"},
-        {"inotify_init1"},
-        {"inotify_add_watch"},
-        {"inotify_rm_watch"},
         {"ioctl", "arg1 in {FS_IOC_GETFLAGS, FS_IOC_FSGETXATTR}"},
 };
 
@@ -485,6 +483,18 @@ static const struct moat_group_member unix_members[] = {
         {"shutdown"},
 };
 
+/*
+ * inotify apart from @rpath: Landlock does not check inotify_add_watch, so a
+ * watch reaches any directory the program can look up, granted or not, and
+ * tells it the names created there and when files are opened and written.
+ */
+static const struct moat_group_member watch_members[] = {
+        {"inotify_init"},
+        {"inotify_init1"},
+        {"inotify_add_watch"},
+        {"inotify_rm_watch"},
+};
+
 static const struct moat_group_member wpath_members[] = {
         {"open", WRITE_OPEN("arg1")},
         {"openat", WRITE_OPEN("arg2")},
@@ -526,6 +536,9 @@ static const struct moat_group groups[] = {
          MEMBERS(tty_members)},
         {"unix", "unix-domain sockets: socket, socketpair, connect, bind, listen, accept",
          MEMBERS(unix_members)},
+        {"watch",
+         "inotify: watch any path the program can look up, which Landlock does not confine",
+         MEMBERS(watch_members)},
         {"wpath", "open existing files for writing or truncation, truncate",
          MEMBERS(wpath_members)},
 };

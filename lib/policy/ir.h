@@ -214,6 +214,15 @@ enum moat_mount_kind {
 	MOAT_MOUNT_SYMLINK,
 };
 
+/*
+ * The size of `dev`'s shm tmpfs when the statement gives none: what Docker
+ * gives a container's /dev/shm, enough for POSIX shared memory and
+ * semaphores of ordinary programs; `shm=SIZE` sets it. The smallest is a
+ * page, as the kernel reads size=0 as no limit.
+ */
+#define MOAT_DEV_SHM_DEFAULT (64ULL << 20)
+#define MOAT_DEV_SHM_MINIMUM 4096U
+
 /* One entry of the new root, applied in the order written. */
 struct moat_mount {
 	enum moat_mount_kind kind;
@@ -221,7 +230,7 @@ struct moat_mount {
 	const char *destination; /* absolute path inside the new root */
 	bool read_only;          /* BIND */
 	bool optional;           /* BIND with `?SRC`: skipped when the source is absent */
-	uint64_t size;           /* TMPFS: bytes, 0 for the kernel's default */
+	uint64_t size;           /* TMPFS: bytes, 0 for the kernel's default; DEV: of shm */
 	bool has_mode;
 	unsigned mode; /* TMPFS: permission bits of the root directory */
 	struct moat_location location;

@@ -53,7 +53,7 @@ static const struct {
         {MOAT_SECTION_MOUNTS, "bind", 1, 3, "bind SOURCE [DESTINATION] [ro|rw]"},
         {MOAT_SECTION_MOUNTS, "tmpfs", 1, ~0U, "tmpfs DESTINATION [size=SIZE] [mode=OCTAL]"},
         {MOAT_SECTION_MOUNTS, "proc", 1, 1, "proc DESTINATION"},
-        {MOAT_SECTION_MOUNTS, "dev", 1, 1, "dev DESTINATION"},
+        {MOAT_SECTION_MOUNTS, "dev", 1, 2, "dev DESTINATION [shm=SIZE]"},
         {MOAT_SECTION_MOUNTS, "symlink", 2, 2, "symlink TARGET LINK"},
         {MOAT_SECTION_LIMITS, "as", 1, 2, "as SIZE [HARD]"},
         {MOAT_SECTION_LIMITS, "cpu", 1, 2, "cpu SECONDS [HARD]"},

@@ -1,31 +1,57 @@
 // SPDX-License-Identifier: MIT
 /* The public face of the policy front end: load, inspect, free. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy/diagnostics.h"
 #include "policy/ir.h"
 #include "policy/resolver.h"
+#include "policy/search.h"
 #include "util/error.h"
 
-static int read_sources(struct moat_policy *policy, const char *const *paths, size_t count,
-                        struct moat_source **sources, struct moat_diagnostics *diagnostics)
+static void report_unreadable(struct moat_diagnostics *diagnostics, const char *path, int code,
+                              const char *message)
 {
+	struct moat_location location = {path, 0, 0};
+
+	moat_diagnose(diagnostics, MOAT_SEVERITY_ERROR, NULL, &location, "%s", message);
+	if (diagnostics->first_error)
+		diagnostics->first_error->code = code;
+}
+
+/* A policy argument names a file, or a policy found as `include NAME` finds it. */
+static int read_sources(struct moat_policy *policy, const char *const *paths, size_t count,
+                        const struct moat_load_options *options, struct moat_source **sources,
+                        struct moat_diagnostics *diagnostics)
+{
+	const char *search_path =
+	        options && options->policy_path ? options->policy_path : getenv("MOAT_POLICY_PATH");
+
 	for (size_t i = 0; i < count; i++) {
-		struct moat_source *source;
-		int result = moat_source_read(&source, &policy->arena, paths[i], NULL, NULL);
+		char found[4096], message[4200];
+		const char *path = paths[i];
+		int result;
 
+		if (moat_policy_is_name(path)) {
+			if (!moat_policy_search(search_path, path, found, sizeof(found))) {
+				snprintf(message, sizeof(message),
+				         "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s",
+				         path, search_path ? search_path : "unset",
+				         MOAT_POLICY_DIR);
+				report_unreadable(diagnostics, path, -ENOENT, message);
+				return -ENOENT;
+			}
+			path = found;
+		}
+		result = moat_source_read(&sources[i], &policy->arena, path, NULL, NULL);
 		if (result < 0) {
-			struct moat_location location = {paths[i], 0, 0};
-
-			moat_diagnose(diagnostics, MOAT_SEVERITY_ERROR, NULL, &location,
-			              "cannot read policy: %s", strerror(-result));
-			if (diagnostics->first_error)
-				diagnostics->first_error->code = result;
+			snprintf(message, sizeof(message), "cannot read policy: %s",
+			         strerror(-result));
+			report_unreadable(diagnostics, path, result, message);
 			return result;
 		}
-		sources[i] = source;
 	}
 	return 0;
 }
@@ -62,7 +88,8 @@ int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
 	if (!policy)
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	sources = moat_arena_array(&policy->arena, count, sizeof(*sources));
-	result = sources ? read_sources(policy, paths, count, sources, &diagnostics) : -ENOMEM;
+	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
+	                 : -ENOMEM;
 	if (result < 0) {
 		moat_policy_free(policy);
 		return result == -ENOMEM ? moat_error_set(error, result, "out of memory") : result;

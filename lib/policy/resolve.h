@@ -42,7 +42,10 @@ struct moat_resolver {
 	unsigned sequence;                /* counts statements across all files, in order */
 	unsigned files_finished;          /* gives each file its precedence */
 	bool out_of_memory;
-	struct moat_vector sources; /* const struct moat_source *, every file read */
+	size_t coverage_work;       /* against MOAT_COVERAGE_WORK_LIMIT */
+	size_t syscall_comparisons; /* in syscall_entries, counted per entry */
+	bool syscall_limit_reported;
+	struct moat_vector files; /* struct moat_policy_file *, every file read */
 
 	/* [syscalls] */
 	struct moat_vector syscall_entries; /* struct moat_syscall_entry */
@@ -77,6 +80,24 @@ struct moat_resolver {
 	struct moat_vector broker_opens;         /* struct moat_broker_open */
 	struct moat_vector broker_connects;      /* struct moat_broker_connect */
 	const struct moat_source *broker_source; /* of the first broker rule */
+};
+
+/*
+ * A policy file of the include graph, read and parsed once however often it
+ * is included. It takes effect at one place only: its last include in the
+ * expanded policy (resolve_includes.c says why).
+ */
+struct moat_policy_file {
+	struct moat_source *source;
+	struct moat_ast_file syntax;
+	struct moat_policy_file *
+	        *includes; /* per statement: the file its `include` names, or NULL */
+	unsigned height;   /* the longest chain of includes below this file */
+	bool loading;      /* being read: including it now is a cycle */
+	bool placed;
+	const struct moat_policy_file
+	        *placed_in; /* the including file; NULL: one the caller named */
+	size_t placed_at;   /* the statement index of that include, or the caller's index */
 };
 
 /* A group member's condition, parsed the first time a rule names its group. */
@@ -152,6 +173,27 @@ const char *moat_resolve_statement_text(struct moat_resolver *resolver,
 struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
                                              const struct moat_ast_statement *statement);
 
+/* ---- the include graph (resolve_includes.c) ------------------------- */
+
+/*
+ * Reads, lexes and parses the caller's `sources` and every file they
+ * include, once each (a file is known by its device and inode), reporting
+ * files that cannot be read, cycles and nesting deeper than 16 files.
+ * `roots[i]` gets the file of `sources[i]`, NULL when it could not be parsed.
+ */
+void moat_resolve_load_files(struct moat_resolver *resolver, struct moat_source *const *sources,
+                             size_t count, struct moat_policy_file **roots);
+
+/* Finds where each file takes effect: at its last include in the expanded policy. */
+void moat_resolve_place_files(struct moat_policy_file *const *roots, size_t count);
+
+/*
+ * Whether `file` takes effect at statement `at` of `in`, or, with `in` NULL,
+ * as the caller's file number `at`.
+ */
+bool moat_resolve_takes_effect_at(const struct moat_policy_file *file,
+                                  const struct moat_policy_file *in, size_t at);
+
 /* ---- words and values (values.c) ------------------------------------- */
 
 /* The text of a word with ${NAME} expanded, or NULL after reporting an error. */
@@ -224,17 +266,62 @@ const struct moat_condition *moat_condition_or(struct moat_resolver *resolver,
                                                const struct moat_condition *left,
                                                const struct moat_condition *right);
 
+/* ---- what conditions imply (coverage.c) ------------------------------ */
+
 /*
  * Facts about conditions for syscall `number`, on the argument bits the
- * kernel reads. They are sound but not complete: `never` and `always` may
- * miss cases, `covers` may answer false when it is true, never the reverse.
+ * kernel reads. They are sound but not complete: `never` may miss cases and
+ * coverage may miss an earlier rule that decides a case, never the reverse.
+ * Each conjunction is analysed in a canonical form (comparisons narrowed,
+ * sorted, repeats dropped), so the cost grows with n log n in its size.
  */
-bool moat_condition_never(const struct moat_condition *condition, int number);
-bool moat_condition_always(const struct moat_condition *condition, int number);
-/* Every case of `later` is a case of `earlier`. */
-bool moat_condition_covers(const struct moat_condition *earlier, const struct moat_condition *later,
-                           int number);
-bool moat_condition_equal(const struct moat_condition *left, const struct moat_condition *right,
+bool moat_condition_never(struct moat_resolver *resolver, const struct moat_condition *condition,
                           int number);
+
+/*
+ * The most work, counted in comparisons looked up, that finding covering
+ * rules may do for a whole policy. Passing it is an error at the rule being
+ * checked: a policy is never accepted with a check left out.
+ */
+#define MOAT_COVERAGE_WORK_LIMIT 50000000U
+
+/* No rule: returned by the lookups below. */
+#define MOAT_COVERAGE_NONE SIZE_MAX
+
+/*
+ * The rules of one syscall in evaluation order, indexed so that a later rule
+ * finds the earlier ones that decide all its cases without comparing every
+ * pair. Rules are numbered 0, 1, ... in the order they are added.
+ */
+struct moat_coverage;
+/* A condition in canonical form, from moat_coverage_cases(). */
+struct moat_cases;
+
+struct moat_coverage *moat_coverage_create(struct moat_resolver *resolver, int number);
+void moat_coverage_destroy(struct moat_coverage *coverage);
+
+/* `condition` in canonical form, or NULL (out of memory, noted in the resolver). */
+const struct moat_cases *moat_coverage_cases(struct moat_coverage *coverage,
+                                             const struct moat_condition *condition);
+bool moat_cases_never(const struct moat_cases *cases);
+
+/*
+ * The first added rule that decides every case of `cases` (NULL: a rule
+ * without condition, which an earlier condition that always holds decides),
+ * in the sense of the earlier one-pair check: per case, the first rule one of
+ * whose conjunctions that can hold is implied by the case; the rule returned
+ * is the one found for the last case. MOAT_COVERAGE_NONE when some case is
+ * left. -E2BIG when the policy's work limit is passed.
+ */
+int moat_coverage_find(struct moat_coverage *coverage, const struct moat_cases *cases,
+                       size_t *rule);
+
+/* The first added rule with the same action and the same condition as written. */
+size_t moat_coverage_repeat(struct moat_coverage *coverage, const struct moat_condition *condition,
+                            const struct moat_action *action);
+
+/* Adds the next rule; `cases` is NULL for a rule without condition. */
+void moat_coverage_add(struct moat_coverage *coverage, const struct moat_condition *condition,
+                       const struct moat_cases *cases, const struct moat_action *action);
 
 #endif /* MOAT_POLICY_RESOLVE_H */

@@ -241,6 +241,54 @@ static void resolve_simple_mount(struct moat_resolver *resolver,
 		mount->destination = destination;
 }
 
+/*
+ * `dev DEST [shm=SIZE]`: the size of the tmpfs at DEST/shm, which every
+ * process of the sandbox may fill. tmpfs pages count against no rlimit of
+ * the writer (not `as`, not `fsize` per file), so an unbounded one would
+ * let the sandbox take half the host's memory.
+ */
+static bool dev_shm_size(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                         uint64_t *size)
+{
+	struct moat_ast_word value = *word;
+
+	if (strncmp(word->text, "shm=", 4)) {
+		moat_resolve_error(resolver, &word->location,
+		                   "unknown dev option '%s' (shm=SIZE, such as shm=128M)",
+		                   word->text);
+		return false;
+	}
+	if (!moat_resolve_number(resolver, &value, word->text + 4, true, size))
+		return false;
+	if (*size < MOAT_DEV_SHM_MINIMUM) {
+		moat_resolve_error(resolver, &word->location,
+		                   "'%s' is below the smallest /dev/shm, %uK (a page; 0 would "
+		                   "mean no limit)",
+		                   word->text, MOAT_DEV_SHM_MINIMUM / 1024);
+		return false;
+	}
+	return true;
+}
+
+static void resolve_dev(struct moat_resolver *resolver, const struct moat_ast_statement *statement)
+{
+	const char *destination =
+	        moat_resolve_path(resolver, &statement->arguments[0], NULL, false);
+	uint64_t size = MOAT_DEV_SHM_DEFAULT;
+	struct moat_mount *mount;
+
+	if (!destination)
+		return;
+	if (statement->argument_count > 1 &&
+	    !dev_shm_size(resolver, &statement->arguments[1], &size))
+		return;
+	mount = add_mount(resolver, statement, MOAT_MOUNT_DEV);
+	if (mount) {
+		mount->destination = destination;
+		mount->size = size;
+	}
+}
+
 static void resolve_symlink(struct moat_resolver *resolver,
                             const struct moat_ast_statement *statement)
 {
@@ -269,7 +317,7 @@ void moat_resolve_mounts_statement(struct moat_resolver *resolver,
 	else if (!strcmp(keyword, "proc"))
 		resolve_simple_mount(resolver, statement, MOAT_MOUNT_PROC);
 	else if (!strcmp(keyword, "dev"))
-		resolve_simple_mount(resolver, statement, MOAT_MOUNT_DEV);
+		resolve_dev(resolver, statement);
 	else
 		resolve_symlink(resolver, statement);
 }

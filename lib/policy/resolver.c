@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The resolver's driver: reads files, follows includes, sends each statement
- * to the function of its section, and finishes the IR after the last file.
+ * The resolver's driver: has the include graph read (resolve_includes.c),
+ * walks the expanded policy sending each statement to the function of its
+ * section, and finishes the IR after the last file.
  */
 #include "policy/resolver.h"
 
@@ -10,14 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "policy/lexer.h"
-#include "policy/parser.h"
 #include "policy/resolve.h"
-
-/* Deeper nesting than this is a mistake, most likely a cycle through symlinks. */
-#define MAXIMUM_INCLUDE_DEPTH 16
 
 extern char **environ;
 
@@ -241,117 +236,6 @@ struct moat_statement moat_resolve_statement(struct moat_resolver *resolver,
 	return result;
 }
 
-static void resolve_file(struct moat_resolver *resolver, struct moat_source *source);
-
-/* `include NAME`: NAME.policy in each search directory, then the installed ones. */
-static char *search_policy(struct moat_resolver *resolver, const char *name)
-{
-	const char *path = resolver->search_path ? resolver->search_path : "";
-	char candidate[4096];
-	struct stat status;
-
-	for (;;) {
-		size_t length = strcspn(path, ":");
-
-		if (length > 0) {
-			snprintf(candidate, sizeof(candidate), "%.*s/%s.policy", (int)length, path,
-			         name);
-			if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-				return moat_arena_strdup(resolver->arena, candidate);
-		}
-		if (path[length] == '\0')
-			break;
-		path += length + 1;
-	}
-	snprintf(candidate, sizeof(candidate), "%s/%s.policy", MOAT_POLICY_DIR, name);
-	if (stat(candidate, &status) == 0 && S_ISREG(status.st_mode))
-		return moat_arena_strdup(resolver->arena, candidate);
-	return NULL;
-}
-
-static bool is_relative_include(const struct moat_ast_word *word, const char *name)
-{
-	size_t length = strlen(name);
-
-	return word->quoted &&
-	       (strchr(name, '/') || (length > 7 && !strcmp(name + length - 7, ".policy")));
-}
-
-static char *include_path(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                          const char *name)
-{
-	char joined[4096];
-	char *found;
-
-	if (is_relative_include(word, name)) {
-		if (name[0] == '/' || !strcmp(resolver->source->directory, "."))
-			return moat_arena_strdup(resolver->arena, name);
-		snprintf(joined, sizeof(joined), "%s/%s", resolver->source->directory, name);
-		return moat_arena_strdup(resolver->arena, joined);
-	}
-	found = search_policy(resolver, name);
-	if (!found)
-		moat_resolve_error(resolver, &word->location,
-		                   "no policy named '%s' in MOAT_POLICY_PATH (%s) or %s", name,
-		                   resolver->search_path ? resolver->search_path : "unset",
-		                   MOAT_POLICY_DIR);
-	return found;
-}
-
-static bool already_read(const struct moat_resolver *resolver, const struct moat_source *source)
-{
-	const struct moat_source *const *sources = resolver->sources.items;
-
-	for (size_t i = 0; i < resolver->sources.count; i++) {
-		if (sources[i]->device == source->device && sources[i]->inode == source->inode)
-			return true;
-	}
-	return false;
-}
-
-static bool includes_itself(const struct moat_source *source)
-{
-	for (const struct moat_source *s = source->parent; s; s = s->parent) {
-		if (s->device == source->device && s->inode == source->inode)
-			return true;
-	}
-	return false;
-}
-
-static void resolve_include(struct moat_resolver *resolver,
-                            const struct moat_ast_statement *statement)
-{
-	const struct moat_ast_word *word = &statement->arguments[0];
-	const char *name = moat_resolve_text(resolver, word);
-	struct moat_source *included;
-	char *path;
-	int result;
-
-	if (!name || !(path = include_path(resolver, word, name)))
-		return;
-	if (resolver->source->depth + 1 > MAXIMUM_INCLUDE_DEPTH) {
-		moat_resolve_error(resolver, &word->location,
-		                   "includes nested deeper than %d files", MAXIMUM_INCLUDE_DEPTH);
-		return;
-	}
-	result = moat_source_read(&included, resolver->arena, path, resolver->source,
-	                          &statement->keyword.location);
-	if (result < 0) {
-		moat_resolve_error(resolver, &word->location, "cannot read '%s': %s", path,
-		                   strerror(-result));
-		return;
-	}
-	if (includes_itself(included)) {
-		moat_resolve_error(resolver, &word->location, "'%s' includes itself (a cycle)",
-		                   path);
-		return;
-	}
-	/* A file included twice (two policies sharing a base) counts once. */
-	if (already_read(resolver, included))
-		return;
-	resolve_file(resolver, included);
-}
-
 static void resolve_compat(struct moat_resolver *resolver,
                            const struct moat_ast_statement *statement)
 {
@@ -430,15 +314,36 @@ static void resolve_setting(struct moat_resolver *resolver,
 		handlers[statement->section](resolver, statement);
 }
 
-static void resolve_statement(struct moat_resolver *resolver,
-                              const struct moat_ast_statement *statement)
+static void resolve_file(struct moat_resolver *resolver, struct moat_policy_file *file);
+
+/*
+ * `include`: the file is resolved here when this is where it takes effect;
+ * an earlier include of a file included again later adds nothing.
+ */
+static void resolve_include(struct moat_resolver *resolver, struct moat_policy_file *file,
+                            size_t index)
 {
+	struct moat_policy_file *included = file->includes ? file->includes[index] : NULL;
+
+	if (!moat_resolve_takes_effect_at(included, file, index))
+		return;
+	included->source->parent = file->source;
+	included->source->included_at = file->syntax.statements[index].keyword.location;
+	included->source->depth = file->source->depth + 1;
+	resolve_file(resolver, included);
+}
+
+static void resolve_statement(struct moat_resolver *resolver, struct moat_policy_file *file,
+                              size_t index)
+{
+	const struct moat_ast_statement *statement = &file->syntax.statements[index];
+
 	resolver->sequence++;
 	switch (statement->kind) {
 	case MOAT_AST_VERSION:
 		break; /* the parser checked it */
 	case MOAT_AST_INCLUDE:
-		resolve_include(resolver, statement);
+		resolve_include(resolver, file, index);
 		break;
 	case MOAT_AST_COMPAT:
 		resolve_compat(resolver, statement);
@@ -456,34 +361,37 @@ static void resolve_statement(struct moat_resolver *resolver,
 	}
 }
 
-static void resolve_file(struct moat_resolver *resolver, struct moat_source *source)
+static void resolve_file(struct moat_resolver *resolver, struct moat_policy_file *file)
 {
 	const struct moat_source *outer = resolver->source;
-	const struct moat_source **slot;
-	struct moat_token_list tokens;
-	struct moat_ast_file file;
-	int parsed;
 
-	slot = moat_resolve_push(resolver, &resolver->sources, sizeof(*slot));
-	if (!slot)
-		return;
-	*slot = source;
-	if (moat_lex(&tokens, resolver->arena, source, resolver->diagnostics) == -ENOMEM) {
-		resolver->out_of_memory = true;
-		return;
-	}
-	parsed = moat_parse(&file, resolver->arena, &tokens, source, resolver->diagnostics);
-	moat_token_list_release(&tokens);
-	if (parsed == -ENOMEM) {
-		resolver->out_of_memory = true;
-		return;
-	}
-	/* Resolve what parsed, so one run shows the errors of every stage. */
-	resolver->source = source;
-	for (size_t i = 0; i < file.count && !resolver->out_of_memory; i++)
-		resolve_statement(resolver, &file.statements[i]);
-	source->precedence = ++resolver->files_finished;
+	resolver->source = file->source;
+	for (size_t i = 0; i < file->syntax.count && !resolver->out_of_memory; i++)
+		resolve_statement(resolver, file, i);
+	file->source->precedence = ++resolver->files_finished;
 	resolver->source = outer;
+}
+
+/* Reads every file, then resolves each where it takes effect, in the order of the expanded policy.
+ */
+static void resolve_files(struct moat_resolver *resolver, struct moat_source *const *sources,
+                          size_t count)
+{
+	struct moat_policy_file **roots = moat_resolve_alloc(resolver, count * sizeof(*roots));
+
+	if (!roots)
+		return;
+	moat_resolve_load_files(resolver, sources, count, roots);
+	if (resolver->out_of_memory)
+		return;
+	moat_resolve_place_files(roots, count);
+	for (size_t i = 0; i < count && !resolver->out_of_memory; i++) {
+		if (!moat_resolve_takes_effect_at(roots[i], NULL, i))
+			continue;
+		roots[i]->source->parent = NULL;
+		roots[i]->source->depth = 0;
+		resolve_file(resolver, roots[i]);
+	}
 }
 
 int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources, size_t count,
@@ -503,8 +411,8 @@ int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources,
 	policy->process.new_session = true;
 	policy->process.close_fds = true;
 	policy->process.die_with_parent = true;
-	for (size_t i = 0; i < count && !resolver.out_of_memory; i++)
-		resolve_file(&resolver, sources[i]);
+	if (count)
+		resolve_files(&resolver, sources, count);
 	if (!resolver.out_of_memory) {
 		moat_resolve_syscalls_finish(&resolver);
 		moat_resolve_filesystem_finish(&resolver);

@@ -19,7 +19,12 @@ struct moat_source {
 	const char *directory; /* that quoted includes are relative to */
 	const char *text;
 	size_t length;
-	const struct moat_source *parent; /* NULL for a file named by the caller */
+	/*
+	 * The file whose include reached it, NULL for a file named by the
+	 * caller. The resolver moves a file included more than once to the
+	 * include where it takes effect (its last) before resolving it.
+	 */
+	const struct moat_source *parent;
 	struct moat_location included_at; /* the include statement in `parent` */
 	unsigned depth;                   /* 0 for a file named by the caller */
 	dev_t device;                     /* identity of the file, for cycles and include-once */
@@ -42,7 +47,7 @@ bool moat_source_is_ancestor(const struct moat_source *ancestor, const struct mo
  * Reads the policy file `path` into a new source allocated in `arena`.
  * `parent` and `included_at` are NULL for a file the caller named. Returns
  * -errno when the file cannot be read, -EISDIR or -EINVAL for something that
- * is not a regular file, -EFBIG for a file over 16 MiB.
+ * is not a regular file, -EFBIG for a file over 1 MiB.
  */
 int moat_source_read(struct moat_source **source, struct moat_arena *arena, const char *path,
                      const struct moat_source *parent, const struct moat_location *included_at);

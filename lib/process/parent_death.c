@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * `die-with-parent yes` (the default): the sandbox is killed when the
- * process that started it goes away, so a crashed supervisor never leaves a
- * sandbox running unsupervised.
+ * `die-with-parent yes` (the default) without a PID namespace, the
+ * best-effort fallback: the program's own process is killed when the
+ * thread that started it goes away. With a PID namespace, moat's init does
+ * it for every process of the sandbox (lib/isolate/init.c).
  */
 #include "process/plan.h"
 

@@ -81,10 +81,10 @@ int moat_process_apply_session(const struct moat_process_plan *plan, struct moat
  * before the fork; when getppid() no longer equals it the parent died
  * before the request took hold and this returns -ESRCH. The signal is
  * delivered when the forking *thread* exits, so fork from a thread that
- * outlives the sandbox. The first process of a new PID namespace sees
- * getppid() == 0 whether or not its parent lives: pass 0 there, and close
- * the race another way (a pipe whose write end only the parent holds reads
- * as end of file once the parent is gone).
+ * outlives the sandbox. It binds this process only, and only while it does
+ * not clear the request: moat_spawn() uses it where the sandbox could get
+ * no PID namespace (`compat best-effort`); otherwise moat's init watches
+ * the parent and takes the whole namespace down (isolate.h).
  */
 int moat_process_apply_parent_death(const struct moat_process_plan *plan, pid_t parent,
                                     struct moat_error *error);

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "syscalls/syscalls.h"
 
@@ -60,6 +61,7 @@ void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *
 	/* Closing the listener fails whatever still waits with ENOSYS. */
 	close(sandbox->listener);
 	moat_grants_release(&sandbox->grants);
+	moat_report_release(sandbox->report);
 	free(sandbox);
 }
 
@@ -111,18 +113,44 @@ static void end_sandbox(struct moat_supervisor *supervisor, struct moat_sandbox 
 	bury(supervisor, &sandbox->watch);
 }
 
-int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                             uint64_t id, int socket_fd)
+/*
+ * A thread interrupted in a brokered connect leaves its connection behind
+ * (a restarted call starts another); without this a sandbox could pile up
+ * the supervisor's descriptors until each handshake timed out.
+ */
+static void drop_stale_pending(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
 {
-	struct moat_pending_connect *pending = calloc(1, sizeof(*pending));
+	struct moat_pending_connect **link = &sandbox->pending;
+
+	while (*link) {
+		struct moat_pending_connect *pending = *link;
+
+		if (moat_notify_id_valid(sandbox->listener, pending->id)) {
+			link = &pending->next;
+			continue;
+		}
+		*link = pending->next;
+		epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+		bury(supervisor, &pending->watch);
+	}
+}
+
+int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+                             uint64_t id, int socket_fd, int target, bool cloexec)
+{
+	struct moat_pending_connect *pending;
 	struct epoll_event event = {.events = EPOLLOUT};
 
+	drop_stale_pending(supervisor, sandbox);
+	pending = calloc(1, sizeof(*pending));
 	if (!pending)
 		return -ENOMEM;
 	pending->watch.kind = MOAT_WATCH_CONNECT;
 	pending->sandbox = sandbox;
 	pending->id = id;
 	pending->socket = socket_fd;
+	pending->target = target;
+	pending->cloexec = cloexec;
 	event.data.ptr = &pending->watch;
 	if (epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, socket_fd, &event) < 0) {
 		int result = -errno;
@@ -184,6 +212,9 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 	/* Only moat's filter notifies, and it kills other ABIs first; refuse anything else. */
 	if (received->data.arch != moat_native_audit_arch()) {
 		reply.error = EACCES;
+	} else if (sandbox->report &&
+	           moat_report_decide(sandbox->report, sandbox->listener, received)) {
+		return; /* a kill or refusal the policy decided, routed here to be reported */
 	} else if (handler) {
 		int result = handler->function(&request.notification, &request.memory, &reply,
 		                               handler->context);

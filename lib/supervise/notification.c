@@ -104,6 +104,19 @@ int moat_notify_reply(int listener, uint64_t id, struct moat_reply *reply, bool 
 	return send_response(listener, id, 0, reply->error);
 }
 
+int moat_notify_install_fd(int listener, uint64_t id, int fd, int target, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+	        .id = id,
+	        .flags = SECCOMP_ADDFD_FLAG_SETFD,
+	        .srcfd = (uint32_t)fd,
+	        .newfd = (uint32_t)target,
+	        .newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 ? -errno : 0;
+}
+
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL /* 6.9: a pidfd for a thread, not only a process */
 #endif

@@ -63,6 +63,14 @@ bool moat_notify_set_sync_wake_up(int listener, bool on);
  */
 int moat_notify_reply(int listener, uint64_t id, struct moat_reply *reply, bool *addfd_send);
 
+/*
+ * Puts `fd` in the caller of notification `id` at descriptor number
+ * `target`, replacing what is there as dup2(2) would
+ * (SECCOMP_ADDFD_FLAG_SETFD), close-on-exec when `cloexec`; does not answer.
+ * Returns 0 or a negative errno (-ENOENT: the notification went away).
+ */
+int moat_notify_install_fd(int listener, uint64_t id, int fd, int target, bool cloexec);
+
 /* ---- the sandbox's memory (memory.c) ------------------------------------- */
 
 struct moat_memory {
@@ -192,7 +200,9 @@ struct moat_pending_connect {
 	struct moat_watch watch;
 	struct moat_sandbox *sandbox;
 	uint64_t id;
-	int socket; /* the supervisor's copy of the sandbox's socket */
+	int socket;   /* the supervisor's own, installed in the sandbox once connected */
+	int target;   /* the descriptor number it replaces in the sandbox */
+	bool cloexec; /* the sandbox's descriptor was close-on-exec */
 	struct moat_pending_connect *next;
 };
 
@@ -200,6 +210,7 @@ struct moat_sandbox {
 	struct moat_watch watch;
 	int listener;
 	pid_t pid;
+	struct moat_report *report; /* denial reports (report.h), or NULL */
 	struct moat_grants grants;
 	struct moat_pending_connect *pending;
 	struct moat_sandbox *next;
@@ -235,6 +246,16 @@ struct moat_supervisor {
 	pthread_t thread;
 };
 
+struct moat_report;
+
+/*
+ * moat_supervisor_add() for a sandbox whose kills or refusals are routed
+ * here to be reported: the sandbox's entry holds `report` (NULL: none).
+ */
+int moat_supervisor_add_reported(struct moat_supervisor *supervisor, int listener_fd,
+                                 const struct moat_policy *policy, pid_t pid,
+                                 struct moat_report *report, struct moat_error *error);
+
 /*
  * True when the process was dumpable until this supervisor made it not:
  * moat_spawn() may then let a sandbox child be dumpable again.
@@ -249,10 +270,12 @@ void moat_handlers_release(struct moat_supervisor *supervisor);
 
 /*
  * Registers a pending connect with epoll and links it to its sandbox
- * (loop.c). On failure the caller answers at once.
+ * (loop.c); it takes `socket_fd` on success. Pending connects of the
+ * sandbox whose notification went away are dropped first. On failure the
+ * caller answers at once.
  */
 int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                             uint64_t id, int socket_fd);
+                             uint64_t id, int socket_fd, int target, bool cloexec);
 
 /* Answers a pending connect whose socket became writable (broker_connect.c). */
 void moat_broker_connect_finish(const struct moat_pending_connect *pending,

@@ -121,4 +121,37 @@ run "$MOAT" eval "$layered" read 1 2 3 4 5 6 7
 expect_status 2 "eval with seven arguments"
 run "$MOAT" eval "$spec/conflict.policy" read
 expect_status 1 "eval of an invalid policy"
+
+# ---- a file included again takes effect at its last include (issue 9) ----
+# open.policy builds on restrict.policy and opens socket(); including
+# restrict.policy again after it closes socket() again.
+printf 'moat 1\n[syscalls]\ndefault kill\nerrno EACCES socket\n' >"$scratch/restrict.policy"
+printf 'moat 1\ninclude "restrict.policy"\n[syscalls]\nallow socket\n' >"$scratch/open.policy"
+printf 'moat 1\ninclude "open.policy"\ninclude "restrict.policy"\n' \
+	>"$scratch/open-then-restrict.policy"
+printf 'moat 1\ninclude "restrict.policy"\ninclude "open.policy"\n' \
+	>"$scratch/restrict-then-open.policy"
+run "$MOAT" eval "$scratch/open-then-restrict.policy" socket AF_INET SOCK_STREAM 0
+expect_stdout "errno EACCES by $scratch/restrict.policy:4:1 (errno EACCES socket)" \
+	"a later include of a file the earlier one included wins"
+run "$MOAT" eval "$scratch/restrict-then-open.policy" socket AF_INET SOCK_STREAM 0
+expect_stdout "allow by $scratch/open.policy:4:1 (allow socket)" \
+	"positive control: in the other order the including file refines it"
+run "$MOAT" eval "$scratch/open.policy" socket AF_INET SOCK_STREAM 0
+expect_action "allow" "positive control: open.policy alone allows socket"
+
+# ---- a policy by name, as `include NAME` and `moat run -p NAME` find it ----
+# MOAT_POLICY_PATH names the source tree's policies/ (tests/CMakeLists.txt).
+run "$MOAT" eval system socket AF_INET SOCK_STREAM 0
+expect_stdout_contains "by ${MOAT_POLICY_PATH%%:*}/system.policy:" "eval finds a policy by name"
+run "$MOAT" compile system
+expect_status 0 "compile finds a policy by name"
+run "$MOAT" check system no-network
+expect_status 0 "check finds policies by name"
+run "$MOAT" check nonesuch
+expect_status 1 "check: an unknown name is an invalid policy"
+expect_stderr_contains "no policy named 'nonesuch' in MOAT_POLICY_PATH" "the name and where it was looked for"
+printf 'moat 1\n[syscalls]\ndefault allow\n' >"$scratch/system"
+run env -C "$scratch" "$MOAT" eval system getpid
+expect_stdout_contains "allow by system:3:1" "a file in the working directory comes before a name"
 finish

@@ -7,32 +7,17 @@
 # the rule. Escape attempts run only inside the sandbox (or, for a positive
 # control, in a plain process of the test).
 source "$(dirname "$0")/lib.sh"
+choose_users
 
 probe=$MOAT_BUILD_DIR/tests/programs/isolate_probe
 [[ -x $probe ]] || skip "$probe is not built"
 programs=$(dirname "$probe")
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
-
-users=(self)
-if [[ $(id -u) -eq 0 ]]; then
-	users=(root)
-	if "${unprivileged[@]}" unshare --user true 2>/dev/null; then
-		users+=(nobody)
-	else
-		echo "note: uid 65534 cannot create a user namespace here; root only" >&2
-	fi
-fi
 # The command prefix that runs as USER.
 prefix_for() { # user: sets $prefix
 	prefix=()
 	[[ $1 == nobody ]] && prefix=("${unprivileged[@]}")
 }
 
-as() { # user, command...
-	prefix_for "$1"
-	shift
-	"${prefix[@]}" "$@"
-}
 
 uid_of() { # user
 	if [[ $1 == nobody ]]; then echo 65534; else id -u; fi
@@ -71,7 +56,12 @@ unshare all
 uid 0
 gid 0
 $system_tree"
+# die-with-parent yes (the default) puts every sandbox in a PID namespace of
+# its own: `none` opts out, so that nothing of the host is hidden.
 policy none '[process]
+cwd /
+die-with-parent no'
+policy pid-only '[process]
 cwd /'
 
 line() { # prefix: the line of $stdout that starts with it
@@ -115,6 +105,13 @@ for user in "${users[@]}"; do
 	[[ $(line read) == "read /etc/passwd ok" ]] || fail "positive control ($user): $(line read)"
 	[[ $(line "ns net ") == "ns net $(readlink /proc/self/ns/net)" ]] ||
 		fail "positive control ($user): the host's network namespace: $(line 'ns net ')"
+	# With die-with-parent: a PID namespace under init, and the host's everything else.
+	run as "$user" "$MOAT" run -p "$scratch/pid-only.policy" -- "$probe" pid hostname namespaces
+	expect_status 0 "die-with-parent without [namespaces] ($user)"
+	[[ $(line pid) == "pid 2 ppid 1" ]] ||
+		fail "die-with-parent ($user): the program runs under moat's init: $(line pid)"
+	[[ $(line hostname) == "hostname $(hostname)" && $(line "ns net ") == "ns net $(readlink /proc/self/ns/net)" ]] ||
+		fail "die-with-parent ($user): only the PID namespace is new: $stdout"
 
 	# uid 0 / gid 0 map the caller to root inside, still without capabilities.
 	run as "$user" "$MOAT" run -p "$scratch/all-root.policy" -- "$probe" ids caps
@@ -296,37 +293,71 @@ bind /etc/hostname /data/conf/hostname"
 fi
 
 # ---- Landlock rules name the files of the new root ----------------------------
-policy landlock-inside "[namespaces]
+# Their [filesystem] rules ask for ioctl-dev, which compat strict refuses
+# below Landlock ABI 5.
+if [[ $(landlock_abi) -lt 5 ]]; then
+	skip_check "Landlock rules in the new root: Landlock ABI $(landlock_abi) has no ioctl-dev"
+else
+	policy landlock-inside "[namespaces]
 unshare all
 $system_tree
 tmpfs /scratch
 [filesystem]
 exec /usr
 write /scratch"
-policy landlock-inside-denied "[namespaces]
+	policy landlock-inside-denied "[namespaces]
 unshare all
 $system_tree
 tmpfs /scratch
 [filesystem]
 exec /usr"
-for user in "${users[@]}"; do
-	run as "$user" "$MOAT" run -p "$scratch/landlock-inside.policy" \
-		-- /bin/sh -c 'echo inside > /scratch/file && cat /scratch/file'
-	expect_status 0 "a write rule on a tmpfs of the new root ($user)"
-	expect_stdout "inside" "the tmpfs of the new root is writable through its rule ($user)"
-	run as "$user" "$MOAT" run -p "$scratch/landlock-inside-denied.policy" \
-		-- /bin/sh -c 'echo inside > /scratch/file'
-	expect_status 2 "without the write rule the tmpfs is refused ($user)"
-done
-policy landlock-missing "[namespaces]
+	for user in "${users[@]}"; do
+		run as "$user" "$MOAT" run -p "$scratch/landlock-inside.policy" \
+			-- /bin/sh -c 'echo inside > /scratch/file && cat /scratch/file'
+		expect_status 0 "a write rule on a tmpfs of the new root ($user)"
+		expect_stdout "inside" "the tmpfs of the new root is writable through its rule ($user)"
+		run as "$user" "$MOAT" run -p "$scratch/landlock-inside-denied.policy" \
+			-- /bin/sh -c 'echo inside > /scratch/file'
+		expect_status 2 "without the write rule the tmpfs is refused ($user)"
+	done
+	policy landlock-missing "[namespaces]
 unshare all
 $system_tree
 [filesystem]
 exec /usr
 read /only-on-the-host-root"
-run "$MOAT" run -p "$scratch/landlock-missing.policy" -- /bin/true
-expect_status 125 "a [filesystem] path absent from the new root"
-expect_stderr_contains "landlock-missing.policy:16:" "the absent path is located"
+	run "$MOAT" run -p "$scratch/landlock-missing.policy" -- /bin/true
+	expect_status 125 "a [filesystem] path absent from the new root"
+	expect_stderr_contains "landlock-missing.policy:16:" "the absent path is located"
+fi
+
+# ---- /dev/shm is bounded -----------------------------------------------------
+# Memory written to /dev/shm counts against no rlimit of the writer (here
+# `as 256M`, which dd never comes near): without a size the tmpfs would take
+# half the host's memory. 12M into an 8M shm fails with ENOSPC; the positive
+# control lets the same write through a 32M shm. The default is 64M.
+for size in 8M 32M default; do
+	option=" shm=$size"
+	[[ $size == default ]] && option=""
+	policy "shm-$size" "[namespaces]
+unshare all
+${system_tree/dev \/dev/dev /dev$option}
+[limits]
+as 256M"
+done
+for user in "${users[@]}"; do
+	fill=(dd if=/dev/zero of=/dev/shm/fill bs=1M count=12 status=none)
+	run as "$user" "$MOAT" run -p "$scratch/shm-8M.policy" -- "${fill[@]}"
+	expect_status 1 "12M into an 8M /dev/shm ($user)"
+	expect_stderr_contains "No space left on device" "an 8M /dev/shm is full ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/shm-32M.policy" -- "${fill[@]}"
+	expect_status 0 "positive control: 12M into a 32M /dev/shm ($user)"
+	run as "$user" "$MOAT" run -p "$scratch/shm-default.policy" -- stat -f -c '%b %S' /dev/shm
+	expect_status 0 "stat of the default /dev/shm ($user)"
+	read -r blocks block_size <<<"$stdout"
+	(( ${blocks:-0} * ${block_size:-0} == 64 << 20 )) ||
+		fail "the default /dev/shm holds 64M ($user): $stdout"
+done
 
 # ---- init: exit status, signals, orphans, death with moat -------------------
 for user in "${users[@]}"; do
@@ -345,6 +376,12 @@ if [[ $(id -u) -eq 0 ]]; then
 	[[ $(line orphan) == "orphan zombie" ]] || fail "positive control: no init, a zombie: $stdout"
 fi
 
+only_child() { # pid: prints its one child's pid, nothing when it has none or several
+	local children
+	read -ra children <"/proc/$1/task/$1/children" 2>/dev/null
+	[[ ${#children[@]} -eq 1 ]] && echo "${children[0]}"
+}
+
 # Starts `moat run` in the background as USER; sets $moat_pid, $init_pid and
 # $program_pid once the program printed "ready".
 start_sandbox() { # user, output file, moat run arguments...
@@ -354,12 +391,12 @@ start_sandbox() { # user, output file, moat run arguments...
 	: >"$output" # before the background job starts: no "ready" left from an earlier run
 	"${prefix[@]}" "$MOAT" run "$@" >"$output" 2>&1 &
 	moat_pid=$!
-	for _ in $(seq 500); do
-		grep -q ready "$output" 2>/dev/null && break
-		sleep 0.01
-	done
-	init_pid=$(cat /proc/$moat_pid/task/$moat_pid/children 2>/dev/null | tr -d ' ')
-	program_pid=$(cat /proc/$init_pid/task/$init_pid/children 2>/dev/null | tr -d ' ')
+	# Killed before it is ready, a sandbox dies of its unfinished set-up: a
+	# check of what happens to a running one would then test nothing.
+	wait_until 30 grep -q ready "$output" ||
+		fail "the sandbox did not print ready within 30 s: $(cat "$output")"
+	init_pid=$(only_child "$moat_pid")
+	program_pid=$(only_child "$init_pid")
 	[[ -n $init_pid && -n $program_pid ]] || fail "the sandbox did not start: $(cat "$output")"
 }
 
@@ -421,7 +458,7 @@ start_sandbox "${users[0]}" "$scratch/death.out" -p "$scratch/survive.policy" --
 	kill -KILL "$moat_pid"
 	wait "$moat_pid"
 } 2>/dev/null
-sleep 0.2
+sleep 0.2 # a window for a death that must not come: nothing to wait for
 alive "$init_pid" || fail "positive control: without die-with-parent, init lives on"
 kill -KILL "$init_pid" 2>/dev/null
 gone "$program_pid" || fail "killing init ends the whole PID namespace"

@@ -385,6 +385,33 @@ static void test_no_group_has_clone3(void **state)
 			         moat_group_at(i)->name);
 }
 
+/*
+ * Landlock does not check inotify or fanotify marks: only @watch, which says
+ * so, grants inotify, and no group grants fanotify.
+ */
+static void test_watches_only_in_watch(void **state)
+{
+	static const char *const watches[] = {"inotify_init",      "inotify_init1",
+	                                      "inotify_add_watch", "inotify_rm_watch",
+	                                      "fanotify_init",     "fanotify_mark"};
+
+	(void)state;
+	for (size_t i = 0; moat_group_at(i); i++) {
+		const struct moat_group *group = moat_group_at(i);
+
+		for (size_t k = 0; k < ARRAY_LENGTH(watches); k++) {
+			bool allowed =
+			        !strcmp(group->name, "watch") && !strstr(watches[k], "fanotify");
+
+			if (!allowed && find_member(group, watches[k]))
+				fail_msg("@%s has %s, which Landlock does not confine", group->name,
+				         watches[k]);
+		}
+	}
+	assert_non_null(find_member(moat_group_find("watch"), "inotify_add_watch"));
+	assert_not_granted("stdio rpath prot_exec exec", CALL("inotify_add_watch", 3, 0, 0x100));
+}
+
 static void test_default_deny_kept_apart(void **state)
 {
 	static const char *const contract[] = {
@@ -1071,8 +1098,10 @@ static void read_doc(struct doc *doc)
 	size_t capacity = 0;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!source_dir)
+	if (!source_dir) {
+		print_message("SKIP: MOAT_SOURCE_DIR is unset: run the test through ctest\n");
 		skip();
+	}
 	snprintf(path, sizeof(path), "%s/docs/groups.md", source_dir);
 	doc->text = read_file(path);
 	if (!doc->text)
@@ -1155,8 +1184,10 @@ static void test_docs_have_summaries(void **state)
 	char *text;
 
 	(void)state;
-	if (!source_dir)
+	if (!source_dir) {
+		print_message("SKIP: MOAT_SOURCE_DIR is unset: run the test through ctest\n");
 		skip();
+	}
 	snprintf(path, sizeof(path), "%s/docs/groups.md", source_dir);
 	text = read_file(path);
 	assert_non_null(text);
@@ -1189,6 +1220,7 @@ int main(void)
 	        cmocka_unit_test(test_members_unique_and_native),
 	        cmocka_unit_test(test_conditions_parse_and_fit),
 	        cmocka_unit_test(test_no_group_has_clone3),
+	        cmocka_unit_test(test_watches_only_in_watch),
 	        cmocka_unit_test(test_default_deny_kept_apart),
 	        cmocka_unit_test(test_personality),
 	        cmocka_unit_test(test_ioctl_never_tiocsti_or_tioclinux),

@@ -134,6 +134,71 @@ static void test_user_added_when_unprivileged(void **state)
 	moat_policy_free(policy);
 }
 
+/*
+ * die-with-parent (the default) gives moat_spawn()'s sandbox a PID namespace
+ * (with a user namespace for an unprivileged caller), which only the
+ * namespaces added for it can be taken back from.
+ */
+struct bind_case {
+	const moat_policy *implicit;  /* no [namespaces] */
+	const moat_policy *with_net;  /* unshare net */
+	const moat_policy *with_pid;  /* unshare pid */
+	const moat_policy *opted_out; /* die-with-parent no */
+};
+
+static uint64_t bound_flags(const moat_policy *policy, bool *taken_back)
+{
+	struct moat_isolate_plan *plan = NULL;
+	struct moat_error error;
+	const char *dropped = "";
+	uint64_t flags;
+
+	if (moat_isolate_plan_build(&plan, policy, &error) < 0 ||
+	    moat_isolate_plan_bind_to_parent(plan, policy, &dropped, &error) < 0 || dropped)
+		return UINT64_MAX;
+	flags = moat_isolate_clone_flags(plan);
+	*taken_back = moat_isolate_plan_unbind_from_parent(plan) &&
+	              moat_isolate_clone_flags(plan) == 0 && !moat_isolate_has_init(plan) &&
+	              !moat_isolate_plan_unbind_from_parent(plan);
+	moat_isolate_plan_free(plan);
+	return flags;
+}
+
+static int check_bound(void *context)
+{
+	const struct bind_case *test = context;
+	uint64_t user = geteuid() == 0 ? 0 : CLONE_NEWUSER;
+	bool taken_back;
+
+	if (bound_flags(test->implicit, &taken_back) != (CLONE_NEWPID | user) || !taken_back)
+		return CHECK_FLAGS;
+	if (bound_flags(test->with_net, &taken_back) != (CLONE_NEWNET | CLONE_NEWPID | user) ||
+	    taken_back)
+		return CHECK_INIT;
+	if (bound_flags(test->with_pid, &taken_back) != (CLONE_NEWPID | user) || taken_back)
+		return CHECK_USER_ADDED;
+	if (bound_flags(test->opted_out, &taken_back) != 0 || taken_back)
+		return CHECK_REFUSED;
+	return 0;
+}
+
+static void test_bound_to_parent(void **state)
+{
+	enum pt_user user = it_user_of(state);
+	struct bind_case test = {
+	        it_load("moat 1\n"),
+	        it_load("moat 1\n[namespaces]\nunshare net\n"),
+	        it_load("moat 1\n[namespaces]\nunshare pid\n"),
+	        it_load("moat 1\n[process]\ndie-with-parent no\n"),
+	};
+
+	pt_assert_exit(it_run(user, check_bound, &test), 0);
+	moat_policy_free((moat_policy *)test.implicit);
+	moat_policy_free((moat_policy *)test.with_net);
+	moat_policy_free((moat_policy *)test.with_pid);
+	moat_policy_free((moat_policy *)test.opted_out);
+}
+
 struct maps_case {
 	const moat_policy *policy;
 	bool root_inside;
@@ -196,6 +261,7 @@ static void test_mount_tree(void **state)
 	assert_string_equal(mounts[2].options, "size=65536,mode=01777");
 	assert_null(mounts[3].options);
 	assert_string_equal(mounts[5].target, MOAT_ISOLATE_NEW_ROOT "/dev");
+	assert_string_equal(mounts[5].options, "mode=1777,size=67108864");
 	assert_string_equal(mounts[6].source, "usr/lib");
 	assert_string_equal(mounts[6].target, MOAT_ISOLATE_NEW_ROOT "/lib");
 	/* The whole host root, bound on the new root itself. */
@@ -333,6 +399,16 @@ static void test_clone_failures_explained(void **state)
 	assert_non_null(strstr(error.message, "max_*_namespaces"));
 	moat_isolate_plan_free(plan);
 	moat_policy_free(policy);
+
+	/* Refused namespaces that only die-with-parent asked for are named as such. */
+	policy = it_load("moat 1\n");
+	plan = build(policy, &error);
+	assert_int_equal(
+	        moat_isolate_plan_bind_to_parent(plan, policy, &(const char *){NULL}, &error), 0);
+	assert_int_equal(moat_isolate_clone_failed(plan, -EPERM, &error), -EPERM);
+	assert_non_null(strstr(error.message, "die-with-parent"));
+	moat_isolate_plan_free(plan);
+	moat_policy_free(policy);
 }
 
 int main(void)
@@ -341,6 +417,7 @@ int main(void)
 	        cmocka_unit_test(test_no_namespaces),
 	        pt_test_as_both(test_unshare_all),
 	        pt_test_as_both(test_user_added_when_unprivileged),
+	        pt_test_as_both(test_bound_to_parent),
 	        pt_test_as_both(test_maps),
 	        cmocka_unit_test(test_mount_tree),
 	        cmocka_unit_test(test_sources_are_canonical),

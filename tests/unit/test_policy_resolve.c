@@ -499,6 +499,244 @@ static void included_from_chain(void **state)
 		fail_msg("expected:\n%s\ngot:\n%s", expected, diagnostics.text);
 }
 
+/* ---- a file included again ------------------------------------------ */
+
+/*
+ * restrict.policy closes the network and socket(); open.policy includes it
+ * and opens them again. Whichever comes last in the expanded policy wins.
+ */
+static void write_layered_network_policies(void)
+{
+	write_file("restrict.policy",
+	           "moat 1\ncompat best-effort\n[syscalls]\ndefault errno EPERM\n"
+	           "errno EACCES socket\n[network]\nconnect tcp none\n"
+	           "[limits]\nnofile 10\n[process]\nenv set LAYER=restrict\n");
+	write_file("open.policy", "moat 1\ninclude \"restrict.policy\"\ncompat strict\n"
+	                          "[syscalls]\ndefault kill\nallow socket\n[network]\n"
+	                          "connect tcp 443\n[limits]\nnofile 20\n"
+	                          "[process]\nenv set LAYER=open\n");
+}
+
+static const char *last_value_of(const moat_policy *policy, const char *prefix)
+{
+	const char *value = NULL;
+
+	for (size_t i = 0; i < policy->process.environment_set_count; i++) {
+		if (!strncmp(policy->process.environment_set[i], prefix, strlen(prefix)))
+			value = policy->process.environment_set[i] + strlen(prefix);
+	}
+	return value;
+}
+
+static void assert_restricted(const moat_policy *policy)
+{
+	assert_true(policy->network.connect_tcp.present);
+	assert_int_equal(policy->network.connect_tcp.count, 0);
+	assert_unconditional(policy, "socket", MOAT_ACTION_ERRNO, EACCES);
+	assert_int_equal(policy->syscalls.default_action.kind, MOAT_ACTION_ERRNO);
+	assert_int_equal(policy->compat, MOAT_COMPAT_BEST_EFFORT);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 10);
+	assert_string_equal(last_value_of(policy, "LAYER="), "restrict");
+}
+
+static void assert_opened(const moat_policy *policy)
+{
+	assert_int_equal(policy->network.connect_tcp.count, 1);
+	assert_int_equal(policy->network.connect_tcp.ports[0], 443);
+	assert_unconditional(policy, "socket", MOAT_ACTION_ALLOW, 0);
+	assert_int_equal(policy->syscalls.default_action.kind, MOAT_ACTION_KILL_PROCESS);
+	assert_int_equal(policy->compat, MOAT_COMPAT_STRICT);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 20);
+	assert_string_equal(last_value_of(policy, "LAYER="), "open");
+}
+
+static void a_later_include_of_a_file_wins(void **state)
+{
+	static const char *const open_then_restrict[] = {"open-then-restrict.policy"};
+	static const char *const restrict_then_open[] = {"restrict-then-open.policy"};
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	write_layered_network_policies();
+	/* open.policy pulled restrict.policy in already; including it again moves it last. */
+	write_file("open-then-restrict.policy",
+	           "moat 1\ninclude \"open.policy\"\ninclude \"restrict.policy\"\n");
+	policy = load_files(open_then_restrict, 1, &diagnostics);
+	if (!policy)
+		fail_msg("refused:\n%s", diagnostics.text);
+	assert_restricted(policy);
+	assert_int_equal(policy->warning_count, 0);
+	moat_policy_free(policy);
+	/* The other order: open.policy comes last and refines what it includes. */
+	write_file("restrict-then-open.policy",
+	           "moat 1\ninclude \"restrict.policy\"\ninclude \"open.policy\"\n");
+	policy = load_files(restrict_then_open, 1, &diagnostics);
+	assert_non_null(policy);
+	assert_opened(policy);
+	moat_policy_free(policy);
+}
+
+/* `moat run -p open -p restrict`: the caller's files merge as if one file included them. */
+static void a_later_policy_file_wins_over_its_earlier_include(void **state)
+{
+	static const char *const open_then_restrict[] = {"open.policy", "restrict.policy"};
+	static const char *const restrict_then_open[] = {"restrict.policy", "open.policy"};
+	static const char *const open_twice[] = {"open.policy", "restrict.policy", "open.policy"};
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	write_layered_network_policies();
+	policy = load_files(open_then_restrict, 2, &diagnostics);
+	assert_non_null(policy);
+	assert_restricted(policy);
+	moat_policy_free(policy);
+	policy = load_files(restrict_then_open, 2, &diagnostics);
+	assert_non_null(policy);
+	assert_opened(policy);
+	moat_policy_free(policy);
+	/* A file named twice takes effect at its last place too. */
+	policy = load_files(open_twice, 3, &diagnostics);
+	assert_non_null(policy);
+	assert_opened(policy);
+	moat_policy_free(policy);
+}
+
+/* The reproduction with the shipped policies: confined includes no-network. */
+static void no_network_after_a_policy_on_confined(void **state)
+{
+	char confined[512], no_network[512], app[256], main_file[256];
+	const char *app_then_no_network[] = {app, no_network};
+	const char *no_network_then_app[] = {no_network, app};
+	const char *main_only[] = {main_file};
+	struct moat_load_options options = {.policy_path = directory};
+	struct test_diagnostics diagnostics;
+	char text[1024];
+	moat_policy *policy;
+
+	(void)state;
+	snprintf(confined, sizeof(confined), "%s/policies/confined.policy",
+	         getenv("MOAT_SOURCE_DIR"));
+	snprintf(no_network, sizeof(no_network), "%s/policies/no-network.policy",
+	         getenv("MOAT_SOURCE_DIR"));
+	snprintf(app, sizeof(app), "%s/app.policy", directory);
+	snprintf(main_file, sizeof(main_file), "%s/main.policy", directory);
+	snprintf(text, sizeof(text), "moat 1\ninclude \"%s\"\n[network]\nconnect tcp 8080\n",
+	         confined);
+	write_file("app.policy", text);
+	snprintf(text, sizeof(text), "moat 1\ninclude \"app.policy\"\ninclude \"%s\"\n",
+	         no_network);
+	write_file("main.policy", text);
+
+	policy = test_load_paths(main_only, 1, options, &diagnostics);
+	if (!policy)
+		fail_msg("refused:\n%s", diagnostics.text);
+	assert_true(policy->network.connect_tcp.present);
+	assert_int_equal(policy->network.connect_tcp.count, 0);
+	assert_int_equal(policy->network.bind_tcp.count, 0);
+	moat_policy_free(policy);
+	policy = test_load_paths(app_then_no_network, 2, options, &diagnostics);
+	assert_non_null(policy);
+	assert_int_equal(policy->network.connect_tcp.count, 0);
+	moat_policy_free(policy);
+	/* Positive control: no-network first, then the app, whose port stays open. */
+	policy = test_load_paths(no_network_then_app, 2, options, &diagnostics);
+	assert_non_null(policy);
+	assert_int_equal(policy->network.connect_tcp.count, 1);
+	assert_int_equal(policy->network.connect_tcp.ports[0], 8080);
+	moat_policy_free(policy);
+}
+
+/* Two policies sharing a base: the base counts once, at its last include. */
+static void a_shared_base_counts_once_at_its_last_include(void **state)
+{
+	static const char *const both[] = {"left.policy", "right.policy"};
+	struct test_diagnostics diagnostics;
+	moat_policy *policy;
+
+	(void)state;
+	write_file("shared.policy", "moat 1\n[syscalls]\nallow close\n[limits]\nnofile 10\n"
+	                            "[filesystem]\nread /usr\n[network]\nconnect tcp 22\n");
+	write_file("left.policy", "moat 1\ninclude \"shared.policy\"\n[limits]\nnofile 20\n"
+	                          "[network]\nconnect tcp none\n");
+	write_file("right.policy", "moat 1\ninclude \"shared.policy\"\n[syscalls]\nallow read\n");
+	policy = load_files(both, 2, &diagnostics);
+	if (!policy)
+		fail_msg("refused:\n%s", diagnostics.text);
+	/* Read once: its rules are not repeated, so nothing warns. */
+	assert_int_equal(policy->warning_count, 0);
+	assert_int_equal(policy->filesystem.count, 1);
+	/* It stands where right.policy includes it, after left.policy. */
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 10);
+	assert_int_equal(policy->network.connect_tcp.count, 1);
+	assert_int_equal(policy->network.connect_tcp.ports[0], 22);
+	moat_policy_free(policy);
+}
+
+static size_t occurrences(const char *text, const char *fragment)
+{
+	size_t count = 0;
+
+	for (const char *at = strstr(text, fragment); at; at = strstr(at + 1, fragment))
+		count++;
+	return count;
+}
+
+static void a_file_included_again_is_checked_once_where_it_takes_effect(void **state)
+{
+	static const char *const top[] = {"again-top.policy"};
+	struct test_diagnostics diagnostics;
+	char expected[512];
+
+	(void)state;
+	write_file("again-bad.policy", "moat 1\n[limits]\nnofile 1\nnofile 2\n");
+	write_file("again-middle.policy", "moat 1\ninclude \"again-bad.policy\"\n");
+	write_file("again-top.policy",
+	           "moat 1\ninclude \"again-middle.policy\"\n\ninclude \"again-bad.policy\"\n");
+	assert_null(load_files(top, 1, &diagnostics));
+	assert_int_equal(occurrences(diagnostics.text, "set twice"), 1);
+	/* The chain names the include that took effect, not the first one read. */
+	snprintf(expected, sizeof(expected),
+	         "In file included from %s/again-top.policy:4:1:\n"
+	         "%s/again-bad.policy:4:1: error: nofile set twice",
+	         directory, directory);
+	if (!strstr(diagnostics.text, expected))
+		fail_msg("expected:\n%s\ngot:\n%s", expected, diagnostics.text);
+}
+
+/* A file read once through a short chain may sit deeper through another. */
+static void depth_counts_through_every_include(void **state)
+{
+	static const char *const top[] = {"reach-top.policy"};
+	struct test_diagnostics diagnostics;
+	char name[32], text[64];
+	moat_policy *policy;
+
+	(void)state;
+	for (int i = 1; i < 15; i++) {
+		snprintf(name, sizeof(name), "chain%d.policy", i);
+		snprintf(text, sizeof(text), "moat 1\ninclude \"chain%d.policy\"\n", i + 1);
+		write_file(name, text);
+	}
+	write_file("chain15.policy", "moat 1\n");
+	write_file("reach1.policy", "moat 1\ninclude \"reach2.policy\"\n");
+	write_file("reach2.policy", "moat 1\ninclude \"chain1.policy\"\n");
+	/* chain1..chain15 are 15 files: at depth 1 they fit, under reach1/reach2 they do not. */
+	write_file("reach-top.policy",
+	           "moat 1\ninclude \"chain1.policy\"\ninclude \"reach1.policy\"\n");
+	assert_null(load_files(top, 1, &diagnostics));
+	assert_non_null(strstr(diagnostics.error.message, "nested deeper than 16"));
+	assert_int_equal(diagnostics.error.line, 2);
+	assert_non_null(strstr(diagnostics.text, "reach2.policy:2:9: error"));
+	/* Positive control: the same files without the detour load. */
+	write_file("reach-top.policy", "moat 1\ninclude \"chain1.policy\"\n");
+	policy = load_files(top, 1, &diagnostics);
+	if (!policy)
+		fail_msg("refused:\n%s", diagnostics.text);
+	moat_policy_free(policy);
+}
+
 static void variables_expand_from_the_environment(void **state)
 {
 	static const char *const environment[] = {"TOP=/usr", "NAME=share", NULL};
@@ -622,10 +860,22 @@ static void namespaces_and_mounts(void **state)
 	assert_int_equal(mounts[3].mode, 01777);
 	assert_int_equal(mounts[4].kind, MOAT_MOUNT_PROC);
 	assert_int_equal(mounts[5].kind, MOAT_MOUNT_DEV);
+	assert_int_equal(mounts[5].size, MOAT_DEV_SHM_DEFAULT);
 	assert_string_equal(mounts[6].source, "usr/lib");
 	moat_policy_free(policy);
 	refused("moat 1\n[namespaces]\nunshare pid\n[mounts]\nproc /proc\n", 5, 1,
 	        "needs `unshare mount`");
+	policy = valid("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=128M\n");
+	assert_int_equal(policy->mounts.mounts[0].size, 128 << 20);
+	moat_policy_free(policy);
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=0\n", 5, 10,
+	        "below the smallest /dev/shm");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=lots\n", 5, 10,
+	        "lots");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev size=1M\n", 5, 10,
+	        "unknown dev option");
+	refused("moat 1\n[namespaces]\nunshare mount\n[mounts]\ndev /dev shm=1M rw\n", 5, 17,
+	        "dev DESTINATION [shm=SIZE]");
 	refused("moat 1\n[namespaces]\nhostname box\n", 3, 10, "needs `unshare uts`");
 	refused("moat 1\n[namespaces]\nunshare planets\n", 3, 9, "unknown namespace");
 }
@@ -729,6 +979,63 @@ static void unreadable_files(void **state)
 	assert_int_equal(moat_policy_load(&policy, paths, 0, NULL, &error), -EINVAL);
 }
 
+/* A name with no `/` and no `.policy` is found as `include NAME` finds it. */
+static void policies_by_name(void **state)
+{
+	const char *names[] = {"named", "nonesuch"};
+	struct moat_load_options options = {.policy_path = directory};
+	struct moat_error error;
+	moat_policy *policy = NULL;
+	char expected[300];
+
+	(void)state;
+	write_file("named.policy", "moat 1\n[limits]\nnofile 33\n");
+	assert_int_equal(moat_policy_load(&policy, names, 1, &options, &error), 0);
+	assert_int_equal(policy->limits.limits[MOAT_LIMIT_NOFILE].soft, 33);
+	moat_policy_free(policy);
+	/* The control: without the search path the name is not found. */
+	options.policy_path = "/nonexistent";
+	assert_int_equal(moat_policy_load(&policy, names, 1, &options, &error), -ENOENT);
+	options.policy_path = directory;
+	assert_int_equal(moat_policy_load(&policy, names + 1, 1, &options, &error), -ENOENT);
+	snprintf(expected, sizeof(expected), "no policy named 'nonesuch' in MOAT_POLICY_PATH (%s)",
+	         directory);
+	assert_non_null(strstr(error.message, expected));
+	assert_string_equal(error.file, "nonesuch");
+}
+
+/*
+ * Every call moat's child makes between the notify part of its filter and
+ * the program is refused as a `notify` target, unconditional or not, at the
+ * rule; a call outside that list (openat) is accepted, so the check is not
+ * refusing every `notify`.
+ */
+static void handoff_calls_cannot_be_notified(void **state)
+{
+	size_t handoff_count;
+	const int *handoff = moat_syscall_handoff_numbers(&handoff_count);
+	const char *name;
+	char text[256];
+	size_t count = 0;
+
+	(void)state;
+	moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
+	for (size_t i = 0; i < handoff_count && (name = moat_syscall_name(handoff[i]));
+	     i++, count++) {
+		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n",
+		         name);
+		refused(text, 4, 8, "`notify` cannot apply to");
+		snprintf(text, sizeof(text),
+		         "moat 1\n[syscalls]\ndefault allow\nnotify %s if arg0 == 7\n", name);
+		refused(text, 4, 8, name);
+	}
+	refused("moat 1\n[syscalls]\ndefault notify\nallow sendmsg close prctl seccomp "
+	        "execve "
+	        "exit_group\n",
+	        3, 1, "`notify` cannot apply to write");
+	assert_int_equal(count, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +1058,12 @@ int main(void)
 	        cmocka_unit_test(a_fifo_is_not_a_policy),
 	        cmocka_unit_test(include_errors),
 	        cmocka_unit_test(included_from_chain),
+	        cmocka_unit_test(a_later_include_of_a_file_wins),
+	        cmocka_unit_test(a_later_policy_file_wins_over_its_earlier_include),
+	        cmocka_unit_test(no_network_after_a_policy_on_confined),
+	        cmocka_unit_test(a_shared_base_counts_once_at_its_last_include),
+	        cmocka_unit_test(a_file_included_again_is_checked_once_where_it_takes_effect),
+	        cmocka_unit_test(depth_counts_through_every_include),
 	        cmocka_unit_test(variables_expand_from_the_environment),
 	        cmocka_unit_test(variables_expand_where_a_number_is_expected),
 	        cmocka_unit_test(filesystem_rules),
@@ -761,6 +1074,8 @@ int main(void)
 	        cmocka_unit_test(broker_rules),
 	        cmocka_unit_test(compat_mode),
 	        cmocka_unit_test(unreadable_files),
+	        cmocka_unit_test(policies_by_name),
+	        cmocka_unit_test(handoff_calls_cannot_be_notified),
 	};
 
 	return cmocka_run_group_tests(tests, make_directory, remove_directory);

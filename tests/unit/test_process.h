@@ -32,6 +32,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "child_signals.h"
 #include "policy/ir.h"
 #include "process/process.h"
 
@@ -63,7 +64,7 @@ static inline enum pt_user pt_user_of(void **state)
 
 	if (geteuid() != 0) {
 		if (user == PT_ROOT) {
-			print_message("not root: the root variant cannot run\n");
+			print_message("SKIP: not root: the root variant cannot run\n");
 			skip();
 		}
 		/* Already unprivileged: the nobody variant runs as the caller. */
@@ -89,6 +90,7 @@ static inline pid_t pt_start(enum pt_user user, pt_action *action, void *context
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		child_default_signals();
 		alarm(10); /* a hung child must not hang the suite */
 		if (pt_become(user) < 0)
 			_exit(PT_CHILD_DROP_FAILED);
@@ -122,7 +124,9 @@ static inline void pt_skip_without_user_namespaces(void)
 	int status = pt_run(PT_NOBODY_USER, pt_unshare_user, NULL);
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		print_message("unprivileged user namespaces are not available\n");
+		printf("SKIP: uid 65534 cannot create a user namespace here (unprivileged user "
+		       "namespaces are off: user.max_user_namespaces, a distribution sysctl or an "
+		       "LSM)\n");
 		skip();
 	}
 }
@@ -186,7 +190,7 @@ static inline bool pt_program(char *path, size_t size, const char *name)
 	assert_true((size_t)snprintf(path, size, "%s/programs/%s", self, name) < size);
 	if (access(path, X_OK) == 0)
 		return true;
-	print_message("%s is missing: build tests/programs first\n", path);
+	print_message("SKIP: %s is missing: build tests/programs first\n", path);
 	skip();
 	return false;
 }

@@ -473,9 +473,17 @@ static void test_new_session(void **state)
 	step = WEXITSTATUS(status) >> 4;
 	assert_true(control & TTY_OPENED);
 	assert_true(step & TTY_ENXIO);
-	if (test.user == PT_NOBODY_USER && legacy_tiocsti()) {
-		assert_true(control & TIOCSTI_WORKED);
-		assert_true(step & TIOCSTI_EPERM);
+	if (test.user == PT_NOBODY_USER) {
+		/* Whatever the kernel allows, the step leaves nothing to push into. */
+		assert_false(step & TIOCSTI_WORKED);
+		if (legacy_tiocsti()) {
+			assert_true(control & TIOCSTI_WORKED);
+			assert_true(step & TIOCSTI_EPERM);
+		} else {
+			print_message(
+			        "SKIP: TIOCSTI positive control: dev.tty.legacy_tiocsti is 0, "
+			        "the kernel refuses TIOCSTI to uid 65534 on any terminal\n");
+		}
 	}
 	moat_process_plan_free(test.plan);
 }

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_signals.h"
 #include "filter_child.h"
 #include "ir_builder.h"
 #include "ir_random.h"
@@ -184,6 +185,7 @@ static int in_child(int (*body)(void *), void *context)
 		struct rlimit no_core = {0, 0};
 
 		setrlimit(RLIMIT_CORE, &no_core);
+		child_default_signals();
 		_exit(body(context));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -237,24 +239,35 @@ static int int80_child(void *filter)
 	return int80_getpid() == getpid() ? 0 : 1;
 }
 
+/*
+ * Even a policy allowing everything kills an i386 call. A kernel without
+ * IA32 emulation (ia32_emulation=0, or not built in) faults on `int $0x80`
+ * before any syscall entry: the attack is not reachable there, so the test
+ * asserts that it still cannot happen and reports the kill check skipped.
+ */
 static void test_int80_is_killed(void **state)
 {
 	struct moat_policy *policy;
 	moat_filter *filter = allow_all_but(NULL, &policy);
-	int status;
+	int control, filtered;
 
 	(void)state;
-	/* Positive control: without the filter the i386 call works. */
-	status = in_child(int80_child, NULL);
-	if (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) {
-		moat_filter_free(filter);
-		irb_free(policy);
-		skip(); /* the kernel runs without IA32 emulation: nothing to test */
-	}
-	/* Even a policy allowing everything kills an i386 call. */
-	assert_killed_by_sigsys(in_child(int80_child, filter));
+	/* Positive control: without the filter, does the i386 call reach the kernel? */
+	control = in_child(int80_child, NULL);
+	filtered = in_child(int80_child, filter);
 	moat_filter_free(filter);
 	irb_free(policy);
+	if (!WIFSIGNALED(control)) {
+		assert_killed_by_sigsys(filtered);
+		return;
+	}
+	if (!WIFSIGNALED(filtered))
+		fail_msg("int $0x80 under the filter exited with %d, expected a signal",
+		         WEXITSTATUS(filtered));
+	printf("SKIP: int $0x80 faults here without a filter (signal %d: no IA32 emulation); "
+	       "under the filter it died too (signal %d), so the seccomp kill is not shown\n",
+	       WTERMSIG(control), WTERMSIG(filtered));
+	skip();
 }
 
 #define X32_SYSCALL_BIT 0x40000000L

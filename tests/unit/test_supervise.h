@@ -99,7 +99,7 @@ static inline void sv_plan(struct moat_handoff_plan *plan, const moat_policy *po
 	int result = moat_handoff_plan_build(plan, policy, sv_landlock_abi(), &error);
 
 	if (result == -EOPNOTSUPP) {
-		print_message("skipped: %s\n", error.message);
+		print_message("SKIP: %s\n", error.message);
 		skip();
 	}
 	if (result < 0)
@@ -141,7 +141,7 @@ static inline moat_supervisor *sv_supervisor(unsigned flags)
 
 	/* seccomp(2) does not know SECCOMP_GET_NOTIF_SIZES: no user notification (or valgrind). */
 	if (result == -ENOSYS || result == -EINVAL) {
-		print_message("skipped: %s\n", error.message);
+		print_message("SKIP: %s\n", error.message);
 		skip();
 	}
 	if (result < 0)

@@ -12,18 +12,24 @@
  * the same code without the sandbox reaches the secret. The race flips a
  * path between a granted file and the secret while another thread opens it
  * 20,000 times; a deliberately naive supervisor (check the path, then let
- * the call continue) shows that the race is real.
+ * the call continue) shows that the race is real. Likewise for connect: a
+ * thread clears O_NONBLOCK on sockets another connects to a full server; a
+ * naive connector (the flag set on the sandbox's own socket for the call)
+ * gets stuck, the broker keeps answering EAGAIN and serving others.
  */
 #include "test_supervise.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 
@@ -572,8 +578,7 @@ static void test_procfs_below_a_grant(void **state)
 	/* The test process gets a mount namespace of its own for the proc mount. */
 	path_in(proc, fixture->write, "proc");
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("no mount namespace for a proc mount (%s): skipped\n",
-		              strerror(errno));
+		print_message("SKIP: no mount namespace for a proc mount (%s)\n", strerror(errno));
 		skip();
 	}
 	assert_int_equal(mkdir(proc, 0755), 0);
@@ -817,6 +822,23 @@ static int connect_body(void *context)
 	SV_EXPECT(fd >= 0);
 	close(fd);
 	SV_EXPECT(connect_unix(f->dir, "granted.sock", false) == 0);
+	/* A connected stream socket stays connected: EISCONN, as without the broker. */
+	fd = connect_tcp(f->granted_port, SOCK_STREAM);
+	SV_EXPECT(fd >= 0);
+	SV_EXPECT(connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0 && errno == EISCONN);
+	close(fd);
+	/* A bound socket would lose its bind: the broker refuses it. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	peer = (struct sockaddr_in){.sin_family = AF_INET,
+	                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	SV_EXPECT(bind(fd, (struct sockaddr *)&peer, sizeof(peer)) == 0);
+	peer.sin_port = htons(f->granted_port);
+	if (c->sandboxed)
+		SV_EXPECT(connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0 &&
+		          errno == EACCES);
+	else
+		SV_EXPECT(connect(fd, (struct sockaddr *)&peer, sizeof(peer)) == 0);
+	close(fd);
 	if (!c->sandboxed) {
 		/* Positive control: the refused addresses are there to connect to. */
 		fd = connect_tcp(f->other_port, SOCK_STREAM);
@@ -858,6 +880,7 @@ static void test_connect(void **state)
 struct slow_connect {
 	const struct fixture *fixture;
 	uint16_t port;
+	int go;     /* the test writes a byte once the supervisor's SYN is on its way */
 	int report; /* the child writes 'o' when its open came back, 'c' when connected */
 };
 
@@ -878,9 +901,10 @@ static int slow_connect_body(void *context)
 	char path[PATH_MAX];
 	pthread_t thread;
 	void *reported;
+	char go;
 
 	SV_EXPECT(pthread_create(&thread, NULL, slow_connect_thread, context) == 0);
-	usleep(100 * 1000); /* the connect is on its way */
+	SV_EXPECT(read(slow->go, &go, 1) == 1);
 	path_in(path, slow->fixture->read, "data.txt");
 	SV_EXPECT(reads(AT_FDCWD, path, "granted data"));
 	SV_EXPECT(write(slow->report, "o", 1) == 1);
@@ -900,6 +924,35 @@ static char next_report(int fd, int timeout_ms)
 	return byte;
 }
 
+/* Whether a socket of this network namespace is in SYN_SENT towards 127.0.0.1:port. */
+static bool syn_sent_to(uint16_t port)
+{
+	FILE *table = fopen("/proc/net/tcp", "r");
+	char line[256];
+	unsigned remote_port, tcp_state;
+	bool found = false;
+
+	assert_non_null(table);
+	while (!found && fgets(line, sizeof(line), table))
+		found = sscanf(line, " %*u: %*x:%*x %*x:%x %x", &remote_port, &tcp_state) == 2 &&
+		        remote_port == port && tcp_state == 2 /* TCP_SYN_SENT */;
+	fclose(table);
+	return found;
+}
+
+/* Waits, up to `timeout_ms`, for the supervisor's connect to have sent its SYN. */
+static bool wait_for_syn_sent(uint16_t port, int timeout_ms)
+{
+	const struct timespec step = {0, 10 * 1000 * 1000};
+
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		if (syn_sent_to(port))
+			return true;
+		nanosleep(&step, NULL);
+	}
+	return syn_sent_to(port);
+}
+
 static void test_slow_connect_does_not_block(void **state)
 {
 	struct slow_connect slow = {.fixture = fixture};
@@ -909,7 +962,8 @@ static void test_slow_connect_does_not_block(void **state)
 	const char *environment[3] = {dir_variable, environment_port, NULL};
 	moat_supervisor *supervisor = sv_supervisor(0);
 	moat_policy *policy;
-	int listener, filler, pipe_fds[2], accepted;
+	int listener, filler, pipe_fds[2], go_fds[2], accepted;
+	bool on_its_way;
 	pid_t pid;
 
 	(void)state;
@@ -924,8 +978,14 @@ static void test_slow_connect_does_not_block(void **state)
 	sv_plan(&plan, policy);
 	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
 	slow.report = pipe_fds[1];
+	assert_int_equal(pipe2(go_fds, O_CLOEXEC), 0);
+	slow.go = go_fds[0];
 	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	pid = sv_start(supervisor, policy, &plan, slow_connect_body, &slow);
+	/* The open starts only once the supervisor is waiting on the connect. */
+	on_its_way = wait_for_syn_sent(slow.port, 5000);
+	assert_int_equal(write(go_fds[1], "g", 1), 1);
+	assert_true(on_its_way);
 	/* The open comes back while the connect waits, and it goes on waiting. */
 	assert_int_equal(next_report(pipe_fds[0], 5000), 'o');
 	assert_int_equal(next_report(pipe_fds[0], 300), 0);
@@ -940,8 +1000,422 @@ static void test_slow_connect_does_not_block(void **state)
 	close(listener);
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
+	close(go_fds[0]);
+	close(go_fds[1]);
 	moat_handoff_plan_release(&plan);
 	moat_policy_free(policy);
+}
+
+/* ---- connect: a sandbox that clears O_NONBLOCK ---------------------------- */
+
+/*
+ * The premise of the attack: a pidfd_getfd(2) duplicate shares the file
+ * status flags with the sandbox's descriptor, so O_NONBLOCK set on one is
+ * seen, and cleared, through the other.
+ */
+static void test_duplicate_shares_the_flags(void **state)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int duplicate = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	(void)state;
+	assert_true(fd >= 0 && pidfd >= 0 && duplicate >= 0);
+	assert_int_equal(fcntl(duplicate, F_SETFL, O_NONBLOCK), 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(fcntl(fd, F_SETFL, 0), 0);
+	assert_false(fcntl(duplicate, F_GETFL) & O_NONBLOCK);
+	close(duplicate);
+	close(pidfd);
+	close(fd);
+}
+
+/* The naive supervisor was stuck within 0 to 107 connects; the bounds leave a wide margin. */
+#define NAIVE_RACE_CONNECTS 200000
+#define NAIVE_RACE_MS       15000
+/* Against the fix, a few seconds of racing. */
+#define FIXED_RACE_CONNECTS 30000
+#define FIXED_RACE_MS       3000
+
+/* A Unix server whose queue is full: a blocking connect waits, a non-blocking one gets EAGAIN. */
+struct full_server {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int listener;
+	int filler;
+};
+
+static void full_server_open(struct full_server *server, const char *name)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+
+	assert_true(snprintf(server->path, sizeof(server->path), "%s/%s", fixture->dir, name) <
+	            (int)sizeof(server->path));
+	server->listener = unix_listener(server->path);
+	assert_int_equal(listen(server->listener, 0), 0);
+	memcpy(address.sun_path, server->path, sizeof(server->path));
+	server->filler = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(server->filler, (struct sockaddr *)&address, sizeof(address)), 0);
+}
+
+/* Lets a connect that waits for the queue through (or see it refused). */
+static void full_server_close(struct full_server *server)
+{
+	close(server->filler);
+	close(server->listener);
+	unlink(server->path);
+}
+
+struct flag_race {
+	const char *path;
+	long connects; /* at most, in at most `ms` */
+	long ms;
+	int report;        /* the child writes its counts here */
+	atomic_int socket; /* being connected, or -1 */
+	atomic_bool done;
+};
+
+struct flag_race_counts {
+	long connects;
+	long not_again; /* connects that did not fail with EAGAIN */
+};
+
+static void *flag_race_clear(void *argument)
+{
+	struct flag_race *race = argument;
+
+	while (!atomic_load(&race->done)) {
+		int fd = atomic_load(&race->socket);
+
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	return NULL;
+}
+
+/* In the sandbox: blocking connects to the full server while a thread clears O_NONBLOCK. */
+static int flag_race_body(void *context)
+{
+	struct flag_race *race = context;
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+	struct flag_race_counts counts = {0};
+	long deadline = sv_milliseconds() + race->ms;
+	pthread_t thread;
+
+	snprintf(address.sun_path, sizeof(address.sun_path), "%s", race->path);
+	atomic_store(&race->socket, -1);
+	SV_EXPECT(pthread_create(&thread, NULL, flag_race_clear, race) == 0);
+	while (counts.connects < race->connects && sv_milliseconds() < deadline) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		atomic_store(&race->socket, fd);
+		if (connect(fd, (struct sockaddr *)&address, sizeof(address)) == 0 ||
+		    errno != EAGAIN)
+			counts.not_again++;
+		atomic_store(&race->socket, -1);
+		close(fd);
+		counts.connects++;
+	}
+	atomic_store(&race->done, true);
+	pthread_join(thread, NULL);
+	SV_EXPECT(write(race->report, &counts, sizeof(counts)) == (ssize_t)sizeof(counts));
+	return 0;
+}
+
+/*
+ * The supervisor before the fix: O_NONBLOCK set on the sandbox's socket
+ * for the call only, then connect. `connecting_since` says how long it has
+ * been in connect (0: it is not).
+ */
+struct naive_connector {
+	int listener;
+	const char *path;
+	atomic_long connecting_since;
+	atomic_long connects;
+	atomic_bool stop;
+};
+
+static long naive_connect(struct naive_connector *naive, const struct seccomp_notif *call)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+	int pidfd = (int)syscall(SYS_pidfd_open, call->pid, 0);
+	int fd = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, (int)call->data.args[0], 0);
+	int flags = fd < 0 ? 0 : fcntl(fd, F_GETFL);
+	long result;
+
+	if (pidfd >= 0)
+		close(pidfd);
+	if (fd < 0)
+		return -EBADF;
+	snprintf(address.sun_path, sizeof(address.sun_path), "%s", naive->path);
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	atomic_store(&naive->connecting_since, sv_milliseconds());
+	result = connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0 ? -errno : 0;
+	atomic_store(&naive->connecting_since, 0);
+	fcntl(fd, F_SETFL, flags);
+	close(fd);
+	atomic_fetch_add(&naive->connects, 1);
+	return result;
+}
+
+static void *naive_connector_serve(void *argument)
+{
+	struct naive_connector *naive = argument;
+
+	while (!atomic_load(&naive->stop)) {
+		struct pollfd readable = {naive->listener, POLLIN, 0};
+		struct seccomp_notif call;
+		struct seccomp_notif_resp response;
+
+		if (poll(&readable, 1, 100) != 1 || (readable.revents & POLLHUP))
+			continue;
+		memset(&call, 0, sizeof(call));
+		if (ioctl(naive->listener, SECCOMP_IOCTL_NOTIF_RECV, &call) < 0)
+			continue;
+		response = (struct seccomp_notif_resp){.id = call.id, .error = -EACCES};
+		if (call.data.nr == SYS_connect)
+			response.error = (int)naive_connect(naive, &call);
+		ioctl(naive->listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+	}
+	return NULL;
+}
+
+/* Positive control: the same sandbox holds a naive supervisor in connect. */
+static void test_flag_race_holds_a_naive_supervisor(void **state)
+{
+	struct full_server server;
+	struct flag_race race = {
+	        .path = server.path, .connects = NAIVE_RACE_CONNECTS, .ms = NAIVE_RACE_MS};
+	struct naive_connector naive = {.path = server.path};
+	long deadline = sv_milliseconds() + NAIVE_RACE_MS + 5000, stuck_ms = 0;
+	pthread_t thread;
+	int report[2];
+	pid_t pid;
+
+	(void)state;
+	full_server_open(&server, "full.sock");
+	assert_int_equal(pipe2(report, O_CLOEXEC), 0);
+	race.report = report[1];
+	pid = sv_start_listener(NULL, fixture->policy, fixture_plan(), flag_race_body, &race,
+	                        &naive.listener);
+	assert_int_equal(pthread_create(&thread, NULL, naive_connector_serve, &naive), 0);
+	while (sv_milliseconds() < deadline && waitpid(pid, NULL, WNOHANG) == 0) {
+		long since = atomic_load(&naive.connecting_since);
+
+		if (since && sv_milliseconds() - since > 2000) {
+			stuck_ms = sv_milliseconds() - since;
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	print_message("naive supervisor: %s after %ld connects\n",
+	              stuck_ms ? "stuck in connect" : "never stuck", atomic_load(&naive.connects));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	full_server_close(&server); /* the stuck connect now fails */
+	atomic_store(&naive.stop, true);
+	pthread_join(thread, NULL);
+	close(naive.listener);
+	close(report[0]);
+	close(report[1]);
+	assert_true(stuck_ms > 2000);
+}
+
+static const char race_policy_text[] = "moat 1\n"
+                                       "[syscalls]\n"
+                                       "default allow\n"
+                                       "notify open openat openat2 connect\n"
+                                       "[broker]\n"
+                                       "open read ${DIR}/read\n"
+                                       "connect unix ${DIR}/full.sock\n";
+
+/* Opens a granted file once the test writes to the pipe `*context`. */
+static int granted_open_body(void *context)
+{
+	const int *go = context;
+	char path[PATH_MAX], byte;
+
+	SV_EXPECT(read(*go, &byte, 1) == 1);
+	path_in(path, fixture->read, "data.txt");
+	SV_EXPECT(reads(AT_FDCWD, path, "granted data"));
+	return 0;
+}
+
+/* The fix: the race never holds the supervisor, which serves another sandbox meanwhile. */
+static void test_flag_race_does_not_hold_the_supervisor(void **state)
+{
+	struct full_server server;
+	struct flag_race race = {
+	        .path = server.path, .connects = FIXED_RACE_CONNECTS, .ms = FIXED_RACE_MS};
+	struct flag_race_counts counts = {0};
+	char dir_variable[SHORT_PATH + 8];
+	const char *environment[2] = {dir_variable, NULL};
+	moat_supervisor *supervisor = sv_supervisor(0);
+	struct moat_handoff_plan plan;
+	struct moat_error error;
+	struct pollfd readable;
+	moat_policy *policy;
+	long started;
+	int report[2], go[2], status = -1;
+	pid_t pid, other;
+
+	(void)state;
+	snprintf(dir_variable, sizeof(dir_variable), "DIR=%s", fixture->dir);
+	policy = sv_policy(race_policy_text, environment);
+	sv_plan(&plan, policy);
+	full_server_open(&server, "full.sock");
+	assert_int_equal(pipe2(report, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	race.report = report[1];
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
+	/* Both in place first: adding a sandbox waits for the loop, which a stuck connect holds. */
+	other = sv_start(supervisor, policy, &plan, granted_open_body, &go[0]);
+	pid = sv_start(supervisor, policy, &plan, flag_race_body, &race);
+	usleep(500 * 1000);
+	started = sv_milliseconds();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	while (sv_milliseconds() - started < 5000 && waitpid(other, &status, WNOHANG) == 0)
+		usleep(20 * 1000);
+	print_message("another sandbox during the race: %s after %ld ms\n",
+	              status == -1 ? "still waiting" : "ended", sv_milliseconds() - started);
+	readable = (struct pollfd){report[0], POLLIN, 0};
+	if (poll(&readable, 1, FIXED_RACE_MS + 5000) == 1)
+		assert_int_equal(read(report[0], &counts, sizeof(counts)), (ssize_t)sizeof(counts));
+	/* Whatever happened, nothing is left waiting: a stuck connect would end here. */
+	kill(pid, SIGKILL);
+	kill(other, SIGKILL);
+	full_server_close(&server);
+	sv_wait(pid);
+	if (status == -1)
+		sv_wait(other);
+	moat_supervisor_free(supervisor);
+	moat_handoff_plan_release(&plan);
+	moat_policy_free(policy);
+	close(report[0]);
+	close(report[1]);
+	close(go[0]);
+	close(go[1]);
+	print_message("%ld raced connects, %ld not EAGAIN\n", counts.connects, counts.not_again);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(counts.connects > 500);
+	assert_int_equal(counts.not_again, 0);
+}
+
+/* ---- connect: interrupted calls leave nothing behind ------------------------ */
+
+#define INTERRUPTED_CONNECTS 40
+
+struct interrupted {
+	uint16_t port; /* a TCP listener whose queue is full: the handshake waits */
+	int report; /* the child writes 'i' after its first interrupted connect, 'd' at the end */
+	int go;     /* and waits for a byte here each time */
+};
+
+static void on_alarm(int signal)
+{
+	(void)signal;
+}
+
+/* One blocking connect, interrupted by SIGALRM after 30 ms: true when it got EINTR. */
+static bool interrupted_connect(uint16_t port)
+{
+	struct sockaddr_in address = {.sin_family = AF_INET,
+	                              .sin_port = htons(port),
+	                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct itimerval timer = {.it_value = {.tv_usec = 30 * 1000}};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	bool interrupted;
+
+	setitimer(ITIMER_REAL, &timer, NULL);
+	interrupted =
+	        connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0 && errno == EINTR;
+	close(fd);
+	return interrupted;
+}
+
+static int interrupted_body(void *context)
+{
+	const struct interrupted *test = context;
+	struct sigaction action = {.sa_handler = on_alarm}; /* no SA_RESTART: EINTR */
+	char byte;
+
+	SV_EXPECT(sigaction(SIGALRM, &action, NULL) == 0);
+	SV_EXPECT(read(test->go, &byte, 1) == 1);
+	SV_EXPECT(interrupted_connect(test->port));
+	SV_EXPECT(write(test->report, "i", 1) == 1 && read(test->go, &byte, 1) == 1);
+	for (int i = 0; i < INTERRUPTED_CONNECTS; i++)
+		SV_EXPECT(interrupted_connect(test->port));
+	SV_EXPECT(write(test->report, "d", 1) == 1 && read(test->go, &byte, 1) == 1);
+	return 0;
+}
+
+static int open_descriptors(void)
+{
+	DIR *directory = opendir("/proc/self/fd");
+	int count = 0;
+
+	assert_non_null(directory);
+	while (readdir(directory))
+		count++;
+	closedir(directory);
+	return count;
+}
+
+/*
+ * A thread interrupted in a brokered connect leaves the supervisor's
+ * connection waiting for its handshake (the positive control: one more
+ * descriptor); the next brokered connect drops it, so a sandbox that
+ * interrupts its connects over and over cannot pile them up.
+ */
+static void test_interrupted_connects_are_dropped(void **state)
+{
+	char dir_variable[SHORT_PATH + 8], port_variable[32];
+	const char *environment[3] = {dir_variable, port_variable, NULL};
+	struct interrupted test;
+	moat_supervisor *supervisor = sv_supervisor(0);
+	struct moat_handoff_plan plan;
+	struct moat_error error;
+	moat_policy *policy;
+	int listener, filler, report[2], go[2], before, after_one, after_many;
+	pid_t pid;
+
+	(void)state;
+	listener = tcp_listener(&test.port);
+	assert_int_equal(listen(listener, 0), 0);
+	filler = connect_tcp(test.port, SOCK_STREAM);
+	assert_true(filler >= 0);
+	snprintf(dir_variable, sizeof(dir_variable), "DIR=%s", fixture->dir);
+	snprintf(port_variable, sizeof(port_variable), "PORT=%u", test.port);
+	policy = sv_policy(policy_text, environment);
+	sv_plan(&plan, policy);
+	assert_int_equal(pipe2(report, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	test.report = report[1];
+	test.go = go[0];
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
+	pid = sv_start(supervisor, policy, &plan, interrupted_body, &test);
+	before = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(next_report(report[0], 5000), 'i');
+	after_one = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(next_report(report[0], 10000), 'd');
+	after_many = open_descriptors();
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(sv_wait(pid), 0);
+	moat_supervisor_free(supervisor);
+	print_message(
+	        "supervisor descriptors: %d, %d after one interrupted connect, %d after %d more\n",
+	        before, after_one, after_many, INTERRUPTED_CONNECTS);
+	assert_int_equal(after_one, before + 1);
+	assert_true(after_many <= before + 1);
+	moat_handoff_plan_release(&plan);
+	moat_policy_free(policy);
+	close(filler);
+	close(listener);
+	close(report[0]);
+	close(report[1]);
+	close(go[0]);
+	close(go[1]);
 }
 
 int main(void)
@@ -958,6 +1432,10 @@ int main(void)
 	        cmocka_unit_test(test_race_beats_a_naive_supervisor),
 	        cmocka_unit_test(test_connect),
 	        cmocka_unit_test(test_slow_connect_does_not_block),
+	        cmocka_unit_test(test_duplicate_shares_the_flags),
+	        cmocka_unit_test(test_flag_race_holds_a_naive_supervisor),
+	        cmocka_unit_test(test_flag_race_does_not_hold_the_supervisor),
+	        cmocka_unit_test(test_interrupted_connects_are_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -170,7 +170,7 @@ static void test_notify_on_the_handoff_calls_is_refused(void **state)
 		const char *syscall;
 	} refused[] = {
 	        {"moat 1\n[syscalls]\ndefault allow\nnotify openat close\n", 4, "close"},
-	        {"moat 1\n[syscalls]\ndefault notify\nallow read write\n", 3, "close"},
+	        {"moat 1\n[syscalls]\ndefault notify\nallow read sendmsg\n", 3, "close"},
 	        {"moat 1\n[syscalls]\ndefault allow\nnotify openat\n"
 	         "notify sendmsg if arg0 == 3\n",
 	         5, "sendmsg"},
@@ -198,7 +198,7 @@ static void test_notify_on_the_handoff_calls_is_refused(void **state)
 	moat_handoff_plan_release(&plan);
 	/* A `default notify` made harmless by explicit rules. */
 	assert_int_equal(plan_for("moat 1\n[syscalls]\ndefault notify\n"
-	                          "allow close sendmsg prctl seccomp exit_group execve\n",
+	                          "allow close sendmsg prctl seccomp exit_group execve write\n",
 	                          7, &plan, &error),
 	                 0);
 	moat_handoff_plan_release(&plan);

@@ -47,13 +47,6 @@ bool moat_command_parse_argument(const char *text, uint64_t *value);
 /* A syscall name, or its number; false when it is neither. */
 bool moat_command_parse_syscall(const char *text, int *number);
 
-/*
- * The file a POLICY argument names: `argument` itself when it holds a `/` or
- * exists, else NAME.policy in MOAT_POLICY_PATH then the installed policies,
- * as `include NAME` finds it (a new string then); `argument` when none is.
- */
-char *moat_command_policy_path(char *argument);
-
 struct moat_policy;
 struct moat_action;
 struct moat_decision;

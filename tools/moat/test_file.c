@@ -101,14 +101,8 @@ static int add_policy(struct reader *reader, const struct word *word)
 		path = malloc(strlen(reader->directory) + length + 2);
 		if (path)
 			sprintf(path, "%s/%s", reader->directory, word->text);
-	} else if (is_path) {
-		path = strdup(word->text);
 	} else {
-		char *found = moat_command_policy_path(word->text);
-
-		path = strdup(found);
-		if (found != word->text)
-			free(found);
+		path = strdup(word->text); /* a name: moat_policy_load() finds it */
 	}
 	grown = path ? realloc(reader->file->policies,
 	                       (reader->file->policy_count + 1) * sizeof(*grown))
