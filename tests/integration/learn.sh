@@ -12,24 +12,8 @@ greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 # The system's python, which uid 65534 can run too (not a shim under /root).
 python=/usr/bin/python3
 [[ -x $python ]] || python=$(command -v python3) || skip "python3 is not installed"
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
-features=$("$MOAT" features 2>&1)
-[[ $features == *"landlock: abi "[4-9]* ]] || skip "no Landlock ABI 4: a learned [filesystem] and [network] cannot be enforced"
-
-users=(self)
-if [[ $(id -u) -eq 0 ]] && "${unprivileged[@]}" true 2>/dev/null; then
-	users=(self nobody)
-fi
-
-as() { # user, command...
-	local user=$1
-	shift
-	if [[ $user == nobody ]]; then
-		"${unprivileged[@]}" "$@"
-	else
-		"$@"
-	fi
-}
+[[ $(landlock_abi) -ge 4 ]] || skip "no Landlock ABI 4: a learned [filesystem] and [network] cannot be enforced"
+choose_users
 
 # learned USER NAME STATUS CMD...: learns CMD in the current directory into
 # NAME.policy (CMD must end with STATUS), checks the policy, and runs CMD
@@ -141,7 +125,7 @@ allow read write close
 [filesystem]
 read /usr/lib/x86_64-linux-gnu /usr/lib /lib
 POLICY
-cd "$scratch/self/app" || exit 1
+cd "$scratch/${users[0]}/app" || exit 1
 run "$MOAT" learn -o based.policy -p "$scratch/base.policy" -- sh -c 'ls /usr/bin | sort | head -3'
 expect_status 0 "learn with a base"
 grep -qx "include \"$scratch/base.policy\"" based.policy || fail "the base is not included"

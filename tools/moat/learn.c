@@ -32,8 +32,7 @@
 
 struct learn_arguments {
 	const char *output;
-	char *bases[MAXIMUM_POLICIES];      /* as given */
-	char *base_paths[MAXIMUM_POLICIES]; /* files to load */
+	char *bases[MAXIMUM_POLICIES]; /* as given: a file or a name */
 	size_t base_count;
 	char **program;
 };
@@ -79,9 +78,7 @@ static int parse_arguments(int argc, char **argv, struct learn_arguments *argume
 				moat_command_error("learn: at most %d policies", MAXIMUM_POLICIES);
 				return -1;
 			}
-			arguments->bases[arguments->base_count] = argv[++i];
-			arguments->base_paths[arguments->base_count++] =
-			        moat_command_policy_path(argv[i]);
+			arguments->bases[arguments->base_count++] = argv[++i];
 		} else {
 			moat_command_error("learn: unknown option '%s'", option);
 			return -1;
@@ -257,7 +254,7 @@ int moat_command_learn(int argc, char **argv)
 		return EXIT_MOAT_FAILED;
 	}
 	if (arguments.base_count) {
-		base = moat_command_load_policy(arguments.base_paths, arguments.base_count);
+		base = moat_command_load_policy(arguments.bases, arguments.base_count);
 		if (!base)
 			return EXIT_MOAT_FAILED;
 	}
