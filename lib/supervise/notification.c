@@ -3,6 +3,8 @@
  * The listener's ioctls. Every answer goes through moat_notify_reply(), the
  * one place that builds a `struct seccomp_notif_resp`: its flags are always
  * 0, so no call is ever let through with SECCOMP_USER_NOTIF_FLAG_CONTINUE.
+ * (`moat learn`'s observer, lib/learn/observe.c, answers with CONTINUE: it
+ * decides nothing, it only records, and learning is not a boundary.)
  */
 #include <errno.h>
 #include <fcntl.h>

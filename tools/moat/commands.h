@@ -32,8 +32,14 @@ void moat_command_run_usage(FILE *stream);
 int moat_command_features(int argc, char **argv);
 void moat_command_features_usage(FILE *stream);
 
+int moat_command_learn(int argc, char **argv);
+void moat_command_learn_usage(FILE *stream);
+
 int moat_command_test(int argc, char **argv);
 void moat_command_test_usage(FILE *stream);
+
+/* PROGRAM as execvp(3) finds it (a new string); NULL with errno set when it is nowhere. */
+char *moat_command_find_program(const char *name);
 
 /* An argument of `eval`: a number, a constant name, or several joined by '|'. */
 bool moat_command_parse_argument(const char *text, uint64_t *value);

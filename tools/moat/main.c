@@ -14,6 +14,8 @@ static const struct moat_command commands[] = {
          moat_command_compile_usage},
         {"eval", "evaluate one syscall against a policy's filter", moat_command_eval,
          moat_command_eval_usage},
+        {"learn", "write a policy from what a program does", moat_command_learn,
+         moat_command_learn_usage},
         {"test", "check a policy's decisions against expectations", moat_command_test,
          moat_command_test_usage},
         {"features", "what this kernel can enforce", moat_command_features,

@@ -115,34 +115,6 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 	return 0;
 }
 
-/* PROGRAM as execvp(3) finds it; NULL with errno set when it is nowhere. */
-static char *find_program(const char *name)
-{
-	const char *path = getenv("PATH");
-	char candidate[4096];
-	int first_error = ENOENT;
-
-	if (strchr(name, '/'))
-		return strdup(name);
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *directory = path;;) {
-		size_t length = strcspn(directory, ":");
-
-		snprintf(candidate, sizeof(candidate), "%.*s%s%s", (int)length, directory,
-		         length ? "/" : "", name);
-		if (access(candidate, X_OK) == 0)
-			return strdup(candidate);
-		if (errno == EACCES)
-			first_error = EACCES;
-		if (directory[length] == '\0')
-			break;
-		directory += length + 1;
-	}
-	errno = first_error;
-	return NULL;
-}
-
 static void print_warning(const struct moat_diagnostic *diagnostic, void *context)
 {
 	(void)context;
@@ -342,7 +314,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 {
 	struct moat_sandbox_options options = {.on_diagnostic = print_warning,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
-	char *path = find_program(arguments->program[0]);
+	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	moat_child *child;
