@@ -336,6 +336,23 @@ struct moat_sandbox_options {
 	 * unused otherwise.
 	 */
 	struct moat_supervisor *supervisor;
+	/*
+	 * moat_spawn(): MOAT_REPORT_* flags, for denial reports through
+	 * `supervisor` (required with them): the facts then come back from
+	 * moat_child_wait_result() and moat_child_refusal(). Kills are reported
+	 * only where the sandbox dies with the calling process (`die-with-parent
+	 * yes` and a PID namespace, docs/authoring.md "How denial reports stay
+	 * safe"); elsewhere the kernel kills as without the flag, and
+	 * moat_child_reports_kills() says 0.
+	 */
+	unsigned report;
+};
+
+enum {
+	/* `kill` decisions go through the supervisor, which records and kills. */
+	MOAT_REPORT_KILLS = 1U << 0,
+	/* `errno` decisions go through it too, recorded and answered with that errno. */
+	MOAT_REPORT_ERRNO = 1U << 1,
 };
 
 /* A program running in a sandbox, started by moat_spawn(). */
@@ -382,6 +399,80 @@ MOAT_API int moat_child_kill(moat_child *child, int signal);
  * itself was killed (moat_child_kill() with SIGKILL) is it init's.
  */
 MOAT_API int moat_child_wait(moat_child *child, int *status);
+
+/*
+ * A call the filter refused, as the supervisor saw it (MOAT_REPORT_*): the
+ * syscall (native number), its six arguments, what the policy decided and
+ * the statement that decided (`line` 0 for one of moat's own rules).
+ */
+struct moat_reported_call {
+	int syscall;
+	uint64_t args[6];
+	struct moat_action action;
+	char file[1024];
+	unsigned line;
+	unsigned column;
+	char statement[512];
+	pid_t pid;           /* the thread that made the call (the caller's PID namespace) */
+	unsigned long count; /* moat_child_refusal(): how many times; else 1 */
+};
+
+/* How the program ended; more kinds may come (a time limit, ...). */
+enum moat_exit_kind {
+	MOAT_EXIT_EXITED,        /* `code` is its exit status */
+	MOAT_EXIT_SIGNALLED,     /* `code` is the signal that ended it */
+	MOAT_EXIT_FILTER_KILLED, /* the filter killed it: `call` says what and why */
+	MOAT_EXIT_LIMIT,         /* a resource limit's signal ended it: `limit`, `code` */
+};
+
+struct moat_exit {
+	enum moat_exit_kind kind;
+	int status; /* the wait status, as moat_child_wait() gives it */
+	int code;
+	const char *limit; /* MOAT_EXIT_LIMIT: "cpu" (SIGXCPU) or "fsize" (SIGXFSZ) */
+	/*
+	 * The first call the supervisor killed in this sandbox (`count` 1), or
+	 * all zero. Set for MOAT_EXIT_FILTER_KILLED, and also when the filter
+	 * killed another process of the sandbox and the program ended otherwise.
+	 */
+	struct moat_reported_call call;
+};
+
+/*
+ * moat_child_wait(), with what ended the program in `*result`. A kill is
+ * MOAT_EXIT_FILTER_KILLED only when the supervisor decided it
+ * (MOAT_REPORT_KILLS and moat_child_reports_kills()) and the program ended
+ * by a signal; the wait status is then SIGSYS, or SIGKILL when the process
+ * caught, blocked or ignored SIGSYS. A kernel kill
+ * (`kill-thread`, a call from another architecture, a sandbox without
+ * reports) shows as MOAT_EXIT_SIGNALLED with SIGSYS. Returns 0 or a
+ * negative errno, as moat_child_wait().
+ */
+MOAT_API int moat_child_wait_result(moat_child *child, struct moat_exit *result);
+
+/* 1 when the supervisor reports this sandbox's kills; 0 when the kernel kills alone. */
+MOAT_API int moat_child_reports_kills(const moat_child *child);
+
+/*
+ * The calls the filter refused with an errno (MOAT_REPORT_ERRNO), each
+ * distinct syscall, errno and deciding statement once, in the order first
+ * seen, with the arguments of the first occurrence and a count:
+ * moat_child_refusal_count() of them, read one at a time (any thread, any
+ * time). moat_child_refusal() returns 0, or -ERANGE past the end.
+ */
+MOAT_API size_t moat_child_refusal_count(const moat_child *child);
+MOAT_API int moat_child_refusal(const moat_child *child, size_t index,
+                                struct moat_reported_call *call);
+
+/*
+ * Writes `syscall(ARG0, ARG1, ...)` to `buffer` as a policy would name the
+ * arguments: constants where one fits the syscall and argument (AF_INET,
+ * SOCK_STREAM|SOCK_CLOEXEC, O_WRONLY|O_CREAT, AT_FDCWD, PROT_READ, TCGETS,
+ * PR_SET_NAME, CLONE_* flags, F_GETFL, signal names, ...), wide values in
+ * hex, other numbers in decimal; as many arguments as the syscall takes.
+ * Returns the length as snprintf(3) does.
+ */
+MOAT_API int moat_call_format(int syscall, const uint64_t args[6], char *buffer, size_t size);
 
 /* Kills and reaps the program if it still runs, and frees the handle. */
 MOAT_API void moat_child_free(moat_child *child);

@@ -27,7 +27,9 @@
 
 #include "plan.h"
 #include "seccomp/install.h"
+#include "seccomp/split.h"
 #include "supervise/handoff.h"
+#include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/message.h"
@@ -41,6 +43,7 @@ struct moat_child {
 	int pidfd;
 	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
 	bool reaped;
+	struct moat_report *report; /* denial reports, or NULL */
 };
 
 struct spawn {
@@ -53,8 +56,11 @@ struct spawn {
 	int report_fd;
 	struct moat_isolate_init init; /* status_fd -1: no PID namespace, no init */
 	/* With `notify` rules: the two-part filter and the socket its listener leaves by. */
-	const struct moat_handoff_plan *handoff;
+	struct moat_handoff_plan *handoff;
 	int handoff_socket; /* the child's end; -1 without a supervisor */
+	/* Denial reports: what the filter routes to the supervisor, and its record. */
+	unsigned routed; /* MOAT_ROUTE_* */
+	struct moat_report *report;
 };
 
 /*
@@ -380,8 +386,8 @@ static int attach_supervisor(moat_child *child, const struct spawn *spawn, int s
 
 	result = moat_listener_receive(socket, child->pidfd, -1, &listener, &attach_error);
 	if (result == 0)
-		result = moat_supervisor_add(supervisor, listener, spawn->plan->policy, child->pid,
-		                             &attach_error);
+		result = moat_supervisor_add_reported(supervisor, listener, spawn->plan->policy,
+		                                      child->pid, spawn->report, &attach_error);
 	if (result == 0)
 		return 0;
 	if (read_report(report, error) < 0)
@@ -428,6 +434,29 @@ static void report_unbound(const struct moat_sandbox_options *options, const cha
  * or security module of the caller's forbids them), `compat best-effort`
  * starts the sandbox without them and reports it.
  */
+/*
+ * A sandbox that no longer dies with this process must not have its kills
+ * decided here (docs/authoring.md "How denial reports stay safe"): it gets
+ * the kernel's kill again, and the hand-off, if it still has one, routes
+ * only what is left.
+ */
+static int stop_routing_kills(struct spawn *spawn, struct moat_error *error)
+{
+	unsigned routed = spawn->routed & ~MOAT_ROUTE_KILL;
+
+	if (!(spawn->routed & MOAT_ROUTE_KILL))
+		return 0;
+	moat_handoff_plan_release(spawn->handoff);
+	spawn->routed = routed;
+	spawn->report->routed = routed;
+	if (!routed && !spawn->plan->policy->syscalls.has_notify) {
+		spawn->handoff = NULL;
+		return 0;
+	}
+	return moat_handoff_plan_build_routed(spawn->handoff, spawn->plan->policy,
+	                                      spawn->plan->landlock_features.abi, routed, error);
+}
+
 static int clone_sandbox(moat_child *child, struct spawn *spawn,
                          const struct moat_sandbox_options *options, struct moat_error *error)
 {
@@ -449,6 +478,9 @@ static int clone_sandbox(moat_child *child, struct spawn *spawn,
 	if (spawn->init.status_read_fd >= 0)
 		close(spawn->init.status_read_fd);
 	report_unbound(options, strerror(-result));
+	result = stop_routing_kills(spawn, error);
+	if (result < 0)
+		return result;
 	return clone_sandbox(child, spawn, options, error);
 }
 
@@ -493,7 +525,8 @@ static int start(moat_child *child, struct spawn *spawn, const struct moat_sandb
 
 /* The two-part filter and its hand-off, for a policy with `notify` rules. */
 static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_plan *plan,
-                        const struct moat_sandbox_options *options, struct moat_error *error)
+                        unsigned routed, const struct moat_sandbox_options *options,
+                        struct moat_error *error)
 {
 	int result;
 
@@ -501,7 +534,8 @@ static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_pla
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); pass "
 		                      "one in options->supervisor (moat_supervisor_new)");
-	result = moat_handoff_plan_build(handoff, plan->policy, plan->landlock_features.abi, error);
+	result = moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
+	                                        routed, error);
 	if (result == 0 && handoff->dropped)
 		warn(options, handoff->dropped);
 	return result;
@@ -543,6 +577,32 @@ static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbo
 	return result;
 }
 
+/*
+ * What the filter routes to the supervisor for reports: errno refusals
+ * when asked, kills when asked and the sandbox dies with this process (an
+ * init that watches it, in a PID namespace of the sandbox's own).
+ */
+static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
+                        const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	unsigned report = options ? options->report : 0;
+
+	if (!report || !plan->policy->syscalls.present)
+		return 0;
+	if (!options->supervisor)
+		return moat_error_set(error, -EINVAL,
+		                      "denial reports (options->report) need a supervisor in "
+		                      "options->supervisor (moat_supervisor_new)");
+	if (report & MOAT_REPORT_ERRNO)
+		spawn->routed |= MOAT_ROUTE_ERRNO;
+	if ((report & MOAT_REPORT_KILLS) && moat_isolate_has_init(plan->isolate) &&
+	    plan->policy->process.die_with_parent)
+		spawn->routed |= MOAT_ROUTE_KILL;
+	if (!spawn->routed)
+		return 0;
+	return moat_report_new(&spawn->report, plan->policy, spawn->routed, error);
+}
+
 static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_policy *policy,
                              const struct moat_sandbox_options *options, struct moat_error *error)
 {
@@ -556,8 +616,10 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 		result = bind_to_parent(plan, options, error);
 	if (result == 0)
 		result = check_dumpable(plan, options, error);
-	if (result == 0 && policy->syscalls.has_notify) {
-		result = plan_handoff(&handoff, plan, options, error);
+	if (result == 0)
+		result = plan_reports(spawn, plan, options, error);
+	if (result == 0 && (policy->syscalls.has_notify || spawn->routed)) {
+		result = plan_handoff(&handoff, plan, spawn->routed, options, error);
 		spawn->handoff = &handoff;
 	}
 	if (result == 0) {
@@ -568,6 +630,10 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	}
 	moat_handoff_plan_release(&handoff);
 	moat_plan_free(plan);
+	if (result == 0)
+		child->report = spawn->report;
+	else
+		moat_report_release(spawn->report);
 	return result;
 }
 
@@ -627,6 +693,56 @@ int moat_child_wait(moat_child *child, int *status)
 	return 0;
 }
 
+static void classify(struct moat_exit *result, moat_child *child)
+{
+	int status = result->status;
+
+	if (child->report)
+		moat_report_kill(child->report, &result->call);
+
+	if (WIFEXITED(status)) {
+		result->kind = MOAT_EXIT_EXITED;
+		result->code = WEXITSTATUS(status);
+		return;
+	}
+	result->kind = MOAT_EXIT_SIGNALLED;
+	result->code = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	if (result->call.count)
+		result->kind = MOAT_EXIT_FILTER_KILLED;
+	else if (result->code == SIGXCPU || result->code == SIGXFSZ) {
+		result->kind = MOAT_EXIT_LIMIT;
+		result->limit = result->code == SIGXCPU ? "cpu" : "fsize";
+	}
+}
+
+int moat_child_wait_result(moat_child *child, struct moat_exit *result)
+{
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	rc = moat_child_wait(child, &result->status);
+	if (rc == 0)
+		classify(result, child);
+	return rc;
+}
+
+int moat_child_reports_kills(const moat_child *child)
+{
+	return child->report && (child->report->routed & MOAT_ROUTE_KILL);
+}
+
+size_t moat_child_refusal_count(const moat_child *child)
+{
+	return child->report ? moat_report_refusal_count(child->report) : 0;
+}
+
+int moat_child_refusal(const moat_child *child, size_t index, struct moat_reported_call *call)
+{
+	if (!child->report)
+		return -ERANGE;
+	return moat_report_refusal(child->report, index, call);
+}
+
 void moat_child_free(moat_child *child)
 {
 	int status;
@@ -640,5 +756,6 @@ void moat_child_free(moat_child *child)
 	close(child->pidfd);
 	if (child->status_fd >= 0)
 		close(child->status_fd);
+	moat_report_release(child->report);
 	free(child);
 }

@@ -42,6 +42,9 @@ struct moat_resolver {
 	unsigned sequence;                /* counts statements across all files, in order */
 	unsigned files_finished;          /* gives each file its precedence */
 	bool out_of_memory;
+	size_t coverage_work;       /* against MOAT_COVERAGE_WORK_LIMIT */
+	size_t syscall_comparisons; /* in syscall_entries, counted per entry */
+	bool syscall_limit_reported;
 	struct moat_vector files; /* struct moat_policy_file *, every file read */
 
 	/* [syscalls] */
@@ -263,17 +266,62 @@ const struct moat_condition *moat_condition_or(struct moat_resolver *resolver,
                                                const struct moat_condition *left,
                                                const struct moat_condition *right);
 
+/* ---- what conditions imply (coverage.c) ------------------------------ */
+
 /*
  * Facts about conditions for syscall `number`, on the argument bits the
- * kernel reads. They are sound but not complete: `never` and `always` may
- * miss cases, `covers` may answer false when it is true, never the reverse.
+ * kernel reads. They are sound but not complete: `never` may miss cases and
+ * coverage may miss an earlier rule that decides a case, never the reverse.
+ * Each conjunction is analysed in a canonical form (comparisons narrowed,
+ * sorted, repeats dropped), so the cost grows with n log n in its size.
  */
-bool moat_condition_never(const struct moat_condition *condition, int number);
-bool moat_condition_always(const struct moat_condition *condition, int number);
-/* Every case of `later` is a case of `earlier`. */
-bool moat_condition_covers(const struct moat_condition *earlier, const struct moat_condition *later,
-                           int number);
-bool moat_condition_equal(const struct moat_condition *left, const struct moat_condition *right,
+bool moat_condition_never(struct moat_resolver *resolver, const struct moat_condition *condition,
                           int number);
+
+/*
+ * The most work, counted in comparisons looked up, that finding covering
+ * rules may do for a whole policy. Passing it is an error at the rule being
+ * checked: a policy is never accepted with a check left out.
+ */
+#define MOAT_COVERAGE_WORK_LIMIT 50000000U
+
+/* No rule: returned by the lookups below. */
+#define MOAT_COVERAGE_NONE SIZE_MAX
+
+/*
+ * The rules of one syscall in evaluation order, indexed so that a later rule
+ * finds the earlier ones that decide all its cases without comparing every
+ * pair. Rules are numbered 0, 1, ... in the order they are added.
+ */
+struct moat_coverage;
+/* A condition in canonical form, from moat_coverage_cases(). */
+struct moat_cases;
+
+struct moat_coverage *moat_coverage_create(struct moat_resolver *resolver, int number);
+void moat_coverage_destroy(struct moat_coverage *coverage);
+
+/* `condition` in canonical form, or NULL (out of memory, noted in the resolver). */
+const struct moat_cases *moat_coverage_cases(struct moat_coverage *coverage,
+                                             const struct moat_condition *condition);
+bool moat_cases_never(const struct moat_cases *cases);
+
+/*
+ * The first added rule that decides every case of `cases` (NULL: a rule
+ * without condition, which an earlier condition that always holds decides),
+ * in the sense of the earlier one-pair check: per case, the first rule one of
+ * whose conjunctions that can hold is implied by the case; the rule returned
+ * is the one found for the last case. MOAT_COVERAGE_NONE when some case is
+ * left. -E2BIG when the policy's work limit is passed.
+ */
+int moat_coverage_find(struct moat_coverage *coverage, const struct moat_cases *cases,
+                       size_t *rule);
+
+/* The first added rule with the same action and the same condition as written. */
+size_t moat_coverage_repeat(struct moat_coverage *coverage, const struct moat_condition *condition,
+                            const struct moat_action *action);
+
+/* Adds the next rule; `cases` is NULL for a rule without condition. */
+void moat_coverage_add(struct moat_coverage *coverage, const struct moat_condition *condition,
+                       const struct moat_cases *cases, const struct moat_action *action);
 
 #endif /* MOAT_POLICY_RESOLVE_H */

@@ -17,7 +17,6 @@
 
 #include "policy/constants.h"
 #include "policy/groups.h"
-#include "policy/handoff_calls.h"
 #include "policy/lexer.h"
 #include "policy/parser.h"
 #include "policy/resolve.h"
@@ -84,7 +83,57 @@ static void resolve_default(struct moat_resolver *resolver,
 	}
 }
 
-static void add_entry(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
+/*
+ * What one policy may ask of the checks and the code generator, counted
+ * after groups are expanded (a condition counts once for every member it
+ * applies to, a set once per value): enough for any policy a person writes,
+ * small enough that checking and compiling take well under a second.
+ */
+#define MAX_SYSCALL_RULES 100000
+#define MAX_COMPARISONS   2000000
+
+static size_t comparison_weight(const struct moat_condition *condition)
+{
+	size_t weight = 0;
+
+	for (size_t i = 0; condition && i < condition->count; i++) {
+		const struct moat_conjunction *conjunction = &condition->conjunctions[i];
+
+		for (size_t k = 0; k < conjunction->count; k++) {
+			const struct moat_comparison *comparison = &conjunction->comparisons[k];
+
+			weight += comparison->op == MOAT_COMPARE_IN ? comparison->set_count : 1;
+		}
+	}
+	return weight;
+}
+
+/* False, after an error at the entry, when the policy passes a limit above. */
+static bool within_limits(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
+{
+	resolver->syscall_comparisons += comparison_weight(entry->condition);
+	resolver->syscall_comparisons += comparison_weight(entry->guard);
+	if (resolver->syscall_entries.count < MAX_SYSCALL_RULES &&
+	    resolver->syscall_comparisons <= MAX_COMPARISONS)
+		return true;
+	if (resolver->syscall_limit_reported)
+		return false;
+	resolver->syscall_limit_reported = true;
+	if (resolver->syscall_entries.count >= MAX_SYSCALL_RULES)
+		moat_resolve_error(resolver, &entry->location,
+		                   "the policy has more than %d syscall rules once groups are "
+		                   "expanded (each member of a group counts)",
+		                   MAX_SYSCALL_RULES);
+	else
+		moat_resolve_error(resolver, &entry->location,
+		                   "the policy's conditions have more than %d comparisons once "
+		                   "groups are expanded (a condition counts once per member of "
+		                   "the group, a set once per value)",
+		                   MAX_COMPARISONS);
+	return false;
+}
+
+static bool push_entry(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
 {
 	struct moat_syscall_entry *slot =
 	        moat_vector_push_temporary(&resolver->syscall_entries, sizeof(*slot));
@@ -93,6 +142,12 @@ static void add_entry(struct moat_resolver *resolver, const struct moat_syscall_
 		*slot = *entry;
 	else
 		resolver->out_of_memory = true;
+	return slot != NULL;
+}
+
+static bool add_entry(struct moat_resolver *resolver, const struct moat_syscall_entry *entry)
+{
+	return within_limits(resolver, entry) && push_entry(resolver, entry);
 }
 
 /* A group member's own condition, written in the policy language, parsed once. */
@@ -159,25 +214,92 @@ static int highest_argument(const struct moat_ast_condition *condition)
 }
 
 /*
+ * How a syscall reads its arguments: all that resolving a condition for it
+ * depends on besides the condition. Members that read them alike share one
+ * resolved condition, so a long condition on a large group is resolved and
+ * checked a few times, not once per member.
+ */
+struct argument_shape {
+	int count;
+	unsigned bits[6];
+};
+
+struct shared_condition {
+	struct argument_shape shape;
+	const struct moat_condition *condition;
+	bool never;
+};
+
+static struct argument_shape shape_of(int number)
+{
+	struct argument_shape shape = {.count = moat_syscall_argument_count(number)};
+
+	for (unsigned arg = 0; arg < 6; arg++)
+		shape.bits[arg] = moat_syscall_argument_bits(number, arg);
+	return shape;
+}
+
+static bool same_shape(const struct argument_shape *a, const struct argument_shape *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (unsigned arg = 0; arg < 6; arg++) {
+		if (a->bits[arg] != b->bits[arg])
+			return false;
+	}
+	return true;
+}
+
+/* The rule's condition resolved for a member shaped like entry's syscall; NULL after an error. */
+static const struct shared_condition *shared_condition(struct moat_resolver *resolver,
+                                                       const struct moat_ast_statement *statement,
+                                                       const struct moat_syscall_entry *entry,
+                                                       struct moat_vector *shared)
+{
+	struct argument_shape shape = shape_of(entry->number);
+	struct shared_condition *items = shared->items, *slot;
+	const struct moat_condition *condition;
+
+	for (size_t i = 0; i < shared->count; i++) {
+		if (same_shape(&items[i].shape, &shape))
+			return &items[i];
+	}
+	condition =
+	        moat_resolve_condition(resolver, statement->condition, entry->number, entry->name);
+	if (!condition)
+		return NULL;
+	slot = moat_resolve_push(resolver, shared, sizeof(*slot));
+	if (!slot)
+		return NULL;
+	*slot = (struct shared_condition){shape, condition,
+	                                  moat_condition_never(resolver, condition, entry->number)};
+	return slot;
+}
+
+/*
  * A group member under the rule's condition: false when that rule says
  * nothing about it, since the member does not take the arguments compared
  * or the condition and the member's own can never hold together.
  */
 static bool member_under_condition(struct moat_resolver *resolver,
                                    const struct moat_ast_statement *statement,
-                                   struct moat_syscall_entry *entry, int highest)
+                                   struct moat_syscall_entry *entry, int highest,
+                                   struct moat_vector *shared)
 {
 	int count = moat_syscall_argument_count(entry->number);
+	const struct shared_condition *resolved;
 
 	if (count >= 0 && highest >= count)
 		return false;
-	entry->condition =
-	        moat_resolve_condition(resolver, statement->condition, entry->number, entry->name);
-	if (!entry->condition)
+	resolved = shared_condition(resolver, statement, entry, shared);
+	if (!resolved)
 		return false;
+	entry->condition = resolved->condition;
+	if (!entry->guard)
+		return !resolved->never;
 	entry->condition = moat_condition_and(resolver, entry->condition, entry->guard);
 	entry->guard = NULL;
-	return entry->condition && !moat_condition_never(entry->condition, entry->number);
+	return entry->condition && !moat_condition_never(resolver, entry->condition, entry->number);
 }
 
 static const struct moat_group *find_group(struct moat_resolver *resolver,
@@ -230,6 +352,7 @@ static void resolve_group_target(struct moat_resolver *resolver,
 	const struct moat_group *group = find_group(resolver, target);
 	int highest = highest_argument(statement->condition);
 	size_t errors = resolver->diagnostics->error_count, added = 0;
+	struct moat_vector shared = {0};
 
 	if (!group || (!statement->condition && repeats_group_rule(resolver, group, entry)))
 		return;
@@ -250,12 +373,13 @@ static void resolve_group_target(struct moat_resolver *resolver,
 				return;
 		}
 		if (statement->condition &&
-		    !member_under_condition(resolver, statement, entry, highest)) {
+		    !member_under_condition(resolver, statement, entry, highest, &shared)) {
 			if (resolver->diagnostics->error_count != errors)
 				return;
 			continue;
 		}
-		add_entry(resolver, entry);
+		if (!add_entry(resolver, entry))
+			return;
 		added++;
 	}
 	if (statement->condition && added == 0)
@@ -551,64 +675,66 @@ static void report_unreachable(struct moat_resolver *resolver, const struct pend
 }
 
 /*
+ * The rule among the first `kept` that, with the ones before it, decides
+ * every case of `cases` (NULL: every call), or NULL. Passing the work limit
+ * is an error at `rule`.
+ */
+static const struct pending_rule *covering_rule(struct moat_resolver *resolver,
+                                                struct moat_coverage *coverage,
+                                                const struct pending_rule *rules,
+                                                const struct pending_rule *rule,
+                                                const struct moat_cases *cases)
+{
+	size_t cause;
+
+	if (moat_coverage_find(coverage, cases, &cause) < 0) {
+		if (resolver->coverage_work != SIZE_MAX)
+			moat_resolve_report(resolver, MOAT_SEVERITY_ERROR, rule->source,
+			                    &rule->rule.location,
+			                    "checking whether this rule can apply takes more than "
+			                    "%u comparisons with earlier rules; use fewer or "
+			                    "simpler conditions",
+			                    MOAT_COVERAGE_WORK_LIMIT);
+		resolver->coverage_work = SIZE_MAX; /* reported once per policy */
+		return NULL;
+	}
+	return cause == MOAT_COVERAGE_NONE ? NULL : &rules[cause];
+}
+
+/* An earlier rule with the same action and the same condition, or NULL. */
+static const struct pending_rule *same_rule(struct moat_coverage *coverage,
+                                            const struct pending_rule *rules,
+                                            const struct pending_rule *rule)
+{
+	size_t repeated;
+
+	if (!rule->rule.condition)
+		return NULL;
+	repeated = moat_coverage_repeat(coverage, rule->rule.condition, &rule->rule.action);
+	return repeated == MOAT_COVERAGE_NONE ? NULL : &rules[repeated];
+}
+
+/*
  * Drops rules that can never apply: an error when the user wrote them, a
  * warning when they repeat an earlier rule, silently for a group's own
  * condition. Returns the new count.
  */
-/*
- * A rule among the first `kept` that decides cases of `condition` (NULL:
- * every call), when together they decide all of them; NULL otherwise. Each
- * case (conjunction) is checked on its own, so nothing is built up.
- */
-static const struct pending_rule *covering_rule(const struct pending_rule *rules, size_t kept,
-                                                const struct moat_condition *condition, int number)
-{
-	const struct pending_rule *cause = NULL;
-
-	for (size_t k = 0; !condition && k < kept; k++) {
-		if (rules[k].rule.condition &&
-		    moat_condition_always(rules[k].rule.condition, number))
-			return &rules[k];
-	}
-	for (size_t j = 0; condition && j < condition->count; j++) {
-		struct moat_condition one_case = {&condition->conjunctions[j], 1};
-
-		cause = NULL;
-		for (size_t k = 0; k < kept && !cause; k++) {
-			if (rules[k].rule.condition &&
-			    moat_condition_covers(rules[k].rule.condition, &one_case, number))
-				cause = &rules[k];
-		}
-		if (!cause)
-			return NULL;
-	}
-	return cause;
-}
-
-/* An earlier rule with the same action and the same condition, or NULL. */
-static const struct pending_rule *same_rule(const struct pending_rule *rules, size_t kept,
-                                            const struct pending_rule *rule, int number)
-{
-	for (size_t k = 0; k < kept && rule->rule.condition; k++) {
-		if (rules[k].rule.condition &&
-		    actions_equal(&rules[k].rule.action, &rule->rule.action) &&
-		    moat_condition_equal(rules[k].rule.condition, rule->rule.condition, number))
-			return &rules[k];
-	}
-	return NULL;
-}
-
 static size_t remove_unreachable(struct moat_resolver *resolver, struct pending_rule *rules,
                                  size_t count, int number, const char *name)
 {
+	struct moat_coverage *coverage = moat_coverage_create(resolver, number);
 	size_t kept = 0;
 
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; coverage && i < count && !resolver->out_of_memory; i++) {
 		struct pending_rule *rule = &rules[i];
 		const struct moat_condition *condition = rule->rule.condition;
+		const struct moat_cases *cases =
+		        condition ? moat_coverage_cases(coverage, condition) : NULL;
 		const struct pending_rule *cause, *repeated;
 
-		if (condition && moat_condition_never(condition, number)) {
+		if (condition && !cases)
+			break;
+		if (cases && moat_cases_never(cases)) {
 			if (!rule->implicit)
 				moat_resolve_report(
 				        resolver, MOAT_SEVERITY_ERROR, rule->source,
@@ -616,16 +742,18 @@ static size_t remove_unreachable(struct moat_resolver *resolver, struct pending_
 				        "the condition of this rule for %s can never hold", name);
 			continue;
 		}
-		cause = covering_rule(rules, kept, condition, number);
+		cause = covering_rule(resolver, coverage, rules, rule, cases);
 		if (cause) {
-			repeated = same_rule(rules, kept, rule, number);
+			repeated = same_rule(coverage, rules, rule);
 			if (!rule->implicit)
 				report_unreachable(resolver, rule, repeated ? repeated : cause,
 				                   name, repeated != NULL);
 			continue;
 		}
+		moat_coverage_add(coverage, condition, cases, &rule->rule.action);
 		rules[kept++] = *rule;
 	}
+	moat_coverage_destroy(coverage);
 	return kept;
 }
 
@@ -740,7 +868,7 @@ static void add_clone3_rule(struct moat_resolver *resolver)
 		if (entries[i].number == number && !entries[i].group)
 			return;
 	}
-	add_entry(resolver, &entry);
+	push_entry(resolver, &entry); /* moat's own, outside the policy's limits */
 }
 
 static void warn_default_allow(struct moat_resolver *resolver)
@@ -786,17 +914,17 @@ static const struct moat_location *notify_location(const struct moat_policy *pol
 
 /*
  * The calls of moat's own child between the notify part of the filter and
- * the program (policy/handoff_calls.h): a notified one would wait for a
- * supervisor that does not listen yet, while moat waits for the child.
+ * the program (moat_syscall_handoff_numbers()): a notified one would wait
+ * for a supervisor that does not listen yet, while moat waits for the child.
  */
 static void check_handoff_calls(struct moat_resolver *resolver)
 {
-	const char *name;
+	size_t count;
+	const int *numbers = moat_syscall_handoff_numbers(&count);
 
-	for (size_t i = 0; (name = moat_policy_handoff_syscall(i)); i++) {
-		int number = moat_syscall_number(name);
-		const struct moat_location *at =
-		        number < 0 ? NULL : notify_location(resolver->policy, number);
+	for (size_t i = 0; i < count; i++) {
+		const char *name = moat_syscall_name(numbers[i]);
+		const struct moat_location *at = notify_location(resolver->policy, numbers[i]);
 
 		if (at)
 			moat_resolve_report(

@@ -10,7 +10,7 @@
 #include "util/arena.h"
 
 /* A policy is a few kilobytes; anything this large is not one. */
-#define MAXIMUM_POLICY_SIZE (16 * 1024 * 1024)
+#define MAXIMUM_POLICY_SIZE (1024 * 1024)
 
 bool moat_source_is_ancestor(const struct moat_source *ancestor, const struct moat_source *source)
 {

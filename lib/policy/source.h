@@ -47,7 +47,7 @@ bool moat_source_is_ancestor(const struct moat_source *ancestor, const struct mo
  * Reads the policy file `path` into a new source allocated in `arena`.
  * `parent` and `included_at` are NULL for a file the caller named. Returns
  * -errno when the file cannot be read, -EISDIR or -EINVAL for something that
- * is not a regular file, -EFBIG for a file over 16 MiB.
+ * is not a regular file, -EFBIG for a file over 1 MiB.
  */
 int moat_source_read(struct moat_source **source, struct moat_arena *arena, const char *path,
                      const struct moat_source *parent, const struct moat_location *included_at);

@@ -87,7 +87,8 @@ struct generator {
 	bool overflow; /* more than MOAT_SECCOMP_MAX_INSTRUCTIONS */
 	bool out_of_memory;
 	struct moat_arena *arena;  /* the program's */
-	struct moat_arena scratch; /* freed when generation ends */
+	struct moat_arena scratch; /* one syscall's plan, freed once its chain is emitted */
+	struct moat_arena tables;  /* outcomes and segments, freed when generation ends */
 	const char *last_file;     /* the file name copied last, and its copy */
 	const char *last_file_copy;
 	const char *last_text; /* the statement text copied last, and its copy */
@@ -836,6 +837,8 @@ static int emit_chains(struct generator *g, const struct moat_syscalls_section *
 		int rc;
 
 		g->current = &syscalls->syscalls[i];
+		/* A plan is as large as the syscall's conditions: keep one at a time. */
+		moat_arena_release(&g->scratch);
 		rc = plan_syscall(g, default_value, &plan);
 		if (rc < 0)
 			return rc;
@@ -962,8 +965,8 @@ static int generate(struct generator *g, const struct moat_syscalls_section *sys
 	label search;
 	int rc;
 
-	outcomes = moat_arena_array(&g->scratch, syscalls->count + 1, sizeof(*outcomes));
-	segments = moat_arena_array(&g->scratch, 2 * syscalls->count + 4, sizeof(*segments));
+	outcomes = moat_arena_array(&g->tables, syscalls->count + 1, sizeof(*outcomes));
+	segments = moat_arena_array(&g->tables, 2 * syscalls->count + 4, sizeof(*segments));
 	g->fallbacks = moat_arena_array(g->arena, syscalls->count + 1, sizeof(*g->fallbacks));
 	g->fallback_count = syscalls->count;
 	g->default_statement = &syscalls->default_statement;
@@ -996,6 +999,7 @@ int moat_seccomp_generate(struct moat_seccomp_program *program,
 	memset(program, 0, sizeof(*program));
 	rc = generate(&g, syscalls, program);
 	moat_arena_release(&g.scratch);
+	moat_arena_release(&g.tables);
 	free(g.code);
 	free(g.notes);
 	free(g.origins);

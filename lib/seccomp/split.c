@@ -5,29 +5,105 @@
 #include <stdlib.h>
 
 #include "seccomp/filter.h"
+#include "syscalls/syscalls.h"
 #include "util/arena.h"
 #include "util/error.h"
 
-/* The notify part keeps `notify` and allows the rest; the enforce part does the opposite. */
-static struct moat_action remap(struct moat_action action, bool notify_part)
+/* How one part is made: which part, and what it routes to the supervisor. */
+struct part {
+	bool notify_part;
+	unsigned routed; /* MOAT_ROUTE_* */
+};
+
+/* True when the supervisor decides `action` for a syscall that may be routed. */
+static bool is_routed(struct moat_action action, unsigned routed)
+{
+	switch (action.kind) {
+	case MOAT_ACTION_NOTIFY:
+		return true;
+	case MOAT_ACTION_KILL_PROCESS:
+		return routed & MOAT_ROUTE_KILL;
+	case MOAT_ACTION_ERRNO:
+		return routed & MOAT_ROUTE_ERRNO;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The notify part turns what is routed into `notify` and allows the rest;
+ * the enforce part allows what is routed and keeps the rest. The calls of
+ * the hand-off itself are never routed: they run before the supervisor
+ * holds the listener.
+ */
+static struct moat_action remap(struct moat_action action, const struct part *part,
+                                bool handoff_call)
 {
 	static const struct moat_action allow = {MOAT_ACTION_ALLOW, 0};
-	bool notify = action.kind == MOAT_ACTION_NOTIFY;
+	static const struct moat_action notify = {MOAT_ACTION_NOTIFY, 0};
+	bool routed = action.kind == MOAT_ACTION_NOTIFY ||
+	              (!handoff_call && is_routed(action, part->routed));
 
-	return notify == notify_part ? action : allow;
+	if (part->notify_part)
+		return routed ? notify : allow;
+	return routed ? allow : action;
 }
 
 static struct moat_syscall_rule *remap_rules(struct moat_arena *arena,
                                              const struct moat_syscall_rule *rules, size_t count,
-                                             bool notify_part)
+                                             const struct part *part, bool handoff_call)
 {
 	struct moat_syscall_rule *copy = moat_arena_array(arena, count, sizeof(*copy));
 
 	for (size_t i = 0; copy && i < count; i++) {
 		copy[i] = rules[i];
-		copy[i].action = remap(rules[i].action, notify_part);
+		copy[i].action = remap(rules[i].action, part, handoff_call);
 	}
 	return copy;
+}
+
+static int compare_rules(const void *left, const void *right)
+{
+	const struct moat_syscall_rules *a = left, *b = right;
+
+	return a->number < b->number ? -1 : a->number > b->number;
+}
+
+/*
+ * The section's table with an entry for every hand-off call the policy
+ * leaves to its `default`, so that the default's routing can spare them.
+ * Each added entry's unconditional rule is the default itself.
+ */
+static int with_handoff_calls(struct moat_arena *arena, const struct moat_syscalls_section *section,
+                              struct moat_syscall_rules **table, size_t *count)
+{
+	size_t handoff_count, total = section->count;
+	const int *handoff = moat_syscall_handoff_numbers(&handoff_count);
+	struct moat_syscall_rules *copy =
+	        moat_arena_array(arena, section->count + handoff_count, sizeof(*copy));
+	struct moat_syscall_rule *rule = moat_arena_array(arena, 1, sizeof(*rule));
+
+	if (!copy || !rule)
+		return -ENOMEM;
+	*rule = (struct moat_syscall_rule){.action = section->default_action,
+	                                   .location = section->default_location,
+	                                   .statement = section->default_statement};
+	for (size_t i = 0; i < section->count; i++)
+		copy[i] = section->syscalls[i];
+	for (size_t i = 0; i < handoff_count; i++) {
+		struct moat_syscall_rules key = {.number = handoff[i]};
+
+		if (handoff[i] < 0 ||
+		    bsearch(&key, section->syscalls, section->count, sizeof(key), compare_rules))
+			continue;
+		copy[total++] = (struct moat_syscall_rules){.number = handoff[i],
+		                                            .name = moat_syscall_name(handoff[i]),
+		                                            .unconditional = rule};
+	}
+	qsort(copy, total, sizeof(*copy), compare_rules);
+	*table = copy;
+	*count = total;
+	return 0;
 }
 
 /*
@@ -35,29 +111,33 @@ static struct moat_syscall_rule *remap_rules(struct moat_arena *arena,
  * locations are shared with the policy: the code generator only reads them.
  */
 static int remap_section(struct moat_arena *arena, const struct moat_syscalls_section *section,
-                         bool notify_part, struct moat_syscalls_section *copy)
+                         const struct part *part, struct moat_syscalls_section *copy)
 {
-	struct moat_syscall_rules *table = moat_arena_array(arena, section->count, sizeof(*table));
+	struct moat_syscall_rules *table;
+	size_t count;
+	int result = with_handoff_calls(arena, section, &table, &count);
 
-	if (!table && section->count)
-		return -ENOMEM;
+	if (result < 0)
+		return result;
 	*copy = *section;
-	copy->default_action = remap(section->default_action, notify_part);
-	copy->has_notify = notify_part;
+	copy->default_action = remap(section->default_action, part, false);
+	copy->has_notify = part->notify_part;
 	copy->syscalls = table;
-	for (size_t i = 0; i < section->count; i++) {
-		const struct moat_syscall_rules *rules = &section->syscalls[i];
+	copy->count = count;
+	for (size_t i = 0; i < count; i++) {
+		const struct moat_syscall_rules *rules = &table[i];
+		bool handoff_call = moat_syscall_is_handoff(rules->number);
 
-		table[i] = *rules;
 		if (rules->conditional_count) {
-			table[i].conditional = remap_rules(arena, rules->conditional,
-			                                   rules->conditional_count, notify_part);
+			table[i].conditional =
+			        remap_rules(arena, rules->conditional, rules->conditional_count,
+			                    part, handoff_call);
 			if (!table[i].conditional)
 				return -ENOMEM;
 		}
 		if (rules->unconditional) {
 			table[i].unconditional =
-			        remap_rules(arena, rules->unconditional, 1, notify_part);
+			        remap_rules(arena, rules->unconditional, 1, part, handoff_call);
 			if (!table[i].unconditional)
 				return -ENOMEM;
 		}
@@ -65,13 +145,13 @@ static int remap_section(struct moat_arena *arena, const struct moat_syscalls_se
 	return 0;
 }
 
-static int compile_part(const struct moat_syscalls_section *section, bool notify_part,
+static int compile_part(const struct moat_syscalls_section *section, const struct part *part,
                         moat_filter **out, struct moat_error *error)
 {
 	struct moat_arena arena = {0};
 	struct moat_syscalls_section copy;
 	struct moat_filter *filter = calloc(1, sizeof(*filter));
-	int rc = filter ? remap_section(&arena, section, notify_part, &copy) : -ENOMEM;
+	int rc = filter ? remap_section(&arena, section, part, &copy) : -ENOMEM;
 
 	if (rc == 0)
 		rc = moat_seccomp_generate(&filter->program, &copy, error);
@@ -83,7 +163,7 @@ static int compile_part(const struct moat_syscalls_section *section, bool notify
 		return rc;
 	}
 	filter->present = true;
-	filter->wants_listener = notify_part;
+	filter->wants_listener = part->notify_part;
 	*out = filter;
 	return 0;
 }
@@ -91,16 +171,24 @@ static int compile_part(const struct moat_syscalls_section *section, bool notify
 int moat_filter_compile_split(const struct moat_policy *policy, moat_filter **notify_part,
                               moat_filter **enforce_part, struct moat_error *error)
 {
+	return moat_filter_compile_routed(policy, 0, notify_part, enforce_part, error);
+}
+
+int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed,
+                               moat_filter **notify_part, moat_filter **enforce_part,
+                               struct moat_error *error)
+{
+	const struct part notify = {true, routed}, enforce = {false, routed};
 	int rc;
 
 	*notify_part = NULL;
 	*enforce_part = NULL;
-	if (!policy->syscalls.present || !policy->syscalls.has_notify)
+	if (!policy->syscalls.present || (!policy->syscalls.has_notify && !routed))
 		return moat_error_set(error, -EINVAL,
 		                      "the policy has no `notify` rules: nothing to split");
-	rc = compile_part(&policy->syscalls, true, notify_part, error);
+	rc = compile_part(&policy->syscalls, &notify, notify_part, error);
 	if (rc == 0)
-		rc = compile_part(&policy->syscalls, false, enforce_part, error);
+		rc = compile_part(&policy->syscalls, &enforce, enforce_part, error);
 	if (rc < 0) {
 		moat_filter_free(*notify_part);
 		*notify_part = NULL;

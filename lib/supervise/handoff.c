@@ -184,13 +184,19 @@ static int plan_isolation(struct moat_handoff_plan *plan, const struct moat_poli
 int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                             int landlock_abi, struct moat_error *error)
 {
+	return moat_handoff_plan_build_routed(plan, policy, landlock_abi, 0, error);
+}
+
+int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
+                                   int landlock_abi, unsigned routed, struct moat_error *error)
+{
 	int result;
 
 	memset(plan, 0, sizeof(*plan));
 	result = plan_isolation(plan, policy, landlock_abi, error);
 	if (result == 0)
-		result = moat_filter_compile_split(policy, &plan->notify_part, &plan->enforce_part,
-		                                   error);
+		result = moat_filter_compile_routed(policy, routed, &plan->notify_part,
+		                                    &plan->enforce_part, error);
 	if (result < 0)
 		memset(plan, 0, sizeof(*plan));
 	return result;

@@ -46,15 +46,22 @@ struct moat_handoff_plan {
 /*
  * Prepares the hand-off for `policy`, which has `notify` rules: compiles the
  * two filter parts (the resolver has refused any policy that sends one of
- * the calls of policy/handoff_calls.h to the supervisor: the child's own
- * calls from here to the program's exec, or to the report of its failure),
- * and decides the isolation from
- * `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a
- * kernel below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what
- * is missing is named in `dropped`.
+ * the calls of moat_syscall_handoff_numbers() (syscalls/syscalls.h) to the supervisor: the child's
+ * own calls from here to the program's exec, or to the report of its failure), and decides the
+ * isolation from `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a kernel
+ * below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what is missing is named in
+ * `dropped`.
  */
 int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                             int landlock_abi, struct moat_error *error);
+
+/*
+ * moat_handoff_plan_build() whose notify part also routes the `routed`
+ * actions (MOAT_ROUTE_*, seccomp/split.h) to the supervisor, for reports;
+ * the policy then needs no `notify` rules.
+ */
+int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
+                                   int landlock_abi, unsigned routed, struct moat_error *error);
 
 void moat_handoff_plan_release(struct moat_handoff_plan *plan);
 

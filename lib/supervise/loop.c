@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "syscalls/syscalls.h"
 
@@ -60,6 +61,7 @@ void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *
 	/* Closing the listener fails whatever still waits with ENOSYS. */
 	close(sandbox->listener);
 	moat_grants_release(&sandbox->grants);
+	moat_report_release(sandbox->report);
 	free(sandbox);
 }
 
@@ -210,6 +212,9 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 	/* Only moat's filter notifies, and it kills other ABIs first; refuse anything else. */
 	if (received->data.arch != moat_native_audit_arch()) {
 		reply.error = EACCES;
+	} else if (sandbox->report &&
+	           moat_report_decide(sandbox->report, sandbox->listener, received)) {
+		return; /* a kill or refusal the policy decided, routed here to be reported */
 	} else if (handler) {
 		int result = handler->function(&request.notification, &request.memory, &reply,
 		                               handler->context);

@@ -200,6 +200,7 @@ struct moat_sandbox {
 	struct moat_watch watch;
 	int listener;
 	pid_t pid;
+	struct moat_report *report; /* denial reports (report.h), or NULL */
 	struct moat_grants grants;
 	struct moat_pending_connect *pending;
 	struct moat_sandbox *next;
@@ -234,6 +235,16 @@ struct moat_supervisor {
 	bool stopping; /* moat_supervisor_free() asks the thread to end */
 	pthread_t thread;
 };
+
+struct moat_report;
+
+/*
+ * moat_supervisor_add() for a sandbox whose kills or refusals are routed
+ * here to be reported: the sandbox's entry holds `report` (NULL: none).
+ */
+int moat_supervisor_add_reported(struct moat_supervisor *supervisor, int listener_fd,
+                                 const struct moat_policy *policy, pid_t pid,
+                                 struct moat_report *report, struct moat_error *error);
 
 /*
  * True when the process was dumpable until this supervisor made it not:

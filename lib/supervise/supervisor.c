@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
 
@@ -83,6 +84,13 @@ int moat_supervisor_new(moat_supervisor **out, const struct moat_supervisor_opti
 int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd, const moat_policy *policy,
                         pid_t pid, struct moat_error *error)
 {
+	return moat_supervisor_add_reported(supervisor, listener_fd, policy, pid, NULL, error);
+}
+
+int moat_supervisor_add_reported(struct moat_supervisor *supervisor, int listener_fd,
+                                 const struct moat_policy *policy, pid_t pid,
+                                 struct moat_report *report, struct moat_error *error)
+{
 	struct epoll_event event = {.events = EPOLLIN};
 	struct moat_sandbox *sandbox;
 	int result;
@@ -111,6 +119,9 @@ int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd, const moat
 		free(sandbox);
 		return result;
 	}
+	/* Before the listener is watched: its first notification may be a routed kill. */
+	if (report)
+		sandbox->report = moat_report_hold(report);
 	event.data.ptr = &sandbox->watch;
 	pthread_mutex_lock(&supervisor->lock);
 	moat_loop_prepare_listener(supervisor, listener_fd);
@@ -125,6 +136,7 @@ int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd, const moat
 	pthread_mutex_unlock(&supervisor->lock);
 	if (result < 0) {
 		moat_grants_release(&sandbox->grants);
+		moat_report_release(sandbox->report);
 		close(listener_fd);
 		free(sandbox);
 	}

@@ -7,6 +7,8 @@
  */
 #include "syscalls/syscalls.h"
 
+#include <sys/syscall.h>
+
 #include <linux/audit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +100,29 @@ int moat_syscall_argument_count(int number)
 	const struct moat_syscalls_entry *entry = find_number(number);
 
 	return entry ? entry->argument_count : -1;
+}
+
+/*
+ * In the order the child makes them: sendmsg hands the listener over; close
+ * drops the child's copy and the socket; prctl (no_new_privs) and seccomp
+ * install the enforce part; execve starts the program; when it fails, write
+ * reports why on the error pipe and exit_group ends the child.
+ */
+static const int handoff_numbers[] = {
+        SYS_sendmsg, SYS_close, SYS_prctl, SYS_seccomp, SYS_execve, SYS_write, SYS_exit_group,
+};
+
+const int *moat_syscall_handoff_numbers(size_t *count)
+{
+	*count = sizeof(handoff_numbers) / sizeof(handoff_numbers[0]);
+	return handoff_numbers;
+}
+
+bool moat_syscall_is_handoff(int number)
+{
+	for (size_t i = 0; i < sizeof(handoff_numbers) / sizeof(handoff_numbers[0]); i++) {
+		if (handoff_numbers[i] == number)
+			return true;
+	}
+	return false;
 }

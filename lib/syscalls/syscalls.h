@@ -8,6 +8,8 @@
 #ifndef MOAT_SYSCALLS_H
 #define MOAT_SYSCALLS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The AUDIT_ARCH_* value of the architecture moat was built for. */
@@ -38,5 +40,20 @@ unsigned moat_syscall_argument_bits(int number, unsigned arg);
 
 /* The number of arguments syscall `number` takes, or -1 when unknown. */
 int moat_syscall_argument_count(int number);
+
+/*
+ * The syscalls moat's own child makes while a policy's `notify` rules are
+ * in force but no supervisor serves them yet: after it installs the notify
+ * part of the filter (seccomp/split.h) and before the program runs (sendmsg,
+ * close, prctl, seccomp, execve, write, exit_group; native numbers). A
+ * `notify` rule for one of them would make the child wait for an answer
+ * that cannot come while moat_spawn() waits for the child, so the resolver
+ * refuses it and denial reports never route them. This is the one list:
+ * the hand-off (supervise/handoff.c) and the exec-failure report
+ * (lib/spawn.c) must agree with it, docs/supervisor.md names it, and the
+ * unit tests refuse a `notify` rule for each entry.
+ */
+const int *moat_syscall_handoff_numbers(size_t *count);
+bool moat_syscall_is_handoff(int number);
 
 #endif /* MOAT_SYSCALLS_H */

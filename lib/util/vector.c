@@ -10,7 +10,7 @@ void *moat_vector_push(struct moat_vector *vector, struct moat_arena *arena, siz
 	void *item;
 
 	if (vector->count == vector->capacity) {
-		size_t capacity = vector->capacity ? vector->capacity * 2 : 8;
+		size_t capacity = vector->capacity ? vector->capacity * 2 : 1;
 		void *grown = capacity <= SIZE_MAX / size
 		                      ? moat_arena_alloc_uninitialized(arena, capacity * size)
 		                      : NULL;

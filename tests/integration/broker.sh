@@ -6,7 +6,6 @@ source "$(dirname "$0")/lib.sh"
 
 greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 [[ -x $greeter ]] || skip "$greeter is not built"
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 system=$MOAT_SOURCE_DIR/policies/system.policy
 require_landlock_abi 5 "the shipped system.policy (its [filesystem] rules ask for ioctl-dev)"
 

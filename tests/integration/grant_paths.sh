@@ -8,22 +8,8 @@
 # (so no sandbox can have planted it) is followed, and the rule then reaches
 # a file no rule grants. As root, and as uid 65534 in a user namespace.
 source "$(dirname "$0")/lib.sh"
+choose_users
 
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
-users=(self)
-if [[ $(id -u) -eq 0 ]]; then
-	users=(root)
-	if "${unprivileged[@]}" unshare --user true 2>/dev/null; then
-		users+=(nobody)
-	else
-		echo "note: uid 65534 cannot create a user namespace here; root only" >&2
-	fi
-fi
-as() { # user, command...
-	local user=$1
-	shift
-	if [[ $user == nobody ]]; then "${unprivileged[@]}" "$@"; else "$@"; fi
-}
 
 # A root that runs dynamically linked programs, as tests/integration/isolate.sh builds it.
 system_tree=$'bind /usr'

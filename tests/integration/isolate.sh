@@ -7,32 +7,17 @@
 # the rule. Escape attempts run only inside the sandbox (or, for a positive
 # control, in a plain process of the test).
 source "$(dirname "$0")/lib.sh"
+choose_users
 
 probe=$MOAT_BUILD_DIR/tests/programs/isolate_probe
 [[ -x $probe ]] || skip "$probe is not built"
 programs=$(dirname "$probe")
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
-
-users=(self)
-if [[ $(id -u) -eq 0 ]]; then
-	users=(root)
-	if "${unprivileged[@]}" unshare --user true 2>/dev/null; then
-		users+=(nobody)
-	else
-		skip_check "every uid 65534 check: uid 65534 cannot create a user namespace here (root only)"
-	fi
-fi
 # The command prefix that runs as USER.
 prefix_for() { # user: sets $prefix
 	prefix=()
 	[[ $1 == nobody ]] && prefix=("${unprivileged[@]}")
 }
 
-as() { # user, command...
-	prefix_for "$1"
-	shift
-	"${prefix[@]}" "$@"
-}
 
 uid_of() { # user
 	if [[ $1 == nobody ]]; then echo 65534; else id -u; fi

@@ -57,6 +57,27 @@ skip_check() {
 	skipped_checks=$((skipped_checks + 1))
 }
 
+# The users a test runs as, in $users: `root` (or `self` when the suite is
+# not run as root), and `nobody`, uid 65534, when it can make a user
+# namespace here. `as USER CMD...` runs a command as one of them.
+unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+choose_users() {
+	users=(self)
+	[[ $(id -u) -eq 0 ]] || return 0
+	users=(root)
+	if "${unprivileged[@]}" unshare --user true 2>/dev/null; then
+		users+=(nobody)
+	else
+		skip_check "every uid 65534 check: uid 65534 cannot create a user namespace here (root only)"
+	fi
+}
+
+as() { # user, command...
+	local user=$1
+	shift
+	if [[ $user == nobody ]]; then "${unprivileged[@]}" "$@"; else "$@"; fi
+}
+
 # landlock_abi: the Landlock ABI of the running kernel, as `moat features`
 # reports it (0 without Landlock).
 landlock_abi() {

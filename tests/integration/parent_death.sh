@@ -16,7 +16,6 @@ source "$(dirname "$0")/lib.sh"
 
 chain=$MOAT_BUILD_DIR/tests/programs/fork_chain
 [[ -x $chain ]] || skip "$chain is not built"
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 depth=40
 marker_prefix=moat-parent-death-$$-
 

@@ -4,7 +4,6 @@
 # control: the same action without the rule succeeds.
 source "$(dirname "$0")/lib.sh"
 
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 
 # Programs need the system to run: the shipped policy plus what each test adds.
 system=$MOAT_SOURCE_DIR/policies/system.policy

@@ -11,7 +11,6 @@ source "$(dirname "$0")/lib.sh"
 probe=$MOAT_BUILD_DIR/tests/programs/watch_probe
 [[ -x $probe ]] || skip "$probe is not built"
 programs=$(dirname "$probe")
-unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 system=$MOAT_SOURCE_DIR/policies/system.policy
 users=(root)
 "${unprivileged[@]}" test -x "$probe" && users+=(nobody) ||

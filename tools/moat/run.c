@@ -34,6 +34,8 @@ struct run_arguments {
 	char *policies[MAXIMUM_POLICIES];
 	size_t policy_count;
 	int landlock_abi_limit;
+	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO with --report */
+	bool quiet;
 	char **program; /* PROGRAM ARGS..., ending in NULL */
 };
 
@@ -46,7 +48,9 @@ void moat_command_run_usage(FILE *stream)
 	        "a policy in MOAT_POLICY_PATH or the installed policies.\n\n"
 	        "options:\n"
 	        "  -p, --policy POLICY     a policy (at least one)\n"
-	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n\n"
+	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n"
+	        "  --report                at exit, also list the calls refused with an errno\n"
+	        "  --quiet                 print no denial lines (not even a kill's)\n\n"
 	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
 	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
 }
@@ -61,6 +65,15 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 		if (!strcmp(option, "--")) {
 			i++;
 			break;
+		}
+		if (!strcmp(option, "--report")) {
+			arguments->report |= MOAT_REPORT_ERRNO;
+			continue;
+		}
+		if (!strcmp(option, "--quiet")) {
+			arguments->report = 0;
+			arguments->quiet = true;
+			continue;
 		}
 		if (i + 1 >= argc) {
 			moat_command_error("run: %s needs a value", option);
@@ -79,6 +92,10 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 			return -1;
 		}
 	}
+	if (arguments->quiet)
+		arguments->report = 0;
+	else
+		arguments->report |= MOAT_REPORT_KILLS;
 	if (arguments->policy_count == 0 || i >= argc) {
 		moat_command_error("run needs at least one -p POLICY and a PROGRAM");
 		return -1;
@@ -178,14 +195,13 @@ static int block_forwarded_signals(sigset_t *previous)
  * Passes the signals meant for the program on, and serves its notified
  * calls, until it ends; returns its wait status.
  */
-static int supervise(moat_child *child, int signals, moat_supervisor *supervisor)
+static int supervise(moat_child *child, int signals, moat_supervisor *supervisor,
+                     struct moat_exit *result)
 {
 	struct pollfd fds[3] = {{moat_child_pidfd(child), POLLIN, 0},
 	                        {signals, POLLIN, 0},
 	                        {supervisor ? moat_supervisor_fd(supervisor) : -1, POLLIN, 0}};
 	struct signalfd_siginfo info;
-	int status = 0;
-
 	for (;;) {
 		if (poll(fds, 3, -1) < 0 && errno != EINTR)
 			break;
@@ -196,9 +212,65 @@ static int supervise(moat_child *child, int signals, moat_supervisor *supervisor
 		if (fds[2].revents)
 			moat_supervisor_dispatch(supervisor, 0);
 	}
-	if (moat_child_wait(child, &status) < 0)
-		return -1;
-	return status;
+	return moat_child_wait_result(child, result) < 0 ? -1 : 0;
+}
+
+static void print_statement(const struct moat_reported_call *call)
+{
+	if (call->line)
+		fprintf(stderr, " by %s:%u:%u (%s)", call->file, call->line, call->column,
+		        call->statement);
+	else
+		fprintf(stderr, " by moat (%s)", call->statement);
+}
+
+static void print_call(const struct moat_reported_call *call)
+{
+	char text[1024];
+
+	moat_call_format(call->syscall, call->args, text, sizeof(text));
+	fputs(text, stderr);
+	print_statement(call);
+}
+
+/*
+ * The denial lines (docs/authoring.md): the kill, when the supervisor
+ * decided one; a note when the kernel killed alone; with --report every
+ * errno refusal, and what --report cannot see.
+ */
+static void print_denials(const moat_child *child, const struct moat_exit *exit, unsigned report)
+{
+	size_t count = moat_child_refusal_count(child);
+
+	if (exit->call.count) {
+		fputs("moat: killed: ", stderr);
+		print_call(&exit->call);
+		fputc('\n', stderr);
+	} else if (exit->kind == MOAT_EXIT_SIGNALLED && exit->code == SIGSYS) {
+		moat_command_error("killed by the seccomp filter (SIGSYS); no report: %s",
+		                   moat_child_reports_kills(child)
+		                           ? "the kernel killed it (kill-thread, or a call from "
+		                             "another architecture)"
+		                           : "this sandbox does not die with moat, so the kernel "
+		                             "kills alone");
+	}
+	if (!(report & MOAT_REPORT_ERRNO))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		struct moat_reported_call call;
+
+		if (moat_child_refusal(child, i, &call) < 0)
+			break;
+		fputs("moat: refused: ", stderr);
+		print_call(&call);
+		fprintf(stderr, ": errno %s, %lu time%s\n",
+		        strerrorname_np(call.action.errno_value), call.count,
+		        call.count == 1 ? "" : "s");
+	}
+	fprintf(stderr,
+	        "moat: report: %zu distinct errno refusal%s; Landlock refusals are not "
+	        "visible to moat (the program sees EACCES)\n",
+	        count, count == 1 ? "" : "s");
 }
 
 /* Kills every child of this process and reaps it; returns how many there were. */
@@ -241,13 +313,13 @@ static void end_leftovers(pid_t group)
 		continue;
 }
 
-/* A policy with `notify` rules gets this process as its supervisor. */
-static int make_supervisor(const moat_policy *policy, moat_supervisor **supervisor)
+/* A policy with `notify` rules, or a run with reports, gets this process as its supervisor. */
+static int make_supervisor(const moat_policy *policy, unsigned report, moat_supervisor **supervisor)
 {
 	struct moat_error error;
 
 	*supervisor = NULL;
-	if (!moat_policy_needs_supervisor(policy))
+	if (!moat_policy_needs_supervisor(policy) && !report)
 		return 0;
 	if (moat_supervisor_new(supervisor, NULL, &error) == 0)
 		return 0;
@@ -264,6 +336,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	struct moat_error error;
 	moat_child *child;
 	sigset_t previous;
+	struct moat_exit exit = {0};
 	int signals, status, result;
 
 	if (!path) {
@@ -272,11 +345,12 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	}
 	/* Without an init, orphans of the sandbox come to this process, which ends them with it. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (make_supervisor(policy, &supervisor) < 0) {
+	if (make_supervisor(policy, arguments->report, &supervisor) < 0) {
 		free(path);
 		return EXIT_MOAT_FAILED;
 	}
 	options.supervisor = supervisor;
+	options.report = arguments->report;
 	/* Blocked before the child starts, so no signal slips through; it unblocks its own. */
 	signals = block_forwarded_signals(&previous);
 	result = moat_spawn(&child, policy, path, arguments->program, &options, &error);
@@ -293,11 +367,16 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	 * sandbox's child writes its own uid map while this process is dumpable.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	status = supervise(child, signals, supervisor);
+	status = supervise(child, signals, supervisor, &exit);
 	end_leftovers(moat_child_pid(child));
+	if (status == 0 && !arguments->quiet)
+		print_denials(child, &exit, arguments->report);
 	moat_child_free(child);
 	moat_supervisor_free(supervisor);
-	return status < 0 ? EXIT_MOAT_FAILED : status_of(status);
+	if (status < 0)
+		return EXIT_MOAT_FAILED;
+	/* A kill the supervisor made with SIGKILL (the program caught SIGSYS) is still a kill. */
+	return exit.kind == MOAT_EXIT_FILTER_KILLED ? 128 + SIGSYS : status_of(exit.status);
 }
 
 int moat_command_run(int argc, char **argv)

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Denial reports of `moat run` (authoring.md "Why a run failed"): the kill
+# line names the call, its arguments as constants and the statement that
+# decided; the status stays 159; --quiet prints nothing; --report lists
+# errno refusals with counts. As root and as uid 65534, with the PID
+# namespace every die-with-parent sandbox gets and with `unshare pid`.
+source "$(dirname "$0")/lib.sh"
+
+unprivileged=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+guard=$MOAT_BUILD_DIR/tests/programs/sigsys_guard
+system=$MOAT_SOURCE_DIR/policies/system.policy
+
+policy() { # name, text: writes $scratch/NAME.policy
+	printf 'moat 1\n%s\n' "$2" >"$scratch/$1.policy"
+	chmod 644 "$scratch/$1.policy"
+}
+
+# Two rules could decide socket: the kill for AF_INET, the errno for the rest.
+policy two-rules '[syscalls]
+default allow
+kill socket if arg0 == AF_INET
+errno EACCES socket
+kill @default-deny'
+policy two-rules-pid '[namespaces]
+unshare pid
+[syscalls]
+default allow
+kill socket if arg0 == AF_INET
+errno EACCES socket
+kill @default-deny'
+policy explicit '[syscalls]
+default allow
+kill socket
+kill @default-deny'
+policy allowed '[syscalls]
+default allow'
+policy loose '[process]
+die-with-parent no
+[syscalls]
+default allow
+kill socket
+kill @default-deny'
+kill_rule="$scratch/two-rules.policy:4:1 (kill socket if arg0 == AF_INET)"
+
+for who in root unprivileged; do
+	as=()
+	[[ $who == unprivileged ]] && as=("${unprivileged[@]}")
+
+	for p in two-rules two-rules-pid; do
+		run "${as[@]}" "$MOAT" run -p "$scratch/$p.policy" -- "$guard" none
+		expect_status 159 "$p: a killed socket is 159 ($who)"
+		expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $scratch/$p.policy:" \
+			"$p: the kill line names the call with its constants ($who)"
+		expect_stderr_contains "(kill socket if arg0 == AF_INET)" \
+			"$p: the kill rule decided, not the errno rule ($who)"
+		[[ "$stdout" != *"socket ran"* ]] || fail "$p: the killed socket ran ($who)"
+		[[ $(grep -c '^moat: killed:' <<<"$stderr") -eq 1 ]] || fail "$p: one kill line ($who): $stderr"
+	done
+	run "${as[@]}" "$MOAT" run -p "$scratch/two-rules.policy" -- "$guard" none
+	expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $kill_rule" \
+		"the kill rule's location ($who)"
+
+	# Positive control: AF_UNIX falls to the errno rule and is not killed.
+	run "${as[@]}" "$MOAT" run -p "$scratch/two-rules.policy" -- \
+		/usr/bin/python3 -c 'import socket
+try: socket.socket(socket.AF_UNIX)
+except PermissionError: print("refused")'
+	expect_status 0 "an AF_UNIX socket is refused, not killed ($who)"
+	expect_stdout "refused" "an AF_UNIX socket gets the errno ($who)"
+	[[ "$stderr" != *"moat: killed"* ]] || fail "no kill line for a refusal ($who): $stderr"
+
+	# `default kill` names the default statement.
+	run "${as[@]}" "$MOAT" run -p "$system" -- /usr/bin/python3 -c 'import socket; socket.socket()'
+	expect_status 159 "default kill is 159 ($who)"
+	expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) by $system:7:1 (default kill)" \
+		"default kill is reported at the default statement ($who)"
+
+	# A program that catches, blocks or ignores SIGSYS still dies and the call does not run.
+	for mode in catch block ignore; do
+		run "${as[@]}" "$MOAT" run -p "$scratch/explicit.policy" -- "$guard" "$mode"
+		expect_status 159 "a program that $mode-es SIGSYS is killed, status 159 ($who)"
+		[[ "$stdout" != *"socket"* ]] || fail "the call returned to a program that $mode-es SIGSYS ($who): $stdout"
+		expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $scratch/explicit.policy:4:1 (kill socket)" \
+			"the kill line for a program that $mode-es SIGSYS ($who)"
+		# Positive control: allowed, the same program makes the call.
+		run "${as[@]}" "$MOAT" run -p "$scratch/allowed.policy" -- "$guard" "$mode"
+		expect_stdout "socket ran" "the call runs where the policy allows it ($mode, $who)"
+	done
+
+	# --quiet: the same kill, no line.
+	run "${as[@]}" "$MOAT" run --quiet -p "$scratch/two-rules.policy" -- "$guard" none
+	expect_status 159 "--quiet keeps the status ($who)"
+	[[ -z "$stderr" ]] || fail "--quiet printed something ($who): $stderr"
+
+	# --report: errno refusals, each once with a count.
+	run "${as[@]}" "$MOAT" run --report -p "$scratch/two-rules.policy" -- \
+		/usr/bin/python3 -c 'import socket
+for i in range(3):
+    try: socket.socket(socket.AF_UNIX)
+    except PermissionError: pass
+print("done")'
+	expect_status 0 "--report: the program runs on ($who)"
+	expect_stdout "done" "--report: refusals answered with the errno ($who)"
+	expect_stderr_contains "moat: refused: socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) by $scratch/two-rules.policy:5:1 (errno EACCES socket): errno EACCES, 3 times" \
+		"--report lists the refusal once with its count ($who)"
+	expect_stderr_contains "Landlock refusals are not visible" "--report says what it cannot see ($who)"
+	run "${as[@]}" "$MOAT" run -p "$scratch/two-rules.policy" -- /usr/bin/python3 -c 'import socket
+try: socket.socket(socket.AF_UNIX)
+except PermissionError: pass'
+	[[ "$stderr" != *"refused"* ]] || fail "without --report no refusal lines ($who): $stderr"
+
+	# A sandbox that does not die with moat keeps the kernel's kill, and says so.
+	run "${as[@]}" "$MOAT" run -p "$scratch/loose.policy" -- "$guard" none
+	expect_status 159 "die-with-parent no: still 159 ($who)"
+	expect_stderr_contains "no report: this sandbox does not die with moat" \
+		"die-with-parent no: no report, and why ($who)"
+	[[ "$stderr" != *"moat: killed:"* ]] || fail "die-with-parent no: no kill line ($who)"
+	run "${as[@]}" "$MOAT" run -p "$scratch/loose.policy" -- "$guard" catch
+	expect_status 159 "die-with-parent no: the kernel's kill ignores a handler ($who)"
+done
+
+finish
