@@ -216,7 +216,9 @@ MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
 /*
  * The action the filter takes for syscall `syscall_number` of the native
  * architecture called with `args` (NULL: all zero), computed by running the
- * program in a userspace BPF interpreter. Returns 0.
+ * program in a userspace BPF interpreter. Returns 0, or -EINVAL when the
+ * program is not one the interpreter accepts (as the kernel would refuse
+ * it); `action` is then left as it was.
  */
 MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, const uint64_t args[6],
                               struct moat_action *action);
@@ -224,13 +226,11 @@ MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, con
 /*
  * Runs the program over `seccomp_data`, a `struct seccomp_data` from
  * <linux/seccomp.h> (any architecture, instruction pointer, arguments), and
- * stores the SECCOMP_RET_* value it returns. Returns 0.
+ * stores the SECCOMP_RET_* value it returns. Returns 0, or -EINVAL as
+ * moat_filter_eval() does.
  */
 MOAT_API int moat_filter_run(const moat_filter *filter, const void *seccomp_data,
                              uint32_t *return_value);
-
-/* 1 when some rule or the default is `notify`: the filter needs a supervisor. */
-MOAT_API int moat_filter_wants_listener(const moat_filter *filter);
 
 /* seccomp-public-api: end */
 

@@ -96,6 +96,7 @@ int moat_plan_check_exec(const struct moat_plan *plan, struct moat_error *error)
 {
 	const struct moat_syscall_rules *rules;
 	struct moat_action action;
+	int result;
 
 	if (!plan->policy->syscalls.present)
 		return 0;
@@ -103,7 +104,11 @@ int moat_plan_check_exec(const struct moat_plan *plan, struct moat_error *error)
 	/* With conditions on its arguments, only the real call can tell. */
 	if (rules && rules->conditional_count)
 		return 0;
-	moat_filter_eval(plan->filter, SYS_execve, NULL, &action);
+	result = moat_filter_eval(plan->filter, SYS_execve, NULL, &action);
+	if (result < 0)
+		return moat_error_set(error, result,
+		                      "cannot evaluate the compiled filter for execve: the BPF "
+		                      "interpreter refuses the program");
 	if (action.kind == MOAT_ACTION_ALLOW || action.kind == MOAT_ACTION_LOG)
 		return 0;
 	return moat_error_set(error, -EPERM,

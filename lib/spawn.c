@@ -140,7 +140,8 @@ static void exec_failed(const struct spawn *spawn, int code)
 static int unblock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	(void)spawn, (void)parent;
-	return unblock_signals() < 0 ? moat_error_set(error, -errno, "cannot unblock signals") : 0;
+	return unblock_signals() < 0 ? moat_message_set(error, -errno, "cannot unblock signals")
+	                             : 0;
 }
 
 static int session(const struct spawn *spawn, pid_t parent, struct moat_error *error)

@@ -34,6 +34,14 @@ for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3
 	[[ -e "$stage/share/man/man3/${symbol%%@*}.3" ]] || fail "no man page for ${symbol%%@*}"
 done
 
+# Every installed man page names an exported function (or is an alias of one), so
+# a page does not outlive the function it documents.
+for page in "$stage"/share/man/man3/moat_*.3; do
+	name=$(basename "$page" .3)
+	nm -D --defined-only "$libdir/libmoat.so" | awk '{print $3}' | sed 's/@.*//' |
+		grep -qx "$name" || fail "man page $name.3 documents no exported function"
+done
+
 # pkg-config, relocated to the staging prefix.
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 flags=$(pkg-config --define-prefix --cflags --libs moat)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
@@ -125,10 +125,16 @@ int moat_isolate_mount_dev(const struct moat_isolate_mount *mount, struct moat_e
 	const char *what = "";
 	int result = build_dev(mount->target, mount->options, &what);
 
-	if (result < 0)
-		return moat_error_set_at(error, result, &mount->entry->location,
-		                         "dev %s: cannot make %s in the new root: %s",
-		                         mount->entry->destination, what,
-		                         moat_isolate_strerror(result));
-	return 0;
+	struct moat_message message;
+
+	if (result == 0)
+		return 0;
+	message = moat_message_begin_at(error, result, &mount->entry->location);
+	moat_message_put(&message, "dev ");
+	moat_message_put(&message, mount->entry->destination);
+	moat_message_put(&message, ": cannot make ");
+	moat_message_put(&message, what);
+	moat_message_put(&message, " in the new root: ");
+	moat_message_put_reason(&message, -result);
+	return moat_message_end(&message);
 }

@@ -49,7 +49,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
@@ -81,16 +81,14 @@ int moat_isolate_init_prepare(const struct moat_isolate_init *init, int *signals
 
 	init_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return moat_error_set(error, -errno, "init: cannot block signals");
+		return moat_message_set(error, -errno, "init: cannot block signals");
 	close(init->status_read_fd);
 	if (parent_gone(init->parent_pidfd))
-		return moat_error_set(error, -ESRCH,
-		                      "the parent process exited before the "
-		                      "sandbox started");
+		return moat_message_set(error, -ESRCH,
+		                        "the parent process exited before the sandbox started");
 	*signals = signalfd(-1, &set, SFD_CLOEXEC);
 	if (*signals < 0)
-		return moat_error_set(error, -errno, "init: cannot open a signalfd: %s",
-		                      moat_isolate_strerror(-errno));
+		return moat_message_set_reason(error, -errno, "init: cannot open a signalfd");
 	return 0;
 }
 
@@ -209,8 +207,8 @@ int moat_isolate_init_fork(const struct moat_isolate_init *init, int signals,
 	pid_t program = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
 
 	if (program < 0)
-		return moat_error_set(error, -errno, "init: cannot fork the program's process: %s",
-		                      moat_isolate_strerror(-errno));
+		return moat_message_set_reason(error, -errno,
+		                               "init: cannot fork the program's process");
 	if (program == 0) {
 		close(signals);
 		if (init->parent_pidfd >= 0)

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 void moat_isolate_maps_build(struct moat_isolate_plan *plan, const struct moat_policy *policy)
 {
@@ -71,15 +71,21 @@ int moat_isolate_write_maps(const struct moat_isolate_plan *plan, struct moat_er
 
 	/* Only then are this process's /proc files its own, as writing them needs. */
 	if (plan->caller_undumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-		return moat_error_set(error, -errno, "cannot make the sandbox dumpable: %s",
-		                      moat_isolate_strerror(-errno));
+		return moat_message_set_reason(error, -errno, "cannot make the sandbox dumpable");
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		int result = write_file(files[i].path, texts[i]);
 
-		if (result < 0)
-			return moat_error_set(
-			        error, result, "cannot %s in the new user namespace (%s): %s",
-			        files[i].what, files[i].path, moat_isolate_strerror(result));
+		if (result < 0) {
+			struct moat_message message = moat_message_begin(error, result);
+
+			moat_message_put(&message, "cannot ");
+			moat_message_put(&message, files[i].what);
+			moat_message_put(&message, " in the new user namespace (");
+			moat_message_put(&message, files[i].path);
+			moat_message_put(&message, "): ");
+			moat_message_put_reason(&message, -result);
+			return moat_message_end(&message);
+		}
 	}
 	return 0;
 }

@@ -27,7 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -276,6 +276,22 @@ static const char *kind_name(enum moat_mount_kind kind)
 	return "mount";
 }
 
+static int entry_failed(const struct moat_mount *entry, int code, struct moat_error *error)
+{
+	struct moat_message message = moat_message_begin_at(error, code, &entry->location);
+
+	moat_message_put(&message, kind_name(entry->kind));
+	moat_message_put(&message, " ");
+	if (entry->source) {
+		moat_message_put(&message, entry->source);
+		moat_message_put(&message, " ");
+	}
+	moat_message_put(&message, entry->destination);
+	moat_message_put(&message, ": cannot make it in the new root: ");
+	moat_message_put_reason(&message, -code);
+	return moat_message_end(&message);
+}
+
 int moat_isolate_apply_mount(const struct moat_isolate_mount *planned, struct moat_error *error)
 {
 	const struct moat_mount *entry = planned->entry;
@@ -298,10 +314,6 @@ int moat_isolate_apply_mount(const struct moat_isolate_mount *planned, struct mo
 		break;
 	}
 	if (result < 0)
-		return moat_error_set_at(error, result, &entry->location,
-		                         "%s %s%s%s: cannot make it in the new root: %s",
-		                         kind_name(entry->kind), entry->source ? entry->source : "",
-		                         entry->source ? " " : "", entry->destination,
-		                         moat_isolate_strerror(result));
+		return entry_failed(entry, result, error);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 int moat_isolate_loopback_up(struct moat_error *error)
 {
@@ -23,8 +23,8 @@ int moat_isolate_loopback_up(struct moat_error *error)
 	int result = 0;
 
 	if (fd < 0)
-		return moat_error_set(error, -errno, "cannot bring up the loopback interface: %s",
-		                      moat_isolate_strerror(-errno));
+		return moat_message_set_reason(error, -errno,
+		                               "cannot bring up the loopback interface");
 	memset(&request, 0, sizeof(request));
 	memcpy(request.ifr_name, "lo", sizeof("lo"));
 	if (ioctl(fd, SIOCGIFFLAGS, &request) < 0)
@@ -34,7 +34,7 @@ int moat_isolate_loopback_up(struct moat_error *error)
 		result = -errno;
 	close(fd);
 	if (result < 0)
-		return moat_error_set(error, result, "cannot bring up the loopback interface: %s",
-		                      moat_isolate_strerror(result));
+		return moat_message_set_reason(error, result,
+		                               "cannot bring up the loopback interface");
 	return 0;
 }

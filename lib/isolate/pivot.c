@@ -30,7 +30,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 static int pivot_root(const char *new_root, const char *put_old)
 {
@@ -39,7 +39,13 @@ static int pivot_root(const char *new_root, const char *put_old)
 
 static int failed(struct moat_error *error, int code, const char *what)
 {
-	return moat_error_set(error, code, "cannot %s: %s", what, moat_isolate_strerror(code));
+	struct moat_message message = moat_message_begin(error, code);
+
+	moat_message_put(&message, "cannot ");
+	moat_message_put(&message, what);
+	moat_message_put(&message, ": ");
+	moat_message_put_reason(&message, -code);
+	return moat_message_end(&message);
 }
 
 static int enter_staging(const struct moat_isolate_plan *plan, struct moat_error *error)

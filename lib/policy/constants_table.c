@@ -261,13 +261,8 @@
 #define FUTEX2_MPOL 0x08
 #endif
 
-/* seccomp. */
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
+/* seccomp: its kernel constants only, from the one place moat defines them. */
+#include "seccomp/abi.h"
 
 /* Capabilities (the names are also the capability table's, in constants.c). */
 #include "policy/capability_numbers.h"

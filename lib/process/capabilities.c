@@ -35,6 +35,7 @@
 
 #include "policy/constants.h"
 #include "util/error.h"
+#include "util/message.h"
 
 #define BIT(capability) (UINT64_C(1) << (capability))
 
@@ -126,6 +127,21 @@ int moat_process_capabilities_build(struct moat_process_plan *plan,
 	return 0;
 }
 
+/* "`before`N (NAME)`after`": the apply steps run in the child, so no printf. */
+static int capability_failed(struct moat_error *error, int code, const char *before,
+                             unsigned capability, const char *after)
+{
+	struct moat_message message = moat_message_begin(error, code);
+
+	moat_message_put(&message, before);
+	moat_message_put_number(&message, capability);
+	moat_message_put(&message, " (");
+	moat_message_put(&message, capability_name(capability));
+	moat_message_put(&message, ")");
+	moat_message_put(&message, after);
+	return moat_message_end(&message);
+}
+
 static int drop_bounding_set(const struct moat_process_plan *plan, struct moat_error *error)
 {
 	unsigned capability;
@@ -134,10 +150,8 @@ static int drop_bounding_set(const struct moat_process_plan *plan, struct moat_e
 		if (plan->capabilities_keep & BIT(capability))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) < 0)
-			return moat_error_set(
-			        error, -errno,
-			        "cannot drop capability %d (%s) from the bounding set",
-			        (int)capability, capability_name(capability));
+			return capability_failed(error, -errno, "cannot drop capability ",
+			                         capability, " from the bounding set");
 	}
 	return 0;
 }
@@ -148,12 +162,12 @@ static int lock_securebits(struct moat_error *error)
 	unsigned long wanted;
 
 	if (current < 0)
-		return moat_error_set(error, -errno, "cannot read the securebits");
+		return moat_message_set(error, -errno, "cannot read the securebits");
 	wanted = ((unsigned long)current & ~(unsigned long)SECBIT_KEEP_CAPS) | LOCKED_SECUREBITS;
 	if (wanted != (unsigned long)current && prctl(PR_SET_SECUREBITS, wanted, 0, 0, 0) < 0)
-		return moat_error_set(error, -errno,
-		                      "cannot set and lock the securebits (NOROOT, "
-		                      "NO_SETUID_FIXUP, KEEP_CAPS off)");
+		return moat_message_set(error, -errno,
+		                        "cannot set and lock the securebits (NOROOT, "
+		                        "NO_SETUID_FIXUP, KEEP_CAPS off)");
 	return 0;
 }
 
@@ -168,8 +182,8 @@ static int restrict_with_setpcap(const struct moat_process_plan *plan,
 	if (raised.effective != current->effective) {
 		result = set_sets(&raised);
 		if (result < 0)
-			return moat_error_set(error, result,
-			                      "cannot raise CAP_SETPCAP to drop capabilities");
+			return moat_message_set(error, result,
+			                        "cannot raise CAP_SETPCAP to drop capabilities");
 	}
 	result = drop_bounding_set(plan, error);
 	if (result == 0)
@@ -188,14 +202,12 @@ static int set_ambient(uint64_t keep, unsigned last, struct moat_error *error)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    (errno != EINVAL || keep != 0))
 		/* EINVAL: a kernel before 4.3 has no ambient set to clear. */
-		return moat_error_set(error, -errno, "cannot clear the ambient capabilities");
+		return moat_message_set(error, -errno, "cannot clear the ambient capabilities");
 	for (capability = 0; capability <= last; capability++)
 		if ((keep & BIT(capability)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, capability, 0, 0) < 0)
-			return moat_error_set(
-			        error, -errno,
-			        "cannot raise kept capability %d (%s) in the ambient set",
-			        (int)capability, capability_name(capability));
+			return capability_failed(error, -errno, "cannot raise kept capability ",
+			                         capability, " in the ambient set");
 	return 0;
 }
 
@@ -208,14 +220,13 @@ int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct
 
 	result = get_sets(&current);
 	if (result < 0)
-		return moat_error_set(error, result, "cannot read the capabilities (capget)");
+		return moat_message_set(error, result, "cannot read the capabilities (capget)");
 	if (keep & ~current.permitted) {
 		unsigned missing = (unsigned)__builtin_ctzll(keep & ~current.permitted);
 
-		return moat_error_set(
-		        error, -EPERM,
-		        "capabilities keep: the process does not hold capability %d (%s)",
-		        (int)missing, capability_name(missing));
+		return capability_failed(error, -EPERM,
+		                         "capabilities keep: the process does not hold capability ",
+		                         missing, "");
 	}
 	if (current.permitted & BIT(CAP_SETPCAP)) {
 		result = restrict_with_setpcap(plan, &current, error);
@@ -224,8 +235,8 @@ int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct
 	}
 	result = set_sets(&kept);
 	if (result < 0)
-		return moat_error_set(error, result,
-		                      "cannot set the effective, permitted and inheritable "
-		                      "capabilities (capset)");
+		return moat_message_set(error, result,
+		                        "cannot set the effective, permitted and inheritable "
+		                        "capabilities (capset)");
 	return set_ambient(keep, plan->capability_last, error);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/message.h"
 
 int moat_process_cwd_build(struct moat_process_plan *plan,
                            const struct moat_process_section *process, struct moat_error *error)
@@ -29,8 +30,14 @@ int moat_process_cwd_build(struct moat_process_plan *plan,
 
 int moat_process_apply_cwd(const struct moat_process_plan *plan, struct moat_error *error)
 {
-	if (plan->cwd && chdir(plan->cwd) < 0)
-		return moat_error_set_at(error, -errno, &plan->cwd_location,
-		                         "cannot change to the working directory %s", plan->cwd);
-	return 0;
+	struct moat_message message;
+
+	if (!plan->cwd || chdir(plan->cwd) == 0)
+		return 0;
+	message = moat_message_begin_at(error, -errno, &plan->cwd_location);
+	moat_message_put(&message, "cannot change to the working directory ");
+	moat_message_put(&message, plan->cwd);
+	moat_message_put(&message, ": ");
+	moat_message_put_reason(&message, -message.code);
+	return moat_message_end(&message);
 }

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
@@ -107,6 +107,16 @@ static int close_listed(const int *keep, size_t keep_count)
 	return result;
 }
 
+static int not_open(int fd, struct moat_error *error)
+{
+	struct moat_message message = moat_message_begin(error, -errno);
+
+	moat_message_put(&message, "descriptor ");
+	moat_message_put_number(&message, fd);
+	moat_message_put(&message, ", passed to the sandbox, is not open");
+	return moat_message_end(&message);
+}
+
 int moat_process_apply_descriptors(const struct moat_process_plan *plan, const int *keep,
                                    size_t keep_count, struct moat_error *error)
 {
@@ -117,9 +127,7 @@ int moat_process_apply_descriptors(const struct moat_process_plan *plan, const i
 		int flags = fcntl(keep[i], F_GETFD);
 
 		if (flags < 0 || fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
-			return moat_error_set(error, -errno,
-			                      "descriptor %d, passed to the sandbox, is not open",
-			                      keep[i]);
+			return not_open(keep[i], error);
 	}
 	if (!plan->close_fds)
 		return 0;
@@ -127,8 +135,8 @@ int moat_process_apply_descriptors(const struct moat_process_plan *plan, const i
 	if (result == -ENOSYS)
 		result = close_listed(keep, keep_count);
 	if (result < 0)
-		return moat_error_set(error, result,
-		                      "cannot close the inherited descriptors (close_range, "
-		                      "/proc/self/fd)");
+		return moat_message_set(error, result,
+		                        "cannot close the inherited descriptors (close_range, "
+		                        "/proc/self/fd)");
 	return 0;
 }

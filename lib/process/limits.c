@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 
 #include "util/error.h"
+#include "util/message.h"
 
 struct resource {
 	int resource;
@@ -114,9 +115,15 @@ int moat_process_apply_limits(const struct moat_process_plan *plan, struct moat_
 	for (i = 0; i < plan->limit_count; i++) {
 		const struct moat_process_limit *limit = &plan->limits[i];
 
-		if (setrlimit(limit->resource, &limit->value) < 0)
-			return moat_error_set(error, -errno, "cannot set the %s limit (setrlimit)",
-			                      limit->name);
+		if (setrlimit(limit->resource, &limit->value) < 0) {
+			struct moat_message message = moat_message_begin(error, -errno);
+
+			moat_message_put(&message, "cannot set the ");
+			moat_message_put(&message, limit->name);
+			moat_message_put(&message, " limit (setrlimit): ");
+			moat_message_put_reason(&message, -message.code);
+			return moat_message_end(&message);
+		}
 	}
 	return 0;
 }

@@ -11,13 +11,13 @@
 #include <errno.h>
 #include <sys/prctl.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 int moat_process_apply_no_new_privs(const struct moat_process_plan *plan, struct moat_error *error)
 {
 	(void)plan;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return moat_error_set(error, -errno,
-		                      "cannot set no_new_privs (PR_SET_NO_NEW_PRIVS)");
+		return moat_message_set(error, -errno,
+		                        "cannot set no_new_privs (PR_SET_NO_NEW_PRIVS)");
 	return 0;
 }

@@ -12,7 +12,17 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
+
+static int parent_gone(pid_t parent, struct moat_error *error)
+{
+	struct moat_message message = moat_message_begin(error, -ESRCH);
+
+	moat_message_put(&message, "the parent process (pid ");
+	moat_message_put_number(&message, parent);
+	moat_message_put(&message, ") exited before the sandbox started");
+	return moat_message_end(&message);
+}
 
 int moat_process_apply_parent_death(const struct moat_process_plan *plan, pid_t parent,
                                     struct moat_error *error)
@@ -20,7 +30,7 @@ int moat_process_apply_parent_death(const struct moat_process_plan *plan, pid_t 
 	if (!plan->die_with_parent)
 		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return moat_error_set(
+		return moat_message_set(
 		        error, -errno,
 		        "cannot ask for SIGKILL on the parent's death (PR_SET_PDEATHSIG)");
 	/*
@@ -28,9 +38,6 @@ int moat_process_apply_parent_death(const struct moat_process_plan *plan, pid_t 
 	 * process was reparented already, so getppid() has changed.
 	 */
 	if (getppid() != parent)
-		return moat_error_set(
-		        error, -ESRCH,
-		        "the parent process (pid %d) exited before the sandbox started",
-		        (int)parent);
+		return parent_gone(parent, error);
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "util/error.h"
+#include "util/message.h"
 
 int moat_process_apply_session(const struct moat_process_plan *plan, struct moat_error *error)
 {
@@ -20,8 +20,8 @@ int moat_process_apply_session(const struct moat_process_plan *plan, struct moat
 		return 0;
 	/* setsid() fails only with EPERM, for a process group leader. */
 	if (setsid() < 0)
-		return moat_error_set(error, -errno,
-		                      "cannot start a new session (setsid): the process already "
-		                      "leads a process group");
+		return moat_message_set(error, -errno,
+		                        "cannot start a new session (setsid): the process already "
+		                        "leads a process group");
 	return 0;
 }

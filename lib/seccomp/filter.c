@@ -60,11 +60,6 @@ const void *moat_filter_instructions(const moat_filter *filter)
 	return filter->program.instructions;
 }
 
-int moat_filter_wants_listener(const moat_filter *filter)
-{
-	return filter->wants_listener;
-}
-
 int moat_filter_listing(const moat_filter *filter, char **text)
 {
 	static const char no_filter[] =

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "seccomp/filter.h"
-#include "util/error.h"
+#include "util/message.h"
 
 static unsigned long kernel_flags(unsigned flags)
 {
@@ -30,23 +30,41 @@ static unsigned long kernel_flags(unsigned flags)
 
 static int refused(struct moat_error *error, int code, unsigned flags)
 {
+	struct moat_message message;
+
 	switch (code) {
 	case -ESRCH:
-		return moat_error_set(error, code,
-		                      "cannot install the seccomp filter on every thread: a thread "
-		                      "has seccomp filters the calling thread does not have");
+		return moat_message_set(
+		        error, code,
+		        "cannot install the seccomp filter on every thread: a thread "
+		        "has seccomp filters the calling thread does not have");
 	case -EBUSY:
-		return moat_error_set(error, code,
-		                      "cannot get a seccomp listener: a filter already installed "
-		                      "in this process has one");
+		return moat_message_set(error, code,
+		                        "cannot get a seccomp listener: a filter already installed "
+		                        "in this process has one");
 	case -EINVAL:
-		return moat_error_set(
-		        error, code, "the kernel refused the seccomp filter%s (seccomp(2): %s)",
-		        flags ? " or its flags (TSYNC, NEW_LISTENER, TSYNC_ESRCH)" : "",
-		        strerrordesc_np(-code));
+		message = moat_message_begin(error, code);
+		moat_message_put(&message, "the kernel refused the seccomp filter");
+		if (flags)
+			moat_message_put(&message,
+			                 " or its flags (TSYNC, NEW_LISTENER, TSYNC_ESRCH)");
+		moat_message_put(&message, " (seccomp(2): ");
+		moat_message_put_reason(&message, -code);
+		moat_message_put(&message, ")");
+		return moat_message_end(&message);
 	}
-	return moat_error_set(error, code, "cannot install the seccomp filter: %s",
-	                      strerrordesc_np(-code));
+	return moat_message_set_reason(error, code, "cannot install the seccomp filter");
+}
+
+/* Thread `thread` (the kernel names it) kept filters this thread has not. */
+static int unsynchronised(struct moat_error *error, long thread)
+{
+	struct moat_message message = moat_message_begin(error, -ESRCH);
+
+	moat_message_put(&message, "cannot install the seccomp filter on every thread: thread ");
+	moat_message_put_number(&message, thread);
+	moat_message_put(&message, " has seccomp filters the calling thread does not have");
+	return moat_message_end(&message);
 }
 
 int moat_seccomp_install(const moat_filter *filter, unsigned flags, int *listener_fd,
@@ -59,14 +77,13 @@ int moat_seccomp_install(const moat_filter *filter, unsigned flags, int *listene
 		*listener_fd = -1;
 	if (flags & ~(unsigned)(MOAT_SECCOMP_TSYNC | MOAT_SECCOMP_LISTENER) ||
 	    ((flags & MOAT_SECCOMP_LISTENER) && !listener_fd))
-		return moat_error_set(error, -EINVAL, "invalid seccomp install flags %#x", flags);
+		return moat_message_set(error, -EINVAL, "invalid seccomp install flags");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return moat_error_set(error, -errno, "cannot set no_new_privs: %s",
-		                      strerrordesc_np(errno));
+		return moat_message_set_reason(error, -errno, "cannot set no_new_privs");
 	if (!filter->present) {
 		if (flags & MOAT_SECCOMP_LISTENER)
-			return moat_error_set(error, -EINVAL,
-			                      "no seccomp listener without a [syscalls] section");
+			return moat_message_set(error, -EINVAL,
+			                        "no seccomp listener without a [syscalls] section");
 		return 0;
 	}
 	program.len = (unsigned short)filter->program.length;
@@ -79,9 +96,6 @@ int moat_seccomp_install(const moat_filter *filter, unsigned flags, int *listene
 		return 0;
 	}
 	if (rc > 0)
-		return moat_error_set(error, -ESRCH,
-		                      "cannot install the seccomp filter on every thread: thread "
-		                      "%ld has seccomp filters the calling thread does not have",
-		                      rc);
+		return unsynchronised(error, rc);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * Installing a compiled filter on the calling process. Safe to call in a
  * child between fork and exec: no allocation, no stdio, no locks; only
- * prctl(2), seccomp(2) and the filling of `error`.
+ * prctl(2), seccomp(2) and the filling of `error` with util/message.h.
  */
 #ifndef MOAT_SECCOMP_INSTALL_H
 #define MOAT_SECCOMP_INSTALL_H

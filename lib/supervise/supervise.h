@@ -25,18 +25,8 @@
 
 #include "moat.h"
 #include "policy/ir.h"
+#include "seccomp/abi.h"
 #include "util/arena.h"
-
-/* Kernel interfaces newer than Debian 12's 6.1 headers. */
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64) /* 6.6 */
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
-#ifndef SECCOMP_ADDFD_FLAG_SEND
-#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1) /* 5.14 */
-#endif
 
 /* ---- notifications (notification.c) -------------------------------------- */
 

@@ -106,10 +106,15 @@ int moat_supervisor_add_reported(struct moat_supervisor *supervisor, int listene
 	sandbox->listener = listener_fd;
 	sandbox->pid = pid;
 	result = moat_grants_build(&sandbox->grants, policy, error);
-	if (result == 0 && fcntl(listener_fd, F_SETFD, FD_CLOEXEC) < 0)
+	if (result < 0) {
+		close(listener_fd);
+		free(sandbox);
+		return result;
+	}
+	if (fcntl(listener_fd, F_SETFD, FD_CLOEXEC) < 0) {
 		result =
 		        moat_error_set(error, -errno, "not a listener: %s", strerrordesc_np(errno));
-	if (result < 0) {
+		moat_grants_release(&sandbox->grants);
 		close(listener_fd);
 		free(sandbox);
 		return result;

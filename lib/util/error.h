@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Filling the caller's struct moat_error, which may be NULL. */
+/*
+ * Filling the caller's struct moat_error, which may be NULL, with a
+ * printf-style message: for the parent's side only (parsing, resolving,
+ * planning, the supervisor, moat_enter's checks). vsnprintf may allocate and
+ * take locks, so the code that runs between clone and execve (the apply
+ * steps of lib/spawn.c's child) uses util/message.h instead.
+ */
 #ifndef MOAT_UTIL_ERROR_H
 #define MOAT_UTIL_ERROR_H
 

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: MIT
+/*
+ * strerrorname_np and strerrordesc_np are the only library calls: in glibc
+ * (string/_strerror.c, __get_errlist and __get_errname) each is a bounds
+ * check and an index into a constant array, with no locale, lock or
+ * allocation, unlike strerror, which translates the text through gettext.
+ */
 #include "util/message.h"
 
 #include <string.h>
@@ -9,7 +15,16 @@ struct moat_message moat_message_begin(struct moat_error *error, int code)
 		memset(error, 0, sizeof(*error));
 		error->code = code;
 	}
-	return (struct moat_message){.error = error, .length = 0};
+	return (struct moat_message){.error = error, .length = 0, .code = code};
+}
+
+struct moat_message moat_message_begin_at(struct moat_error *error, int code,
+                                          const struct moat_location *location)
+{
+	struct moat_message message = moat_message_begin(error, code);
+
+	moat_message_put_location(&message, location);
+	return message;
 }
 
 void moat_message_put(struct moat_message *message, const char *text)
@@ -62,7 +77,7 @@ void moat_message_put_location(struct moat_message *message, const struct moat_l
 {
 	size_t length = 0;
 
-	if (!message->error || !location->file)
+	if (!message->error || !location || !location->file)
 		return;
 	while (location->file[length] && length + 1 < sizeof(message->error->file)) {
 		message->error->file[length] = location->file[length];
@@ -72,10 +87,25 @@ void moat_message_put_location(struct moat_message *message, const struct moat_l
 	message->error->column = location->column;
 }
 
+int moat_message_end(const struct moat_message *message)
+{
+	return message->code;
+}
+
 int moat_message_set(struct moat_error *error, int code, const char *text)
 {
 	struct moat_message message = moat_message_begin(error, code);
 
 	moat_message_put(&message, text);
+	return code;
+}
+
+int moat_message_set_reason(struct moat_error *error, int code, const char *text)
+{
+	struct moat_message message = moat_message_begin(error, code);
+
+	moat_message_put(&message, text);
+	moat_message_put(&message, ": ");
+	moat_message_put_reason(&message, -code);
 	return code;
 }

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 
 #include "filter_child.h"
+#include "seccomp/filter.h"
 #include "seccomp/interpreter.h"
 
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
@@ -278,6 +279,34 @@ static void test_counts_executed_instructions(void **state)
 	assert_int_equal(executed, program_length(p) - 1);
 }
 
+/*
+ * A program the interpreter refuses (a jump past the end) makes
+ * moat_filter_eval and moat_filter_run say -EINVAL and store nothing; the
+ * control, the same filter with the jump in range, is evaluated.
+ */
+static void test_eval_reports_a_refused_program(void **state)
+{
+	struct sock_filter code[] = {
+	        BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0),
+	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+	};
+	struct moat_filter filter = {.present = true,
+	                             .program = {.instructions = code, .length = 2}};
+	struct moat_action action = {.kind = MOAT_ACTION_TRAP};
+	struct seccomp_data data = {.nr = SYS_getppid, .arch = AUDIT_ARCH_X86_64};
+	uint32_t value = 7;
+
+	(void)state;
+	assert_int_equal(moat_filter_eval(&filter, SYS_getppid, NULL, &action), -EINVAL);
+	assert_int_equal(action.kind, MOAT_ACTION_TRAP);
+	assert_int_equal(moat_filter_run(&filter, &data, &value), -EINVAL);
+	assert_int_equal(value, 7);
+	code[0].k = 0;
+	assert_int_equal(moat_filter_eval(&filter, SYS_getppid, NULL, &action), 0);
+	assert_int_equal(action.kind, MOAT_ACTION_ERRNO);
+	assert_int_equal(action.errno_value, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +314,7 @@ int main(void)
 	        cmocka_unit_test(test_too_long_programs_are_refused),
 	        cmocka_unit_test(test_interpreter_computes_what_the_kernel_computes),
 	        cmocka_unit_test(test_counts_executed_instructions),
+	        cmocka_unit_test(test_eval_reports_a_refused_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

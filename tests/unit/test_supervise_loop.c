@@ -17,6 +17,7 @@
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <malloc.h>
 #include <sys/mman.h>
 
 #define SANDBOXES           100
@@ -623,9 +624,46 @@ static void test_listener_receive(void **state)
 	assert_int_equal(receive_from(send_late, 50, &fd, &error), -ETIMEDOUT);
 }
 
+/*
+ * A listener moat_supervisor_add cannot use (here, a closed descriptor)
+ * fails the add after the grants were built; they are released with it.
+ * The control: the same number of adds that succeed would hold memory.
+ */
+static void test_refused_listener_frees_the_grants(void **state)
+{
+	struct test_diagnostics diagnostics;
+	moat_policy *policy =
+	        test_load("moat 1\n[syscalls]\ndefault allow\nnotify open openat openat2\n"
+	                  "kill @default-deny\n[broker]\nopen read /usr\nopen read /etc\n"
+	                  "open write /tmp\n",
+	                  &diagnostics);
+	moat_supervisor *supervisor;
+	struct moat_error error;
+	size_t before;
+
+	(void)state;
+	if (!policy)
+		fail_msg("%s", diagnostics.text);
+	if (moat_supervisor_new(&supervisor, NULL, &error) < 0) {
+		moat_policy_free(policy);
+		print_message("SKIP: no supervisor here (%s)\n", error.message);
+		skip();
+	}
+	/* Warm up whatever the first call allocates once. */
+	assert_int_equal(moat_supervisor_add(supervisor, 999, policy, getpid(), &error), -EBADF);
+	before = mallinfo2().uordblks;
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(moat_supervisor_add(supervisor, 999, policy, getpid(), &error),
+		                 -EBADF);
+	assert_true(mallinfo2().uordblks <= before + 1024);
+	moat_supervisor_free(supervisor);
+	moat_policy_free(policy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_refused_listener_frees_the_grants),
 	        cmocka_unit_test(test_custom_handlers),
 	        cmocka_unit_test(test_removed_handler),
 	        cmocka_unit_test(test_stale_notification),
