@@ -154,4 +154,18 @@ expect_stderr_contains "no policy named 'nonesuch' in MOAT_POLICY_PATH" "the nam
 printf 'moat 1\n[syscalls]\ndefault allow\n' >"$scratch/system"
 run env -C "$scratch" "$MOAT" eval system getpid
 expect_stdout_contains "allow by system:3:1" "a file in the working directory comes before a name"
+
+# The command of a build tree finds the source tree's policies by name with
+# no MOAT_POLICY_PATH (issue 11: `moat run -p NAME` from the build tree).
+run env -u MOAT_POLICY_PATH "$MOAT" check python3 system
+expect_status 0 "the build tree's command finds its policies by name"
+# The control: the same binary elsewhere searches only the installed policies.
+cp "$MOAT" "$scratch/moat-elsewhere"
+installed=$(sed -n 's/.* or \(\/.*\)$/\1/p' <<<"$(env -u MOAT_POLICY_PATH "$scratch/moat-elsewhere" check nonesuch 2>&1)")
+if [[ -e $installed/python3.policy ]]; then
+	skip_check "control for build-tree policies: python3.policy is installed in $installed"
+else
+	run env -u MOAT_POLICY_PATH "$scratch/moat-elsewhere" check python3
+	expect_status 1 "control: a command outside the build tree does not search the source tree"
+fi
 finish

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Loading policies for the subcommands, with diagnostics printed as compilers print them. */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "moat.h"
@@ -15,6 +19,27 @@ static void print_diagnostic(const struct moat_diagnostic *diagnostic, void *con
 	fputs(text, stderr);
 }
 
+/*
+ * Where `include NAME` and `-p NAME` look first: MOAT_POLICY_PATH when it is
+ * set; else, for the command of a build tree, that tree's policies, so that
+ * `build/tools/moat/moat run -p python3` works before anything is
+ * installed. An installed command is elsewhere and gets NULL (the library
+ * then searches the installed policies directory).
+ */
+static const char *policy_search_path(void)
+{
+	char self[PATH_MAX];
+	ssize_t length;
+
+	if (getenv("MOAT_POLICY_PATH"))
+		return NULL;
+	length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (length <= 0)
+		return NULL;
+	self[length] = '\0';
+	return strcmp(self, MOAT_BUILD_TREE_COMMAND) == 0 ? MOAT_SOURCE_POLICY_DIR : NULL;
+}
+
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 {
 	return moat_command_load_layered(paths, count, NULL);
@@ -23,7 +48,8 @@ struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
                                               const struct moat_policy_text *last)
 {
-	struct moat_load_options options = {.on_diagnostic = print_diagnostic};
+	struct moat_load_options options = {.policy_path = policy_search_path(),
+	                                    .on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
 	if (moat_policy_load_layered(&policy, (const char *const *)paths, count, last, &options,
