@@ -63,7 +63,7 @@
 #include "util/message.h"
 
 #define NOBODY           65534
-#define DEFAULT_SPAWNS   2000
+#define DEFAULT_SPAWNS   1000
 #define WATCHDOG_SECONDS 30
 
 /* ---- the detector ------------------------------------------------------ */
@@ -100,10 +100,15 @@ void *__libc_malloc(size_t size);
 void *__libc_calloc(size_t count, size_t size);
 void *__libc_realloc(void *pointer, size_t size);
 void __libc_free(void *pointer);
-int __vsnprintf_chk(char *buffer, size_t size, int flag, size_t length, const char *format,
-                    va_list arguments);
 
+/*
+ * The real functions, found once before anything is armed. Not glibc's
+ * __vsnprintf_chk: clang turns a call of it that cannot overflow back into
+ * vsnprintf, which is this file's own, and the replacement then calls
+ * itself for ever.
+ */
 static char *(*real_strerror)(int code);
+static int (*real_vsnprintf)(char *buffer, size_t size, const char *format, va_list arguments);
 
 void *malloc(size_t size)
 {
@@ -132,7 +137,7 @@ void free(void *pointer)
 int vsnprintf(char *buffer, size_t size, const char *format, va_list arguments)
 {
 	note_unsafe("vsnprintf");
-	return __vsnprintf_chk(buffer, size, 0, size, format, arguments);
+	return real_vsnprintf(buffer, size, format, arguments);
 }
 
 int snprintf(char *buffer, size_t size, const char *format, ...)
@@ -142,7 +147,7 @@ int snprintf(char *buffer, size_t size, const char *format, ...)
 
 	note_unsafe("snprintf");
 	va_start(arguments, format);
-	length = __vsnprintf_chk(buffer, size, 0, size, format, arguments);
+	length = real_vsnprintf(buffer, size, format, arguments);
 	va_end(arguments);
 	return length;
 }
@@ -153,9 +158,11 @@ char *strerror(int code)
 	return real_strerror(code);
 }
 
-__attribute__((constructor)) static void find_strerror(void)
+__attribute__((constructor)) static void find_real_functions(void)
 {
 	real_strerror = (char *(*)(int))dlsym(RTLD_NEXT, "strerror");
+	real_vsnprintf =
+	        (int (*)(char *, size_t, const char *, va_list))dlsym(RTLD_NEXT, "vsnprintf");
 }
 #endif
 
