@@ -78,6 +78,9 @@ struct unsafe_calls {
 
 static struct unsafe_calls *unsafe;
 
+#ifndef BUILT_WITH_ASAN
+#define DETECTOR 1
+
 static void note_unsafe(const char *name)
 {
 	size_t i;
@@ -92,9 +95,6 @@ static void note_unsafe(const char *name)
 		unsafe->first[i] = name[i];
 	unsafe->first[i] = '\0';
 }
-
-#ifndef BUILT_WITH_ASAN
-#define DETECTOR 1
 
 void *__libc_malloc(size_t size);
 void *__libc_calloc(size_t count, size_t size);
