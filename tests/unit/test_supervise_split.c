@@ -325,8 +325,8 @@ static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 	        "moat 1\n[syscalls]\ndefault allow\nerrno EPERM close\n",
 	        /* Allowed on a condition only: not for every argument. */
 	        "moat 1\n[syscalls]\ndefault allow\nkill close if arg0 == 3\n",
-	        "moat 1\n[syscalls]\ndefault kill\n"
-	        "allow sendmsg close write exit_group execve if arg0 < 100\n",
+	        ("moat 1\n[syscalls]\ndefault kill\n"
+	         "allow sendmsg close write exit_group execve if arg0 < 100\n"),
 	        /* Logged is not allowed outright. */
 	        "moat 1\n[syscalls]\ndefault allow\nlog write\n",
 	        /* `notify` rules of its own keep the two parts. */
@@ -334,12 +334,12 @@ static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 	};
 	static const char *const one_filter[] = {
 	        "moat 1\n[syscalls]\ndefault allow\n",
-	        "moat 1\n[syscalls]\ndefault allow\nkill socket if arg0 == AF_INET\n"
-	        "errno EACCES socket\n",
+	        ("moat 1\n[syscalls]\ndefault allow\nkill socket if arg0 == AF_INET\n"
+	         "errno EACCES socket\n"),
 	        /* prctl and seccomp only install the enforce part, which it lacks. */
 	        "moat 1\n[syscalls]\ndefault allow\nkill prctl seccomp\n",
-	        "moat 1\n[syscalls]\ndefault kill\n"
-	        "allow sendmsg close write exit_group execve\nallow fcntl if arg1 == 1\n",
+	        ("moat 1\n[syscalls]\ndefault kill\n"
+	         "allow sendmsg close write exit_group execve\nallow fcntl if arg1 == 1\n"),
 	};
 	moat_policy *policy;
 
