@@ -3,7 +3,9 @@
 # allowed syscalls bare, under `moat run --quiet` (the kernel kills, nothing
 # is routed), under `moat run` (kills routed to the supervisor) and under
 # `moat run --report` (errno refusals routed too). Prints ns per call and
-# the ratio to --quiet, for docs/performance.md.
+# the ratio to --quiet, for docs/performance.md. POLICY (default: system)
+# names another policy, e.g. one that allows the hand-off's calls outright
+# and so runs under one filter (docs/supervisor.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${MOAT_BUILD_ROOT:-build}/bench
@@ -13,6 +15,7 @@ moat=$build/tools/moat/moat
 program=$(realpath "$build/bench/allowed_calls")
 count=${COUNT:-2000000}
 rounds=${ROUNDS:-5}
+policy=${POLICY:-system}
 
 measure() { # label, command...: the median of $rounds runs, per call kind
 	local label=$1
@@ -25,9 +28,9 @@ measure() { # label, command...: the median of $rounds runs, per call kind
 
 {
 	measure bare
-	measure quiet "$moat" run --quiet -p system --exec "$program" --
-	measure reports "$moat" run -p system --exec "$program" --
-	measure report "$moat" run --report -p system --exec "$program" --
+	measure quiet "$moat" run --quiet -p "$policy" --exec "$program" --
+	measure reports "$moat" run -p "$policy" --exec "$program" --
+	measure report "$moat" run --report -p "$policy" --exec "$program" --
 } | sort -k2,2 -k1,1 | awk '
 	{ cost[$1 " " $2] = $3; kinds[$2] = 1 }
 	END {

@@ -3,15 +3,23 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "seccomp/filter.h"
 #include "syscalls/syscalls.h"
 #include "util/arena.h"
 #include "util/error.h"
 
-/* How one part is made: which part, and what it routes to the supervisor. */
+/* Which filter is made: one of the two parts, or both in one. */
+enum part_kind {
+	NOTIFY_PART,
+	ENFORCE_PART,
+	WHOLE_FILTER, /* what the two parts stacked decide, in one filter */
+};
+
+/* How one filter is made: which, and what it routes to the supervisor. */
 struct part {
-	bool notify_part;
+	enum part_kind kind;
 	unsigned routed; /* MOAT_ROUTE_* */
 };
 
@@ -32,7 +40,8 @@ static bool is_routed(struct moat_action action, unsigned routed)
 
 /*
  * The notify part turns what is routed into `notify` and allows the rest;
- * the enforce part allows what is routed and keeps the rest. The calls of
+ * the enforce part allows what is routed and keeps the rest; the whole
+ * filter turns what is routed into `notify` and keeps the rest. The calls of
  * the hand-off itself are never routed: they run before the supervisor
  * holds the listener.
  */
@@ -44,9 +53,14 @@ static struct moat_action remap(struct moat_action action, const struct part *pa
 	bool routed = action.kind == MOAT_ACTION_NOTIFY ||
 	              (!handoff_call && is_routed(action, part->routed));
 
-	if (part->notify_part)
+	switch (part->kind) {
+	case NOTIFY_PART:
 		return routed ? notify : allow;
-	return routed ? allow : action;
+	case ENFORCE_PART:
+		return routed ? allow : action;
+	default:
+		return routed ? notify : action;
+	}
 }
 
 static struct moat_syscall_rule *remap_rules(struct moat_arena *arena,
@@ -121,7 +135,7 @@ static int remap_section(struct moat_arena *arena, const struct moat_syscalls_se
 		return result;
 	*copy = *section;
 	copy->default_action = remap(section->default_action, part, false);
-	copy->has_notify = part->notify_part;
+	copy->has_notify = part->kind != ENFORCE_PART;
 	copy->syscalls = table;
 	copy->count = count;
 	for (size_t i = 0; i < count; i++) {
@@ -163,7 +177,7 @@ static int compile_part(const struct moat_syscalls_section *section, const struc
 		return rc;
 	}
 	filter->present = true;
-	filter->wants_listener = part->notify_part;
+	filter->wants_listener = part->kind != ENFORCE_PART;
 	*out = filter;
 	return 0;
 }
@@ -178,7 +192,7 @@ int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed
                                moat_filter **notify_part, moat_filter **enforce_part,
                                struct moat_error *error)
 {
-	const struct part notify = {true, routed}, enforce = {false, routed};
+	const struct part notify = {NOTIFY_PART, routed}, enforce = {ENFORCE_PART, routed};
 	int rc;
 
 	*notify_part = NULL;
@@ -194,4 +208,51 @@ int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed
 		*notify_part = NULL;
 	}
 	return rc;
+}
+
+/* The policy's decision for `number` when it is the same for every argument, else NULL. */
+static const struct moat_action *
+decision_for_any_arguments(const struct moat_syscalls_section *section, int number)
+{
+	struct moat_syscall_rules key = {.number = number};
+	const struct moat_syscall_rules *rules =
+	        bsearch(&key, section->syscalls, section->count, sizeof(key), compare_rules);
+
+	if (!rules)
+		return &section->default_action;
+	if (rules->conditional_count)
+		return NULL;
+	return rules->unconditional ? &rules->unconditional->action : &section->default_action;
+}
+
+bool moat_filter_routed_fits_one(const struct moat_policy *policy, unsigned routed)
+{
+	size_t count;
+	const int *handoff = moat_syscall_handoff_numbers(&count);
+
+	if (!policy->syscalls.present || policy->syscalls.has_notify || !routed)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		const struct moat_action *action;
+
+		/* They install the enforce part, which the one filter does without. */
+		if (handoff[i] == SYS_prctl || handoff[i] == SYS_seccomp)
+			continue;
+		action = decision_for_any_arguments(&policy->syscalls, handoff[i]);
+		if (!action || action->kind != MOAT_ACTION_ALLOW)
+			return false;
+	}
+	return true;
+}
+
+int moat_filter_compile_one(const struct moat_policy *policy, unsigned routed, moat_filter **filter,
+                            struct moat_error *error)
+{
+	const struct part whole = {WHOLE_FILTER, routed};
+
+	*filter = NULL;
+	if (!policy->syscalls.present || (!policy->syscalls.has_notify && !routed))
+		return moat_error_set(error, -EINVAL,
+		                      "the policy has no `notify` rules and nothing is routed");
+	return compile_part(&policy->syscalls, &whole, filter, error);
 }

@@ -49,4 +49,24 @@ int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed
                                moat_filter **notify_part, moat_filter **enforce_part,
                                struct moat_error *error);
 
+/*
+ * True when `policy` (without `notify` rules of its own, `routed` not 0) can
+ * go in as one filter, moat_filter_compile_one(), instead of two parts:
+ * the policy allows, whatever their arguments, every call the child makes
+ * from that filter's installation until the program runs (the hand-off
+ * calls but prctl and seccomp, which only install the enforce part). Then
+ * nothing the policy would refuse can happen before the listener has left,
+ * and calls the policy allows on a condition are evaluated once, not twice.
+ */
+bool moat_filter_routed_fits_one(const struct moat_policy *policy, unsigned routed);
+
+/*
+ * The notify part and the enforce part stacked, as one filter: the policy
+ * with the `routed` actions (and `notify`) made `notify`, except for the
+ * hand-off calls, whose actions stay the policy's. Installed with a
+ * listener. -EINVAL when there is nothing to notify.
+ */
+int moat_filter_compile_one(const struct moat_policy *policy, unsigned routed, moat_filter **filter,
+                            struct moat_error *error);
+
 #endif /* MOAT_SECCOMP_SPLIT_H */

@@ -194,7 +194,9 @@ int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct 
 
 	memset(plan, 0, sizeof(*plan));
 	result = plan_isolation(plan, policy, landlock_abi, error);
-	if (result == 0)
+	if (result == 0 && moat_filter_routed_fits_one(policy, routed))
+		result = moat_filter_compile_one(policy, routed, &plan->notify_part, error);
+	else if (result == 0)
 		result = moat_filter_compile_routed(policy, routed, &plan->notify_part,
 		                                    &plan->enforce_part, error);
 	if (result < 0)
@@ -246,7 +248,7 @@ int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
 	if (listener >= 0)
 		close(listener);
 	close(socket_fd);
-	if (result == 0)
+	if (result == 0 && plan->enforce_part)
 		result = moat_seccomp_install(plan->enforce_part, 0, NULL, error);
 	return result;
 }

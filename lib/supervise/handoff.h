@@ -7,10 +7,12 @@
  * notify part, with a listener, then the enforce part. Between the two the
  * child sends the listener over a SOCK_SEQPACKET socketpair (SCM_RIGHTS)
  * and closes its copy, with only the policy's `notify` rules in force, so
- * the policy cannot block the hand-off. Before the filters the child also
- * enters a Landlock domain of its own, which keeps every process of the
- * sandbox from tracing, reading (/proc/PID/mem) or signalling the
- * supervisor and anything else outside the sandbox.
+ * the policy cannot block the hand-off. (When the policy allows every call
+ * of the hand-off outright, one filter with the listener does both parts'
+ * work and the child installs nothing after the hand-off.) Before the
+ * filters the child also enters a Landlock domain of its own, which keeps
+ * every process of the sandbox from tracing, reading (/proc/PID/mem) or
+ * signalling the supervisor and anything else outside the sandbox.
  *
  * In the parent (before the child starts):
  *     moat_handoff_plan_build(&handoff, policy, landlock_abi, &error);
@@ -37,10 +39,11 @@ enum {
 };
 
 struct moat_handoff_plan {
-	moat_filter *notify_part;  /* installed first, with the listener */
-	moat_filter *enforce_part; /* installed after the hand-off */
-	unsigned isolation;        /* MOAT_HANDOFF_* the child applies */
-	const char *dropped;       /* best-effort: the protection this kernel lacks, or NULL */
+	moat_filter *notify_part; /* installed first, with the listener */
+	moat_filter
+	        *enforce_part; /* installed after the hand-off; NULL when notify_part is whole */
+	unsigned isolation;    /* MOAT_HANDOFF_* the child applies */
+	const char *dropped;   /* best-effort: the protection this kernel lacks, or NULL */
 };
 
 /*
@@ -58,7 +61,10 @@ int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_po
 /*
  * moat_handoff_plan_build() whose notify part also routes the `routed`
  * actions (MOAT_ROUTE_*, seccomp/split.h) to the supervisor, for reports;
- * the policy then needs no `notify` rules.
+ * the policy then needs no `notify` rules. When it has none and allows the
+ * child's calls outright (moat_filter_routed_fits_one()), the notify part
+ * is the whole filter (moat_filter_compile_one()) and there is no enforce
+ * part: calls the policy allows on a condition then run one filter, not two.
  */
 int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                                    int landlock_abi, unsigned routed, struct moat_error *error);
@@ -68,7 +74,8 @@ void moat_handoff_plan_release(struct moat_handoff_plan *plan);
 /*
  * In the child: sets no_new_privs, enters the isolation domain, installs
  * the notify part with a listener, sends the listener on `socket_fd`,
- * closes it and `socket_fd`, and installs the enforce part. Single-threaded
+ * closes it and `socket_fd`, and installs the enforce part if the plan has
+ * one. Single-threaded
  * callers only (no TSYNC). Async-signal-safe. On failure the listener is
  * closed before anything else runs, so a stuck hand-off cannot hang the
  * child: its notified calls then fail with ENOSYS.

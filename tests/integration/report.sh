@@ -40,6 +40,11 @@ die-with-parent no
 default allow
 kill socket
 kill @default-deny'
+# sendmsg carries the listener to moat: killed, the hand-off needs two filters.
+policy sendmsg-killed '[syscalls]
+default allow
+kill socket sendmsg
+kill @default-deny'
 kill_rule="$scratch/two-rules.policy:4:1 (kill socket if arg0 == AF_INET)"
 
 for who in root unprivileged; do
@@ -108,6 +113,17 @@ print("done")'
 try: socket.socket(socket.AF_UNIX)
 except PermissionError: pass'
 	[[ "$stderr" != *"refused"* ]] || fail "without --report no refusal lines ($who): $stderr"
+
+	# A policy that allows the hand-off's calls outright gets one filter, not two
+	# (docs/supervisor.md); the control, which kills sendmsg, keeps two. Both report.
+	run "${as[@]}" "$MOAT" run -p "$scratch/two-rules.policy" -- /usr/bin/grep Seccomp_filters /proc/self/status
+	expect_stdout "Seccomp_filters:	1" "reports with one filter when the hand-off is allowed ($who)"
+	run "${as[@]}" "$MOAT" run -p "$scratch/sendmsg-killed.policy" -- /usr/bin/grep Seccomp_filters /proc/self/status
+	expect_stdout "Seccomp_filters:	2" "two filters when the policy kills sendmsg ($who)"
+	run "${as[@]}" "$MOAT" run -p "$scratch/sendmsg-killed.policy" -- "$guard" none
+	expect_status 159 "two filters: a killed socket is 159 ($who)"
+	expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $scratch/sendmsg-killed.policy:4:1 (kill socket sendmsg)" \
+		"two filters: the kill is reported ($who)"
 
 	# A sandbox that does not die with moat keeps the kernel's kill, and says so.
 	run "${as[@]}" "$MOAT" run -p "$scratch/loose.policy" -- "$guard" none

@@ -5,6 +5,11 @@
  *    the enforce part never notifies, and the kernel's rule for stacked
  *    filters (the most restrictive result wins) gives back exactly what
  *    the one-piece filter says, for every call tried;
+ *  - for seeded random policies and every routing of reports, the one
+ *    filter (moat_filter_compile_one) says exactly what the two routed
+ *    parts stacked say, hand-off calls included;
+ *  - the one filter is chosen only when the policy allows the child's
+ *    hand-off calls outright;
  *  - the plan refuses a policy that would route the hand-off's own calls
  *    to the supervisor, and decides the isolation from the Landlock ABI.
  */
@@ -124,6 +129,94 @@ static void test_parts_stack_to_the_policy(void **state)
 	assert_true(enforced > 100);
 }
 
+/* A call of the hand-off now and then, so that their sparing is tried. */
+static int random_call_or_handoff(struct ir_random *random, const struct moat_policy *policy)
+{
+	size_t count;
+	const int *handoff = moat_syscall_handoff_numbers(&count);
+
+	if (ir_random_below(random, 4) == 0)
+		return handoff[ir_random_below(random, count)];
+	return random_syscall(random, policy);
+}
+
+static void check_one_filter(moat_filter *one, moat_filter *notify, moat_filter *enforce,
+                             int number, const uint64_t args[6])
+{
+	struct moat_action single, first, second;
+
+	assert_int_equal(moat_filter_eval(one, number, args, &single), 0);
+	assert_int_equal(moat_filter_eval(notify, number, args, &first), 0);
+	assert_int_equal(moat_filter_eval(enforce, number, args, &second), 0);
+	if (!same_action(stacked(first, second), single))
+		fail_msg("%s(%#llx, %#llx, %#llx): one filter %d/%d, parts %d and %d/%d",
+		         moat_syscall_name(number), (unsigned long long)args[0],
+		         (unsigned long long)args[1], (unsigned long long)args[2], single.kind,
+		         single.errno_value, first.kind, second.kind, second.errno_value);
+}
+
+static void test_one_filter_is_the_parts_stacked(void **state)
+{
+	static const unsigned routings[] = {MOAT_ROUTE_KILL, MOAT_ROUTE_ERRNO,
+	                                    MOAT_ROUTE_KILL | MOAT_ROUTE_ERRNO, 0};
+	struct ir_random random;
+	size_t notified = 0, decided = 0;
+
+	(void)state;
+	ir_random_seed(&random, UINT64_C(0x6f6e65)); /* "one" */
+	for (int i = 0; i < POLICIES; i++) {
+		struct moat_policy *policy = ir_random_policy(&random, 12);
+		unsigned routed = routings[i % 4];
+		moat_filter *one, *notify, *enforce;
+		struct moat_error error;
+
+		if (!routed && !policy->syscalls.has_notify) {
+			irb_free(policy);
+			continue;
+		}
+		assert_int_equal(moat_filter_compile_one(policy, routed, &one, &error), 0);
+		assert_int_equal(
+		        moat_filter_compile_routed(policy, routed, &notify, &enforce, &error), 0);
+		assert_int_equal(one->wants_listener, 1);
+		for (int call = 0; call < CALLS_PER_POLICY; call++) {
+			int number = random_call_or_handoff(&random, policy);
+			uint64_t args[6];
+			struct moat_action action;
+
+			for (unsigned arg = 0; arg < 6; arg++)
+				args[arg] = ir_random_argument(&random, policy, number, arg);
+			check_one_filter(one, notify, enforce, number, args);
+			moat_filter_eval(one, number, args, &action);
+			if (action.kind == MOAT_ACTION_NOTIFY)
+				notified++;
+			else
+				decided++;
+		}
+		moat_filter_free(one);
+		moat_filter_free(notify);
+		moat_filter_free(enforce);
+		irb_free(policy);
+	}
+	/* Both kinds of outcome were tried. */
+	assert_true(notified > 100);
+	assert_true(decided > 100);
+}
+
+static void test_one_filter_needs_something_to_notify(void **state)
+{
+	struct irb *builder = irb_new(IRB_ERRNO(EPERM));
+	struct moat_policy *policy;
+	moat_filter *one;
+	struct moat_error error;
+
+	(void)state;
+	irb_rule(builder, SYS_read, IRB_ALLOW, NULL);
+	policy = irb_finish(builder);
+	assert_int_equal(moat_filter_compile_one(policy, 0, &one, &error), -EINVAL);
+	assert_null(one);
+	irb_free(policy);
+}
+
 static void test_split_needs_notify(void **state)
 {
 	struct irb *builder = irb_new(IRB_ERRNO(EPERM));
@@ -205,6 +298,67 @@ static void test_notify_on_the_handoff_calls_is_refused(void **state)
 	moat_handoff_plan_release(&plan);
 }
 
+/* Whether the routed plan for `text` is one filter; checks the plan's shape either way. */
+static bool routed_plan_is_one_filter(const char *text, unsigned routed)
+{
+	moat_policy *policy = load(text);
+	struct moat_handoff_plan plan;
+	struct moat_error error;
+	bool fits = moat_filter_routed_fits_one(policy, routed);
+
+	assert_int_equal(moat_handoff_plan_build_routed(&plan, policy, 6, routed, &error), 0);
+	assert_non_null(plan.notify_part);
+	assert_true(plan.notify_part->wants_listener);
+	assert_int_equal(plan.enforce_part == NULL, fits);
+	moat_handoff_plan_release(&plan);
+	moat_policy_free(policy);
+	return fits;
+}
+
+static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
+{
+	static const char *const two_parts[] = {
+	        /* The hand-off's sendmsg would be killed before the listener left. */
+	        "moat 1\n[syscalls]\ndefault allow\nkill sendmsg\n",
+	        "moat 1\n[syscalls]\ndefault kill\nallow close write exit_group execve\n",
+	        /* Refused with an errno: the listener would stay in the child. */
+	        "moat 1\n[syscalls]\ndefault allow\nerrno EPERM close\n",
+	        /* Allowed on a condition only: not for every argument. */
+	        "moat 1\n[syscalls]\ndefault allow\nkill close if arg0 == 3\n",
+	        ("moat 1\n[syscalls]\ndefault kill\n"
+	         "allow sendmsg close write exit_group execve if arg0 < 100\n"),
+	        /* Logged is not allowed outright. */
+	        "moat 1\n[syscalls]\ndefault allow\nlog write\n",
+	        /* `notify` rules of its own keep the two parts. */
+	        "moat 1\n[syscalls]\ndefault allow\nnotify openat\nkill socket\n",
+	};
+	static const char *const one_filter[] = {
+	        "moat 1\n[syscalls]\ndefault allow\n",
+	        ("moat 1\n[syscalls]\ndefault allow\nkill socket if arg0 == AF_INET\n"
+	         "errno EACCES socket\n"),
+	        /* prctl and seccomp only install the enforce part, which it lacks. */
+	        "moat 1\n[syscalls]\ndefault allow\nkill prctl seccomp\n",
+	        ("moat 1\n[syscalls]\ndefault kill\n"
+	         "allow sendmsg close write exit_group execve\nallow fcntl if arg1 == 1\n"),
+	};
+	moat_policy *policy;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(two_parts) / sizeof(two_parts[0]); i++) {
+		if (routed_plan_is_one_filter(two_parts[i], MOAT_ROUTE_KILL))
+			fail_msg("one filter for:\n%s", two_parts[i]);
+	}
+	for (size_t i = 0; i < sizeof(one_filter) / sizeof(one_filter[0]); i++) {
+		if (!routed_plan_is_one_filter(one_filter[i], MOAT_ROUTE_KILL))
+			fail_msg("two parts for:\n%s", one_filter[i]);
+		assert_true(routed_plan_is_one_filter(one_filter[i], MOAT_ROUTE_ERRNO));
+	}
+	/* Nothing routed: nothing for one filter to notify. */
+	policy = load(one_filter[0]);
+	assert_false(moat_filter_routed_fits_one(policy, 0));
+	moat_policy_free(policy);
+}
+
 static void test_plan_isolation_follows_landlock(void **state)
 {
 	static const char strict[] = "moat 1\n[syscalls]\ndefault allow\nnotify openat\n";
@@ -236,6 +390,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_parts_stack_to_the_policy),
 	        cmocka_unit_test(test_split_needs_notify),
+	        cmocka_unit_test(test_one_filter_is_the_parts_stacked),
+	        cmocka_unit_test(test_one_filter_needs_something_to_notify),
+	        cmocka_unit_test(test_one_filter_only_when_the_handoff_is_allowed),
 	        cmocka_unit_test(test_notify_on_the_handoff_calls_is_refused),
 	        cmocka_unit_test(test_plan_isolation_follows_landlock),
 	};
