@@ -149,7 +149,7 @@ static bool parse_verdict(struct reader *reader, const struct word *word, bool *
 static int parse_syscall_line(struct reader *reader, const struct word *words, int arrow, int count,
                               struct moat_expectation *e)
 {
-	const char *texts[2];
+	const char *texts[2] = {NULL, NULL};
 
 	e->kind = MOAT_EXPECT_SYSCALL;
 	if (arrow < 2 || arrow > 8) {
