@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy/constants.h"
+#include "policy/fs_rights.h"
 #include "seccomp/action.h"
 
 /* Where a statement's list is cut into another statement. */
@@ -244,20 +245,6 @@ static void print_path(FILE *out, const char *path, bool optional)
 		print_quoted(out, path);
 }
 
-static const struct {
-	const char *name;
-	uint64_t right;
-} right_names[] = {
-        {"execute", MOAT_FS_EXECUTE},       {"write-file", MOAT_FS_WRITE_FILE},
-        {"read-file", MOAT_FS_READ_FILE},   {"read-dir", MOAT_FS_READ_DIR},
-        {"remove-dir", MOAT_FS_REMOVE_DIR}, {"remove-file", MOAT_FS_REMOVE_FILE},
-        {"make-char", MOAT_FS_MAKE_CHAR},   {"make-dir", MOAT_FS_MAKE_DIR},
-        {"make-reg", MOAT_FS_MAKE_REG},     {"make-sock", MOAT_FS_MAKE_SOCK},
-        {"make-fifo", MOAT_FS_MAKE_FIFO},   {"make-block", MOAT_FS_MAKE_BLOCK},
-        {"make-sym", MOAT_FS_MAKE_SYM},     {"refer", MOAT_FS_REFER},
-        {"truncate", MOAT_FS_TRUNCATE},     {"ioctl-dev", MOAT_FS_IOCTL_DEV},
-};
-
 /* `read`, `write`, `exec`, or `allow RIGHT,RIGHT`; returns the width written. */
 static int print_access(FILE *out, uint64_t access)
 {
@@ -270,9 +257,11 @@ static int print_access(FILE *out, uint64_t access)
 	if (access == MOAT_FS_EXEC)
 		return fprintf(out, "exec");
 	width += fprintf(out, "allow ");
-	for (size_t i = 0, written = 0; i < sizeof(right_names) / sizeof(right_names[0]); i++) {
-		if (access & right_names[i].right)
-			width += fprintf(out, "%s%s", written++ ? "," : "", right_names[i].name);
+	for (unsigned bit = 0, written = 0; bit < 64; bit++) {
+		const char *name = moat_policy_fs_right_name(1ULL << bit);
+
+		if ((access & (1ULL << bit)) && name)
+			width += fprintf(out, "%s%s", written++ ? "," : "", name);
 	}
 	return width;
 }

@@ -4,44 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "policy/fs_rights.h"
 #include "policy/resolve.h"
-
-static const struct {
-	const char *name;
-	uint64_t access;
-} rights[] = {
-        {"execute", MOAT_FS_EXECUTE},
-        {"write-file", MOAT_FS_WRITE_FILE},
-        {"read-file", MOAT_FS_READ_FILE},
-        {"read-dir", MOAT_FS_READ_DIR},
-        {"remove-dir", MOAT_FS_REMOVE_DIR},
-        {"remove-file", MOAT_FS_REMOVE_FILE},
-        {"make-char", MOAT_FS_MAKE_CHAR},
-        {"make-dir", MOAT_FS_MAKE_DIR},
-        {"make-reg", MOAT_FS_MAKE_REG},
-        {"make-sock", MOAT_FS_MAKE_SOCK},
-        {"make-fifo", MOAT_FS_MAKE_FIFO},
-        {"make-block", MOAT_FS_MAKE_BLOCK},
-        {"make-sym", MOAT_FS_MAKE_SYM},
-        {"refer", MOAT_FS_REFER},
-        {"truncate", MOAT_FS_TRUNCATE},
-        {"ioctl-dev", MOAT_FS_IOCTL_DEV},
-        /* The shorthands of the section's own statements, usable in a list too. */
-        {"read", MOAT_FS_READ},
-        {"write", MOAT_FS_WRITE},
-        {"exec", MOAT_FS_EXEC},
-};
-
-static bool right_by_name(const char *name, size_t length, uint64_t *access)
-{
-	for (size_t i = 0; i < sizeof(rights) / sizeof(rights[0]); i++) {
-		if (strlen(rights[i].name) == length && !strncmp(rights[i].name, name, length)) {
-			*access = rights[i].access;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* `read-file,ioctl-dev`: a comma-separated list; each unknown name is reported where it stands. */
 static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_word *word,
@@ -55,7 +19,7 @@ static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_w
 		size_t length = strcspn(text + offset, ",");
 		uint64_t right;
 
-		if (length && right_by_name(text + offset, length, &right)) {
+		if (length && moat_policy_fs_right_by_name(text + offset, length, &right)) {
 			*access |= right;
 		} else if (length) {
 			struct moat_location at = word->location;
@@ -128,7 +92,7 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 			return;
 		}
 	} else {
-		right_by_name(keyword, strlen(keyword), &access);
+		moat_policy_fs_right_by_name(keyword, strlen(keyword), &access);
 	}
 	origin = moat_resolve_statement(resolver, statement);
 	for (size_t i = first_path; i < statement->argument_count; i++)
