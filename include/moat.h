@@ -349,7 +349,11 @@ struct moat_sandbox_options {
 };
 
 enum {
-	/* `kill` decisions go through the supervisor, which records and kills. */
+	/*
+	 * `kill` and `kill-thread` decisions go through the supervisor, which
+	 * records and kills the process (for `kill-thread` in a process of
+	 * several threads, a stronger kill than the kernel's; docs/authoring.md).
+	 */
 	MOAT_REPORT_KILLS = 1U << 0,
 	/* `errno` decisions go through it too, recorded and answered with that errno. */
 	MOAT_REPORT_ERRNO = 1U << 1,
@@ -444,8 +448,8 @@ struct moat_exit {
  * (MOAT_REPORT_KILLS and moat_child_reports_kills()) and the program ended
  * by a signal; the wait status is then SIGSYS, or SIGKILL when the process
  * caught, blocked or ignored SIGSYS. A kernel kill
- * (`kill-thread`, a call from another architecture, a sandbox without
- * reports) shows as MOAT_EXIT_SIGNALLED with SIGSYS. Returns 0 or a
+ * (a call from another architecture, a sandbox without kill reports) shows
+ * as MOAT_EXIT_SIGNALLED with SIGSYS. Returns 0 or a
  * negative errno, as moat_child_wait().
  */
 MOAT_API int moat_child_wait_result(moat_child *child, struct moat_exit *result);

@@ -17,14 +17,27 @@
  * argument carries HANDOFF_MARK, which no program passes by accident.
  * clone3 answers ENOSYS, as it does under every moat policy that does not
  * name it, so that the program forks as it will under the learned policy.
+ *
+ * The program runs in a PID namespace of its own, under moat's init
+ * (isolate/init.c), as `moat run` runs it by default: when the program
+ * ends, init exits and the kernel kills every process left in the
+ * namespace, those that left the session (setsid, a daemon's double fork)
+ * too, and init watches a pidfd of this process, so they also die when
+ * this process does. A caller without CAP_SYS_ADMIN gets the namespace
+ * inside a user namespace of its own that maps only its own uid and gid.
+ * Where neither can be made (user namespaces turned off), the program runs
+ * without one, and what left its session outlives the learning run.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -33,6 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "isolate/isolate.h"
 #include "learn/learn.h"
 #include "supervise/supervise.h"
 #include "syscalls/syscalls.h"
@@ -100,27 +114,93 @@ static int send_listener(int socket_fd, int listener)
 	return sent == 1 ? 0 : -1;
 }
 
-/*
- * The program's process: a session of its own (as `moat run` gives by
- * default), gone with this process, observed from its execve on. A failure
- * is reported as an errno on `report_fd`.
- */
-static void run_child(const char *path, char *const argv[], pid_t parent, int socket_fd,
-                      int report_fd)
-{
-	int listener, code;
+/* The descriptors and ids the program's process and its init need, made before the clone. */
+struct launch {
+	const char *path;
+	char *const *argv;
+	int socket_fd; /* the listener leaves through it */
+	int report_fd; /* an errno when the program could not start */
+	struct moat_isolate_init init;
+	sigset_t signal_mask; /* the caller's, which the program gets back */
+	unsigned uid, gid;    /* outside ids, for a user namespace's maps */
+	bool own_user_namespace;
+};
 
-	if (setsid() < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		goto failed;
-	listener = install_observer();
-	if (listener < 0 || send_listener(socket_fd, listener) < 0)
-		goto failed;
-	execve(path, argv, environ);
-failed:
-	code = errno;
+static __attribute__((noreturn)) void fail_child(int report_fd)
+{
+	int code = errno;
+
 	if (write(report_fd, &code, sizeof(code)) < 0)
 		_exit(126);
 	_exit(127);
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t length = strlen(text);
+	bool written;
+
+	if (fd < 0)
+		return -1;
+	written = write(fd, text, length) == (ssize_t)length;
+	close(fd);
+	return written ? 0 : -1;
+}
+
+/* The one mapping a process may write for itself: its own ids (isolate/maps.c). */
+static int map_own_ids(const struct launch *launch)
+{
+	char uid_map[32], gid_map[32];
+
+	snprintf(uid_map, sizeof(uid_map), "%u %u 1\n", launch->uid, launch->uid);
+	snprintf(gid_map, sizeof(gid_map), "%u %u 1\n", launch->gid, launch->gid);
+	if (write_text("/proc/self/setgroups", "deny") < 0 ||
+	    write_text("/proc/self/gid_map", gid_map) < 0 ||
+	    write_text("/proc/self/uid_map", uid_map) < 0)
+		return -1;
+	return 0;
+}
+
+/* The program's process: observed from its execve on. */
+static __attribute__((noreturn)) void run_program(const struct launch *launch)
+{
+	int listener;
+
+	if (sigprocmask(SIG_SETMASK, &launch->signal_mask, NULL) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail_child(launch->report_fd);
+	listener = install_observer();
+	if (listener < 0 || send_listener(launch->socket_fd, listener) < 0)
+		fail_child(launch->report_fd);
+	execve(launch->path, launch->argv, environ);
+	fail_child(launch->report_fd);
+}
+
+/*
+ * Pid 1 of the new namespace (or, without one, the program's process
+ * itself): a session of its own, as `moat run` gives by default; then init
+ * forks the program and stays to reap and to take the namespace down.
+ */
+static __attribute__((noreturn)) void run_child(const struct launch *launch, bool namespaced)
+{
+	struct moat_error ignored;
+	int signals, result;
+
+	if (launch->own_user_namespace && map_own_ids(launch) < 0)
+		fail_child(launch->report_fd);
+	if (setsid() < 0)
+		fail_child(launch->report_fd);
+	if (!namespaced)
+		run_program(launch);
+	result = moat_isolate_init_prepare(&launch->init, &signals, &ignored);
+	if (result == 0)
+		result = moat_isolate_init_fork(&launch->init, signals, &ignored);
+	if (result < 0) {
+		errno = -result;
+		fail_child(launch->report_fd);
+	}
+	run_program(launch);
 }
 
 static void answer(struct moat_learn_observations *observations, int listener, uint32_t arch)
@@ -141,9 +221,8 @@ static void answer(struct moat_learn_observations *observations, int listener, u
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
 }
 
-/* Until the program ends; the processes it leaves die with its session. */
-static void observe(struct moat_learn_observations *observations, int listener, int pidfd,
-                    pid_t child)
+/* Until every observed process has ended, or the child (init, or the program) has. */
+static void observe(struct moat_learn_observations *observations, int listener, int pidfd)
 {
 	struct pollfd watched[2] = {{listener, POLLIN, 0}, {pidfd, POLLIN, 0}};
 	uint32_t arch = moat_native_audit_arch();
@@ -165,36 +244,84 @@ static void observe(struct moat_learn_observations *observations, int listener, 
 		else if (watched[0].revents || watched[1].revents)
 			break;
 	}
-	kill(-child, SIGKILL);
 }
 
-static int start_child(const char *path, char *const argv[], int *socket_end, int *report_end,
-                       pid_t *child, struct moat_error *error)
+/*
+ * Clones pid 1 of a new PID namespace; without CAP_SYS_ADMIN, of a new user
+ * namespace too; where neither can be made, a plain child. Returns the
+ * child's pid (0 in the child, which never returns) or -1 with errno.
+ */
+static pid_t clone_child(struct launch *launch, bool *namespaced)
 {
-	int pair[2], report[2];
-	pid_t parent = getpid();
+	static const unsigned long attempts[] = {CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWUSER, 0};
+	pid_t child = -1;
+
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		/* A raw clone, not fork(3): no atfork handler runs in a copy of a threaded caller.
+		 */
+		child = (pid_t)syscall(SYS_clone, attempts[i] | SIGCHLD, 0, NULL, NULL, 0);
+		if (child == 0) {
+			launch->own_user_namespace = attempts[i] & CLONE_NEWUSER;
+			run_child(launch, attempts[i] != 0);
+		}
+		*namespaced = attempts[i] != 0;
+		if (child > 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC))
+			break;
+	}
+	return child;
+}
+
+static void close_pair(int pair[2])
+{
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* The ends this process keeps: the listener's socket, the error pipe, init's status pipe. */
+struct parent_ends {
+	int socket_fd, report_fd, status_fd;
+	bool namespaced; /* the child is init of a PID namespace */
+};
+
+static int start_child(const char *path, char *const argv[], struct parent_ends *ends, pid_t *child,
+                       struct moat_error *error)
+{
+	struct launch launch = {
+	        .path = path, .argv = argv, .uid = (unsigned)geteuid(), .gid = (unsigned)getegid()};
+	int pair[2], report[2], status[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		return moat_error_set(error, -errno, "cannot create a socket pair");
 	if (pipe2(report, O_CLOEXEC) < 0) {
-		close(pair[0]);
-		close(pair[1]);
+		close_pair(pair);
 		return moat_error_set(error, -errno, "cannot create a pipe");
 	}
-	*child = fork();
-	if (*child == 0) {
-		close(pair[0]);
-		close(report[0]);
-		run_child(path, argv, parent, pair[1], report[1]);
+	if (pipe2(status, O_CLOEXEC) < 0) {
+		close_pair(pair);
+		close_pair(report);
+		return moat_error_set(error, -errno, "cannot create a pipe");
 	}
+	launch.socket_fd = pair[1];
+	launch.report_fd = report[1];
+	launch.init = (struct moat_isolate_init){report[1], status[1], status[0],
+	                                         (int)syscall(SYS_pidfd_open, getpid(), 0)};
+	pthread_sigmask(SIG_SETMASK, NULL, &launch.signal_mask);
+	*child = clone_child(&launch, &ends->namespaced);
+	if (*child < 0)
+		moat_error_set(error, -errno, "cannot start %s", path);
 	close(pair[1]);
 	close(report[1]);
-	*socket_end = pair[0];
-	*report_end = report[0];
+	close(status[1]);
+	if (launch.init.parent_pidfd >= 0)
+		close(launch.init.parent_pidfd);
+	ends->socket_fd = pair[0];
+	ends->report_fd = report[0];
+	ends->status_fd = status[0];
 	if (*child < 0) {
 		close(pair[0]);
 		close(report[0]);
-		return moat_error_set(error, -errno, "cannot start %s", path);
+		close(status[0]);
+		return error->code;
 	}
 	return 0;
 }
@@ -203,27 +330,37 @@ int moat_learn_observe(struct moat_learn_observations *observations, const char 
                        char *const argv[], struct moat_learn_result *result,
                        struct moat_error *error)
 {
-	int socket_end = -1, report_end = -1, pidfd, listener = -1, code = 0, status;
+	struct parent_ends ends;
+	int pidfd, listener = -1, code = 0, status;
 	pid_t child = -1;
 
 	memset(result, 0, sizeof(*result));
-	status = start_child(path, argv, &socket_end, &report_end, &child, error);
+	status = start_child(path, argv, &ends, &child, error);
 	if (status < 0)
 		return status;
 	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-	if (pidfd >= 0 && moat_listener_receive(socket_end, pidfd, -1, &listener, error) == 0)
-		observe(observations, listener, pidfd, child);
-	close(socket_end);
+	if (pidfd >= 0 && moat_listener_receive(ends.socket_fd, pidfd, -1, &listener, error) == 0)
+		observe(observations, listener, pidfd);
+	/*
+	 * Init exits once the program has ended, and the kernel then ends the
+	 * namespace; without one, the program's process group goes now.
+	 */
+	if (!ends.namespaced || listener < 0)
+		kill(ends.namespaced ? child : -child, SIGKILL);
+	close(ends.socket_fd);
 	if (listener >= 0)
 		close(listener);
 	if (pidfd >= 0)
 		close(pidfd);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
+	/* Init passes on how the program ended: a signal shows as one, not as 128+N. */
+	moat_isolate_read_program_status(ends.status_fd, &status);
+	close(ends.status_fd);
 	result->wait_status = status;
-	if (read(report_end, &code, sizeof(code)) == (ssize_t)sizeof(code))
+	if (read(ends.report_fd, &code, sizeof(code)) == (ssize_t)sizeof(code))
 		result->exec_error = code;
-	close(report_end);
+	close(ends.report_fd);
 	if (listener < 0 && !result->exec_error)
 		return moat_error_set(error, -EIO, "could not observe %s", path);
 	return 0;

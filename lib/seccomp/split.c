@@ -30,6 +30,7 @@ static bool is_routed(struct moat_action action, unsigned routed)
 	case MOAT_ACTION_NOTIFY:
 		return true;
 	case MOAT_ACTION_KILL_PROCESS:
+	case MOAT_ACTION_KILL_THREAD:
 		return routed & MOAT_ROUTE_KILL;
 	case MOAT_ACTION_ERRNO:
 		return routed & MOAT_ROUTE_ERRNO;

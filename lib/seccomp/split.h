@@ -31,7 +31,7 @@ int moat_filter_compile_split(const struct moat_policy *policy, moat_filter **no
 
 /* What else the notify part may send to the supervisor, for reports. */
 enum {
-	MOAT_ROUTE_KILL = 1U << 0,  /* `kill` (the whole process), from a rule or `default` */
+	MOAT_ROUTE_KILL = 1U << 0,  /* `kill` and `kill-thread`, from a rule or `default` */
 	MOAT_ROUTE_ERRNO = 1U << 1, /* `errno` */
 };
 
@@ -39,8 +39,8 @@ enum {
  * moat_filter_compile_split() that also routes the actions in `routed`
  * (MOAT_ROUTE_*) to the supervisor: they become `notify` in the notify part
  * and `allow` in the enforce part, so that the supervisor decides them (it
- * runs the whole policy's filter to know what the policy said). `kill-thread`
- * and moat's own kills (the architecture check, x32) stay the kernel's, as
+ * runs the whole policy's filter to know what the policy said). moat's own
+ * kills (the architecture check, x32) stay the kernel's, as
  * does every action for the hand-off's own calls
  * (moat_syscall_is_handoff()), which run before the supervisor holds the
  * listener. With `routed` 0 the policy needs `notify` rules.

@@ -166,6 +166,18 @@ static void record_refusal(struct moat_report *report, const struct moat_reporte
 	report->refusals[report->refusal_count++] = *call;
 }
 
+/*
+ * `kill-thread` is decided as `kill`: the kernel itself ends the whole
+ * process for a kill-thread in a process of one thread (seccomp's
+ * KILL_THREAD with one thread raises the same SIGSYS as KILL_PROCESS), and
+ * no signal ends only one thread of several, so there the supervisor ends
+ * the process: a stronger kill, never a weaker one (docs/authoring.md).
+ */
+static bool is_kill(struct moat_action action)
+{
+	return action.kind == MOAT_ACTION_KILL_PROCESS || action.kind == MOAT_ACTION_KILL_THREAD;
+}
+
 bool moat_report_decide(struct moat_report *report, int listener,
                         const struct seccomp_notif *request, int *grace_pidfd)
 {
@@ -180,8 +192,7 @@ bool moat_report_decide(struct moat_report *report, int listener,
 	if (moat_decide_syscall(report->whole, request->data.nr, args, &decision) < 0)
 		return false;
 	describe(&call, request, &decision);
-	if (decision.action.kind == MOAT_ACTION_KILL_PROCESS &&
-	    (report->routed & MOAT_ROUTE_KILL)) {
+	if (is_kill(decision.action) && (report->routed & MOAT_ROUTE_KILL)) {
 		pthread_mutex_lock(&report->lock);
 		if (!report->killed)
 			report->kill = call;

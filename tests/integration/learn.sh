@@ -95,6 +95,37 @@ for user in "${users[@]}"; do
 	learned "$user" signal 143 sh -c 'kill -TERM $$'
 	ls -A | grep -q '^\.[a-z]*\.policy\.' && fail "$user: a temporary file was left behind"
 done
+# A program whose setsid'd grandchild would outlive it: nothing it started
+# outlives `moat learn` (its PID namespace dies with it). The grandchild is
+# found by a marker in its argv[0]; the program waits until it runs.
+leaver='import os, sys
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(w, b"x")
+        os.execv("/bin/sleep", [sys.argv[1], "30"])
+    os._exit(0)
+os.close(w)
+os.read(r, 1)
+print("started")'
+for user in "${users[@]}"; do
+	cd "$scratch/$user/app" || exit 1
+	marker=moat-learn-leftover-$$-$user
+	# Positive control: run bare, the grandchild outlives the program.
+	run as "$user" "$python" -c "$leaver" "$marker"
+	expect_stdout "started" "$user leftover control: the program ran"
+	leftover=$(pgrep -f "^$marker") || fail "$user leftover control: the setsid grandchild did not outlive the bare run"
+	[[ -z $leftover ]] || kill -KILL $leftover
+	run as "$user" "$MOAT" learn -o leftover.policy -- "$python" -c "$leaver" "$marker"
+	expect_status 0 "$user leftover: moat learn"
+	expect_stdout "started" "$user leftover: the program ran under moat learn"
+	if leftover=$(pgrep -f "^$marker"); then
+		kill -KILL $leftover
+		fail "$user leftover: a process the program started outlived moat learn"
+	fi
+done
+
 cd "$scratch" || exit 1
 
 # Bad input. A missing program: 127, and an existing OUT stays as it was.

@@ -46,6 +46,19 @@ default allow
 kill socket sendmsg
 kill @default-deny'
 kill_rule="$scratch/two-rules.policy:4:1 (kill socket if arg0 == AF_INET)"
+# Two kills could decide socket: kill-thread for AF_INET, kill for the rest.
+policy thread-rule '[syscalls]
+default allow
+kill-thread socket if arg0 == AF_INET
+kill socket
+kill @default-deny'
+thread_rule="$scratch/thread-rule.policy:4:1 (kill-thread socket if arg0 == AF_INET)"
+threaded_socket='import os, socket, threading, time
+def make(): socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+threading.Thread(target=make, daemon=True).start()
+time.sleep(1)
+print("outlived", flush=True)
+os._exit(0)'
 
 for who in root unprivileged; do
 	as=()
@@ -91,6 +104,30 @@ except PermissionError: print("refused")'
 		run "${as[@]}" "$MOAT" run -p "$scratch/allowed.policy" -- "$guard" "$mode"
 		expect_stdout "socket ran" "the call runs where the policy allows it ($mode, $who)"
 	done
+
+	# kill-thread in a process of one thread is the kernel's process kill, reported.
+	for mode in none catch; do
+		run "${as[@]}" "$MOAT" run -p "$scratch/thread-rule.policy" -- "$guard" "$mode"
+		expect_status 159 "kill-thread ($mode): 159 ($who)"
+		expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $thread_rule" \
+			"kill-thread ($mode): the kill-thread rule is named ($who)"
+		[[ "$stdout" != *"socket"* ]] || fail "kill-thread ($mode): the call returned ($who): $stdout"
+	done
+	# Positive control: the other socket falls to the kill rule, which is named instead.
+	run "${as[@]}" "$MOAT" run -p "$scratch/thread-rule.policy" -- \
+		/usr/bin/python3 -c 'import socket; socket.socket(socket.AF_UNIX)'
+	expect_stderr_contains "by $scratch/thread-rule.policy:5:1 (kill socket)" \
+		"the kill rule, not the kill-thread rule, for AF_UNIX ($who)"
+	# The kernel alone (--quiet) ends a one-thread process the same way.
+	run "${as[@]}" "$MOAT" run --quiet -p "$scratch/thread-rule.policy" -- "$guard" none
+	expect_status 159 "kill-thread under --quiet: the kernel's kill is 159 too ($who)"
+	# Several threads: the supervisor ends the whole process; the kernel would end one thread.
+	run "${as[@]}" "$MOAT" run -p "$scratch/thread-rule.policy" -- /usr/bin/python3 -c "$threaded_socket"
+	expect_status 159 "kill-thread with several threads ends the process ($who)"
+	expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) by $thread_rule" \
+		"kill-thread with several threads is reported ($who)"
+	run "${as[@]}" "$MOAT" run --quiet -p "$scratch/thread-rule.policy" -- /usr/bin/python3 -c "$threaded_socket"
+	expect_stdout "outlived" "--quiet: the kernel ends only the thread ($who)"
 
 	# --quiet: the same kill, no line.
 	run "${as[@]}" "$MOAT" run --quiet -p "$scratch/two-rules.policy" -- "$guard" none

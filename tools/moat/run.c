@@ -232,8 +232,8 @@ static void print_denials(const moat_child *child, const struct moat_exit *exit,
 	} else if (exit->kind == MOAT_EXIT_SIGNALLED && exit->code == SIGSYS) {
 		moat_command_error("killed by the seccomp filter (SIGSYS); no report: %s",
 		                   moat_child_reports_kills(child)
-		                           ? "the kernel killed it (kill-thread, or a call from "
-		                             "another architecture)"
+		                           ? "the kernel killed it (a call from another "
+		                             "architecture or of the listener's hand-off)"
 		                           : "this sandbox does not die with moat, so the kernel "
 		                             "kills alone");
 	}
