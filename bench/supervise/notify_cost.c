@@ -199,7 +199,8 @@ static struct timing run(const struct bench *bench, enum workload workload, int 
 	    moat_supervisor_handle(supervisor, "getpgid", answer_zero, NULL, &error) < 0)
 		die("supervisor", &error);
 	if (flags & TWO_STEP_ADDFD)
-		supervisor->addfd_send = false;
+		for (unsigned i = 0; i < supervisor->shard_count; i++)
+			supervisor->shards[i].addfd_send = false;
 	if (pipe(start) < 0)
 		die("pipe", NULL);
 	for (int i = 0; i < count; i++) {
