@@ -238,8 +238,7 @@ static bool watch_kill(struct moat_shard *shard, struct moat_pending_kill *kill)
  * waiting here, where every other sandbox waits too; it takes `pidfd`.
  * When it cannot (no room, no descriptors) the process is killed at once.
  */
-static void add_pending_kill(struct moat_shard *shard, struct moat_sandbox *sandbox,
-                             int pidfd)
+static void add_pending_kill(struct moat_shard *shard, struct moat_sandbox *sandbox, int pidfd)
 {
 	struct moat_pending_kill *kill = NULL;
 
@@ -304,7 +303,8 @@ static void decide(struct moat_shard *shard, struct moat_sandbox *sandbox,
 	        .memory = {sandbox->listener, received->id, (pid_t)received->pid},
 	};
 	struct moat_reply reply = {.kind = MOAT_REPLY_ERRNO, .error = EACCES, .fd = -1};
-	const struct moat_handler *handler = moat_handler_find(shard->supervisor, received->data.nr);
+	const struct moat_handler *handler =
+	        moat_handler_find(shard->supervisor, received->data.nr);
 	int grace_pidfd;
 
 	memcpy(request.notification.args, received->data.args, sizeof(request.notification.args));
@@ -332,8 +332,7 @@ static void decide(struct moat_shard *shard, struct moat_sandbox *sandbox,
 	moat_notify_reply(sandbox->listener, received->id, &reply, &shard->addfd_send);
 }
 
-static void sandbox_event(struct moat_shard *shard, struct moat_sandbox *sandbox,
-                          uint32_t events)
+static void sandbox_event(struct moat_shard *shard, struct moat_sandbox *sandbox, uint32_t events)
 {
 	/* Waiting notifications first: a hang-up is reported again until they are answered. */
 	if (events & EPOLLIN) {

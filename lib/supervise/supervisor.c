@@ -98,7 +98,8 @@ static int prepare(struct moat_supervisor *supervisor, struct moat_error *error)
 		return moat_error_set(error, -errno, "cannot create the supervisor's stop event");
 	result = prepare_shards(supervisor);
 	if (result < 0)
-		return moat_error_set(error, result, "cannot create the supervisor's epoll instances");
+		return moat_error_set(error, result,
+		                      "cannot create the supervisor's epoll instances");
 	/* No core dump of the supervisor, no ptrace or /proc/PID/mem from its user's processes. */
 	supervisor->made_undumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -151,8 +152,9 @@ int moat_supervisor_new(moat_supervisor **out, const struct moat_supervisor_opti
 	supervisor->stop_watch.kind = MOAT_WATCH_STOP;
 	supervisor->flags = options ? options->flags : 0;
 	init_handler_lock(supervisor);
-	supervisor->shard_count =
-	        threads == 0 ? cpu_count() : threads > MAXIMUM_SHARDS ? MAXIMUM_SHARDS : threads;
+	supervisor->shard_count = threads == 0               ? cpu_count()
+	                          : threads > MAXIMUM_SHARDS ? MAXIMUM_SHARDS
+	                                                     : threads;
 	supervisor->shards = calloc(supervisor->shard_count, sizeof(*supervisor->shards));
 	if (!supervisor->shards) {
 		supervisor->shard_count = 0;
