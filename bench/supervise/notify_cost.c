@@ -186,7 +186,8 @@ static double cpu_seconds(const struct rusage *usage)
 static struct timing run(const struct bench *bench, enum workload workload, int count,
                          unsigned flags)
 {
-	struct moat_supervisor_options options = {.flags = flags & ~TWO_STEP_ADDFD};
+	/* Served from this thread's loop: one shard, one epoll. */
+	struct moat_supervisor_options options = {.flags = flags & ~TWO_STEP_ADDFD, .threads = 1};
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	pid_t pids[MAXIMUM_SANDBOXES];
