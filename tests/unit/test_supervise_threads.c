@@ -100,7 +100,7 @@ static bool reads_data(void)
 /* ---- the handler: who served what, and how many at once -------------------- */
 
 struct served {
-	pid_t sandboxes[SANDBOXES]; /* written before any sandbox calls; 0: not counted */
+	pid_t sandboxes[SANDBOXES]; /* (atomic) written before any sandbox calls; 0: not counted */
 	int in_handler[SANDBOXES];  /* per sandbox, now (atomic) */
 	int most_per_sandbox;       /* the most of one sandbox ever at once (atomic) */
 	int in_any;                 /* every sandbox, now (atomic) */
@@ -143,7 +143,8 @@ static int counting_handler(const struct moat_notification *notification, moat_m
 
 	(void)memory;
 	for (int i = 0; i < SANDBOXES; i++) {
-		if (served->sandboxes[i] == notification->sandbox)
+		if (__atomic_load_n(&served->sandboxes[i], __ATOMIC_ACQUIRE) ==
+		    notification->sandbox)
 			index = i;
 	}
 	note_thread(served);
@@ -209,8 +210,10 @@ static void run_sandboxes(moat_supervisor *supervisor, struct served *served, bo
 	if (threaded)
 		assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	for (int i = 0; i < SANDBOXES; i++)
-		served->sandboxes[i] =
-		        sv_start(supervisor, fixture->policy, fixture_plan(), busy_body, go);
+		__atomic_store_n(
+		        &served->sandboxes[i],
+		        sv_start(supervisor, fixture->policy, fixture_plan(), busy_body, go),
+		        __ATOMIC_RELEASE);
 	close(go[0]);
 	close(go[1]); /* everyone starts */
 	if (!threaded)
@@ -309,12 +312,12 @@ static void test_freed_while_threads_serve(void **state)
 	for (int i = 0; i < THREADS; i++) {
 		pids[i] = sv_start(supervisor, fixture->policy, fixture_plan(), orphan_body,
 		                   &signals);
-		served.sandboxes[i] = pids[i];
+		__atomic_store_n(&served.sandboxes[i], pids[i], __ATOMIC_RELEASE);
 	}
 	for (int i = 0; i < THREADS; i++)
 		assert_int_equal(read(ready[0], &byte, 1), 1);
-	assert_int_equal(served.thread_count, THREADS);
 	moat_supervisor_free(supervisor);
+	assert_int_equal(served.thread_count, THREADS);
 	for (int i = 0; i < THREADS; i++)
 		assert_int_equal(write(go[1], "g", 1), 1);
 	for (int i = 0; i < THREADS; i++)
