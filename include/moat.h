@@ -525,6 +525,15 @@ enum {
 /* Options of moat_supervisor_new(); zero-initialise (or pass NULL) for the defaults. */
 struct moat_supervisor_options {
 	unsigned flags; /* MOAT_SUPERVISOR_* */
+	/*
+	 * Serving threads of moat_supervisor_start() (0: one per CPU the
+	 * process may run on; at most 64). The sandboxes are shared out among
+	 * them as they are added, to the one with the fewest; each sandbox is
+	 * served by one thread only, so its calls are answered in the order it
+	 * made them. moat_supervisor_dispatch() serves them all on the caller's
+	 * thread.
+	 */
+	unsigned threads;
 };
 
 /*
@@ -570,9 +579,11 @@ MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
 MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_ms);
 
 /*
- * Serves from a thread of the supervisor's own until moat_supervisor_free().
- * Handlers then run on that thread. Returns 0, -EBUSY when already started,
- * or the errno of pthread_create(3).
+ * Serves from threads of the supervisor's own (moat_supervisor_options.threads)
+ * until moat_supervisor_free(). Handlers then run on those threads, several
+ * at once for different sandboxes: a handler's context must be safe for
+ * that. Returns 0, -EBUSY when already started, or the errno of
+ * pthread_create(3).
  */
 MOAT_API int moat_supervisor_start(moat_supervisor *supervisor, struct moat_error *error);
 

@@ -15,6 +15,8 @@ packages=(
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then
 	packages+=(bubblewrap hyperfine)
+	# bench/plot.py draws the figures of docs/performance.md.
+	packages+=(python3-matplotlib)
 fi
 
 missing=()

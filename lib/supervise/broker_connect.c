@@ -340,9 +340,9 @@ int moat_broker_connect(const struct moat_request *request, struct moat_reply *r
 	if (grant && result == 0)
 		result = start_connect(&connection, grant);
 	if (result == 1 && !connection.nonblocking) {
-		result = moat_pending_connect_add(request->supervisor, request->sandbox,
-		                                  request->notification.id, connection.ours,
-		                                  connection.target, connection.cloexec);
+		result = moat_pending_connect_add(request->sandbox, request->notification.id,
+		                                  connection.ours, connection.target,
+		                                  connection.cloexec);
 		if (result == 0) {
 			connection.ours = -1; /* the pending connect owns the socket now */
 			connection_close(&connection);

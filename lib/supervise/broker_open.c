@@ -19,8 +19,9 @@
  *  4. The file is checked not to be on procfs (a grant that reaches a proc
  *     mount would otherwise open the supervisor's own /proc files), nor one
  *     of the devices that open something chosen by who opens them or by the
- *     console in front (/dev/tty would be the supervisor's terminal), then
- *     injected with SECCOMP_IOCTL_NOTIF_ADDFD. The call itself never runs:
+ *     console in front (/dev/tty would be the supervisor's terminal; a file
+ *     on a nodev mount cannot be a device), then injected with
+ *     SECCOMP_IOCTL_NOTIF_ADDFD. The call itself never runs:
  *     no SECCOMP_USER_NOTIF_FLAG_CONTINUE.
  * Relative paths and dirfd arguments are turned into absolute paths from
  * the name of the sandbox's directory (its cwd through /proc/TID/cwd, a
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h> /* ST_NODEV */
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -293,8 +295,12 @@ static int open_checked(int dirfd, const char *path, const struct open_how *sand
 	fd = (int)openat2_call(dirfd, path, &how);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * On a nodev mount the kernel refuses to open a device node (may_open():
+	 * EACCES), so a file opened there is no device and needs no fstat.
+	 */
 	if (fstatfs(fd, &filesystem) < 0 || filesystem.f_type == PROC_SUPER_MAGIC ||
-	    opener_relative(fd)) {
+	    (!(filesystem.f_flags & ST_NODEV) && opener_relative(fd))) {
 		close(fd);
 		return -EACCES;
 	}

@@ -299,12 +299,14 @@ static void end_leftovers(pid_t group)
 /* A policy with `notify` rules, or a run with reports, gets this process as its supervisor. */
 static int make_supervisor(const moat_policy *policy, unsigned report, moat_supervisor **supervisor)
 {
+	/* One sandbox, served from this process's poll loop: one epoll, no nesting. */
+	struct moat_supervisor_options options = {.threads = 1};
 	struct moat_error error;
 
 	*supervisor = NULL;
 	if (!moat_policy_needs_supervisor(policy) && !report)
 		return 0;
-	if (moat_supervisor_new(supervisor, NULL, &error) == 0)
+	if (moat_supervisor_new(supervisor, &options, &error) == 0)
 		return 0;
 	moat_command_error("cannot start the supervisor: %s", error.message);
 	return -1;
