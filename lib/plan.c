@@ -52,8 +52,7 @@ static void report_coverage(const struct moat_plan *plan,
 
 		if (!warn && !everything)
 			continue;
-		snprintf(message, sizeof(message), "%s: %s", prefixes[line->coverage],
-		         line->text);
+		snprintf(message, sizeof(message), "%s: %s", prefixes[line->coverage], line->text);
 		diagnose(options, warn ? MOAT_SEVERITY_WARNING : MOAT_SEVERITY_NOTE, message);
 	}
 }
@@ -63,9 +62,11 @@ static void report_dropped(const struct moat_plan *plan, const struct moat_sandb
 	if (!options || !options->on_diagnostic)
 		return;
 	for (size_t i = 0; i < moat_landlock_plan_dropped_count(plan->landlock); i++)
-		diagnose(options, MOAT_SEVERITY_WARNING, moat_landlock_plan_dropped(plan->landlock, i));
+		diagnose(options, MOAT_SEVERITY_WARNING,
+		         moat_landlock_plan_dropped(plan->landlock, i));
 	for (size_t i = 0; i < moat_isolate_plan_dropped_count(plan->isolate); i++)
-		diagnose(options, MOAT_SEVERITY_WARNING, moat_isolate_plan_dropped(plan->isolate, i));
+		diagnose(options, MOAT_SEVERITY_WARNING,
+		         moat_isolate_plan_dropped(plan->isolate, i));
 	report_coverage(plan, options);
 }
 

@@ -55,7 +55,10 @@
 /* ---- the closures' conditions --------------------------------------------- */
 
 #define READ_ONLY_TRUNCATE(flags)                                                                  \
-	{.arg = (flags), .mask = O_ACCMODE | O_TRUNC, .op = MOAT_COMPARE_EQ, .value = O_TRUNC}
+	{                                                                                          \
+		.arg = (flags), .mask = O_ACCMODE | O_TRUNC, .op = MOAT_COMPARE_EQ,                \
+		.value = O_TRUNC                                                                   \
+	}
 
 static const struct moat_comparison open_truncates[] = {READ_ONLY_TRUNCATE(1)};
 static const struct moat_comparison openat_truncates[] = {READ_ONLY_TRUNCATE(2)};
@@ -65,31 +68,37 @@ static const struct moat_condition open_truncates_condition = {&open_truncates_c
 static const struct moat_condition openat_truncates_condition = {&openat_truncates_conjunction, 1};
 
 #define OTHER_THAN(command)                                                                        \
-	{.arg = 1, .mask = ANY_ARGUMENT, .op = MOAT_COMPARE_NE, .value = (uint32_t)(command)}
+	{                                                                                          \
+		.arg = 1, .mask = ANY_ARGUMENT, .op = MOAT_COMPARE_NE,                             \
+		.value = (uint32_t)(command)                                                       \
+	}
 
 /*
  * Landlock's always-allowed commands (security/landlock/fs.c,
  * is_masked_device_ioctl) and the read-only queries of @stdio and @rpath.
  */
 static const struct moat_comparison unsafe_ioctl[] = {
-        OTHER_THAN(FIOCLEX),           OTHER_THAN(FIONCLEX),
-        OTHER_THAN(FIONBIO),           OTHER_THAN(FIOASYNC),
-        OTHER_THAN(FIOQSIZE),          OTHER_THAN(FIFREEZE),
-        OTHER_THAN(FITHAW),            OTHER_THAN(FS_IOC_FIEMAP),
-        OTHER_THAN(FIGETBSZ),          OTHER_THAN(FICLONE),
-        OTHER_THAN(FICLONERANGE),      OTHER_THAN(FIDEDUPERANGE),
-        OTHER_THAN(FS_IOC_GETFSUUID),  OTHER_THAN(FS_IOC_GETFSSYSFSPATH),
-        OTHER_THAN(FIONREAD),          OTHER_THAN(TCGETS),
-        OTHER_THAN(TIOCGWINSZ),        OTHER_THAN(TIOCGPGRP),
-        OTHER_THAN(FS_IOC_GETFLAGS),   OTHER_THAN(FS_IOC_FSGETXATTR),
+        OTHER_THAN(FIOCLEX),          OTHER_THAN(FIONCLEX),
+        OTHER_THAN(FIONBIO),          OTHER_THAN(FIOASYNC),
+        OTHER_THAN(FIOQSIZE),         OTHER_THAN(FIFREEZE),
+        OTHER_THAN(FITHAW),           OTHER_THAN(FS_IOC_FIEMAP),
+        OTHER_THAN(FIGETBSZ),         OTHER_THAN(FICLONE),
+        OTHER_THAN(FICLONERANGE),     OTHER_THAN(FIDEDUPERANGE),
+        OTHER_THAN(FS_IOC_GETFSUUID), OTHER_THAN(FS_IOC_GETFSSYSFSPATH),
+        OTHER_THAN(FIONREAD),         OTHER_THAN(TCGETS),
+        OTHER_THAN(TIOCGWINSZ),       OTHER_THAN(TIOCGPGRP),
+        OTHER_THAN(FS_IOC_GETFLAGS),  OTHER_THAN(FS_IOC_FSGETXATTR),
 };
-static const struct moat_conjunction unsafe_ioctl_conjunction = {unsafe_ioctl,
-                                                                 COUNT(unsafe_ioctl)};
+static const struct moat_conjunction unsafe_ioctl_conjunction = {unsafe_ioctl, COUNT(unsafe_ioctl)};
 static const struct moat_condition unsafe_ioctl_condition = {&unsafe_ioctl_conjunction, 1};
 
 #define STREAM_SOCKET_OF(family)                                                                   \
-	{{.arg = 0, .mask = ANY_ARGUMENT, .op = MOAT_COMPARE_EQ, .value = (family)},               \
-	 {.arg = 1, .mask = 0xf, .op = MOAT_COMPARE_EQ, .value = SOCK_STREAM}}
+	{                                                                                          \
+		{.arg = 0, .mask = ANY_ARGUMENT, .op = MOAT_COMPARE_EQ, .value = (family)},        \
+		{                                                                                  \
+			.arg = 1, .mask = 0xf, .op = MOAT_COMPARE_EQ, .value = SOCK_STREAM         \
+		}                                                                                  \
+	}
 
 static const struct moat_comparison inet_stream[] = STREAM_SOCKET_OF(AF_INET);
 static const struct moat_comparison inet6_stream[] = STREAM_SOCKET_OF(AF_INET6);
@@ -98,20 +107,19 @@ static const struct moat_conjunction tcp_socket_conjunctions[] = {{inet_stream, 
 static const struct moat_condition tcp_socket_condition = {tcp_socket_conjunctions, 2};
 
 #define TRUNCATE_ORIGIN "compat: no Landlock truncate before ABI 3 (no rule grants truncate)"
-#define IOCTL_ORIGIN "compat: no Landlock ioctl-dev before ABI 5 (only harmless ioctl commands)"
-#define TCP_ORIGIN "compat: no Landlock TCP rules before ABI 4 ([network] allows no TCP)"
+#define IOCTL_ORIGIN    "compat: no Landlock ioctl-dev before ABI 5 (only harmless ioctl commands)"
+#define TCP_ORIGIN      "compat: no Landlock TCP rules before ABI 4 ([network] allows no TCP)"
 
 /* ---- building ----------------------------------------------------------- */
 
 /* OPEN_DROPPED: open, and what compat best-effort reports as dropped. */
 enum { OPEN_DROPPED = MOAT_COVERAGE_OPEN + 1 };
 
-static int add_line(struct moat_landlock_closures *closures, int coverage,
-                    struct moat_error *error, const char *format, ...)
-        __attribute__((format(printf, 4, 5)));
+static int add_line(struct moat_landlock_closures *closures, int coverage, struct moat_error *error,
+                    const char *format, ...) __attribute__((format(printf, 4, 5)));
 
-static int add_line(struct moat_landlock_closures *closures, int coverage,
-                    struct moat_error *error, const char *format, ...)
+static int add_line(struct moat_landlock_closures *closures, int coverage, struct moat_error *error,
+                    const char *format, ...)
 {
 	char buffer[512];
 	va_list arguments;
@@ -244,8 +252,7 @@ static int close_ioctl_dev(struct moat_landlock_closures *closures,
 
 static int cover_filesystem(struct moat_landlock_closures *closures,
                             const struct moat_policy *policy,
-                            const struct moat_landlock_features *features,
-                            struct moat_error *error)
+                            const struct moat_landlock_features *features, struct moat_error *error)
 {
 	const struct moat_filesystem_section *fs = &policy->filesystem;
 	char rights[256] = "";
@@ -304,10 +311,8 @@ static int cover_tcp(struct moat_landlock_closures *closures, const struct moat_
 	                "restricted");
 }
 
-static int cover_network(struct moat_landlock_closures *closures,
-                         const struct moat_policy *policy,
-                         const struct moat_landlock_features *features,
-                         struct moat_error *error)
+static int cover_network(struct moat_landlock_closures *closures, const struct moat_policy *policy,
+                         const struct moat_landlock_features *features, struct moat_error *error)
 {
 	unsigned scopes = policy->network.scopes;
 	int code;
@@ -321,10 +326,10 @@ static int cover_network(struct moat_landlock_closures *closures,
 		return add_line(closures, MOAT_COVERAGE_LANDLOCK, error,
 		                "scope: Landlock ABI %d enforces it", features->abi);
 	return add_line(closures, OPEN_DROPPED, error,
-	                "scope (Landlock ABI 6): %s%s%s not restricted",
-	                scopes & MOAT_SCOPE_ABSTRACT_UNIX ? "abstract unix sockets outside" : "",
+	                "scope (Landlock ABI 6): %s%s%s reach outside the sandbox",
+	                scopes & MOAT_SCOPE_ABSTRACT_UNIX ? "abstract unix sockets" : "",
 	                scopes == (MOAT_SCOPE_ABSTRACT_UNIX | MOAT_SCOPE_SIGNAL) ? " and " : "",
-	                scopes & MOAT_SCOPE_SIGNAL ? "signals to processes outside" : "");
+	                scopes & MOAT_SCOPE_SIGNAL ? "signals" : "");
 }
 
 int moat_landlock_closures_build(struct moat_landlock_closures *closures,
@@ -338,9 +343,8 @@ int moat_landlock_closures_build(struct moat_landlock_closures *closures,
 	code = cover_filesystem(closures, policy, features, error);
 	if (code == 0)
 		code = cover_network(closures, policy, features, error);
-	if (code == 0 &&
-	    moat_policy_narrow_syscalls(&closures->policy, policy, closures->rules,
-	                                closures->rule_count, &closures->arena) < 0)
+	if (code == 0 && moat_policy_narrow_syscalls(&closures->policy, policy, closures->rules,
+	                                             closures->rule_count, &closures->arena) < 0)
 		code = moat_error_set(error, -ENOMEM, "out of memory");
 	return code;
 }

@@ -92,7 +92,8 @@ static int narrow_rules(struct moat_syscall_rules *rules,
 		if (narrowing->rule.condition) {
 			conditional[count++] = narrowing->rule;
 		} else {
-			struct moat_syscall_rule *replaced = moat_arena_alloc(arena, sizeof(*replaced));
+			struct moat_syscall_rule *replaced =
+			        moat_arena_alloc(arena, sizeof(*replaced));
 
 			if (!replaced)
 				return -ENOMEM;
@@ -106,9 +107,9 @@ static int narrow_rules(struct moat_syscall_rules *rules,
 }
 
 /* The section's entry for `narrowing`'s syscall, inserted in order when the policy has none. */
-static struct moat_syscall_rules *
-entry_for(struct moat_syscalls_section *section, const struct moat_syscall_narrowing *narrowing,
-          struct moat_arena *arena)
+static struct moat_syscall_rules *entry_for(struct moat_syscalls_section *section,
+                                            const struct moat_syscall_narrowing *narrowing,
+                                            struct moat_arena *arena)
 {
 	struct moat_syscall_rules *table = (struct moat_syscall_rules *)section->syscalls;
 	size_t at = 0;
@@ -149,7 +150,8 @@ int moat_policy_narrow_syscalls(struct moat_policy *narrowed, const struct moat_
 	for (size_t i = 0; i < count; i++) {
 		struct moat_syscall_rules *rules = entry_for(section, &narrowings[i], arena);
 
-		if (!rules || narrow_rules(rules, &narrowings[i], section->default_action, arena) < 0)
+		if (!rules ||
+		    narrow_rules(rules, &narrowings[i], section->default_action, arena) < 0)
 			return -ENOMEM;
 	}
 	return 0;

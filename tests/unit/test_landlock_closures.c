@@ -213,8 +213,8 @@ static void test_tcp_closed_below_abi4(void **state)
 	(void)state;
 	close_for(&closed, no_tcp, 3);
 	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_STREAM, 0), "errno 13");
-	assert_string_equal(
-	        decide(&closed, SYS_socket, AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), "errno 13");
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	                    "errno 13");
 	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_DGRAM, 0), "allow");
 	assert_string_equal(decide(&closed, SYS_socket, AF_UNIX, SOCK_STREAM, 0), "allow");
 	release(&closed);

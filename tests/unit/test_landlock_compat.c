@@ -128,8 +128,7 @@ static void test_abi1_filesystem(void **state)
 	ll_write_file(tree.secret, "secret\n", 0644);
 
 	rules[0] = ll_named_rule(MOAT_FS_WRITE, tree.allowed, 2);
-	assert_int_equal(moat_landlock_plan_build(&faked, &policy, &features, &error),
-	                 -EOPNOTSUPP);
+	assert_int_equal(moat_landlock_plan_build(&faked, &policy, &features, &error), -EOPNOTSUPP);
 	assert_non_null(strstr(error.message, "[filesystem] refer needs Landlock ABI 2"));
 	assert_non_null(strstr(error.message, "[filesystem] truncate needs Landlock ABI 3"));
 }

@@ -21,8 +21,7 @@ int moat_command_kernel_features(struct moat_landlock_features *features, int ab
 }
 
 const struct moat_policy *moat_command_close_gaps(struct moat_landlock_closures *closures,
-                                                  const struct moat_policy *policy,
-                                                  int abi_limit)
+                                                  const struct moat_policy *policy, int abi_limit)
 {
 	struct moat_landlock_features features;
 	struct moat_error error = {0};

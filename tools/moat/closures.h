@@ -15,7 +15,6 @@ int moat_command_kernel_features(struct moat_landlock_features *features, int ab
  * printing an error.
  */
 const struct moat_policy *moat_command_close_gaps(struct moat_landlock_closures *closures,
-                                                  const struct moat_policy *policy,
-                                                  int abi_limit);
+                                                  const struct moat_policy *policy, int abi_limit);
 
 #endif /* MOAT_COMMAND_CLOSURES_H */
