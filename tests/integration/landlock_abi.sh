@@ -104,6 +104,11 @@ for abi in 1 2 3 4 5 6 7; do
 done
 run "$MOAT" compile --landlock-abi 2 "$shipped/system.policy"
 expect_stdout_contains "compat: no Landlock truncate before ABI 3" "moat compile names the truncate closure"
+run "$MOAT" eval --landlock-abi 2 "$shipped/system.policy" truncate
+expect_stdout "errno EACCES by moat (compat: no Landlock truncate before ABI 3 (no rule grants truncate))" \
+	"moat eval names the closure that decided"
+run "$MOAT" eval --landlock-abi 3 "$shipped/system.policy" truncate
+expect_action allow "moat eval on ABI 3: the policy's own rule decides"
 run "$MOAT" compile --landlock-abi 7 "$shipped/system.policy"
 [[ $stdout != *"compat:"* ]] || fail "ABI 7 needs no closure: $stdout"
 
