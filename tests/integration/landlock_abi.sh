@@ -73,13 +73,17 @@ for policy_file in "$shipped"/*.policy; do
 	fi
 	[[ $name == system ]] && needs_scope=0 || needs_scope=6
 	for abi in 1 2 3 4 5 6 7; do
-		run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
+		if [[ $abi -ge $needs_scope || $abi -eq 5 ]]; then
+			run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
+		fi
 		if [[ $abi -ge $needs_scope ]]; then
 			expect_status 0 "-p $name on Landlock ABI $abi"
 			continue
 		fi
-		expect_status 125 "compat strict refuses -p $name's scopes on ABI $abi"
-		expect_stderr_contains "scope signal needs Landlock ABI 6" "-p $name on ABI $abi names the scope"
+		if [[ $abi -eq 5 ]]; then # the refusal comes from program-base: one ABI shows it
+			expect_status 125 "compat strict refuses -p $name's scopes on ABI $abi"
+			expect_stderr_contains "scope signal needs Landlock ABI 6" "-p $name on ABI $abi names the scope"
+		fi
 		run "$MOAT" run --landlock-abi "$abi" -p "$name" -p "$scratch/best-effort.policy" --read "$data" -- "${job[@]}"
 		expect_status 0 "-p $name with compat best-effort on Landlock ABI $abi"
 	done
