@@ -357,6 +357,13 @@ enum {
 	MOAT_REPORT_KILLS = 1U << 0,
 	/* `errno` decisions go through it too, recorded and answered with that errno. */
 	MOAT_REPORT_ERRNO = 1U << 1,
+	/*
+	 * moat_spawn() and moat_enter(), no supervisor needed: what the running
+	 * kernel's Landlock enforces of the policy and what the seccomp filter
+	 * closes in its place come to `on_diagnostic` as notes (what stays open
+	 * always comes, as warnings); docs/landlock.md, "Older kernels".
+	 */
+	MOAT_REPORT_KERNEL = 1U << 2,
 };
 
 /* A program running in a sandbox, started by moat_spawn(). */

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 
@@ -22,20 +23,51 @@ static int probe_landlock(struct moat_plan *plan, const struct moat_sandbox_opti
 	return 0;
 }
 
+static void diagnose(const struct moat_sandbox_options *options, enum moat_severity severity,
+                     const char *message)
+{
+	struct moat_diagnostic diagnostic = {.severity = severity, .message = message};
+
+	options->on_diagnostic(&diagnostic, options->diagnostic_context);
+}
+
+/*
+ * What this kernel gives the policy: what stays open as a warning, unless
+ * compat already reported it as dropped; all of it, as notes, on request.
+ */
+static void report_coverage(const struct moat_plan *plan,
+                            const struct moat_sandbox_options *options)
+{
+	static const char *const prefixes[] = {
+	        [MOAT_COVERAGE_LANDLOCK] = "enforced by Landlock",
+	        [MOAT_COVERAGE_SECCOMP] = "closed by seccomp",
+	        [MOAT_COVERAGE_OPEN] = "open on this kernel",
+	};
+	bool everything = options->report & MOAT_REPORT_KERNEL;
+
+	for (size_t i = 0; i < plan->closures.line_count; i++) {
+		const struct moat_coverage_line *line = &plan->closures.lines[i];
+		bool warn = line->coverage == MOAT_COVERAGE_OPEN && !line->dropped;
+		char message[640];
+
+		if (!warn && !everything)
+			continue;
+		snprintf(message, sizeof(message), "%s: %s", prefixes[line->coverage], line->text);
+		diagnose(options, warn ? MOAT_SEVERITY_WARNING : MOAT_SEVERITY_NOTE, message);
+	}
+}
+
 static void report_dropped(const struct moat_plan *plan, const struct moat_sandbox_options *options)
 {
-	struct moat_diagnostic diagnostic = {.severity = MOAT_SEVERITY_WARNING};
-
 	if (!options || !options->on_diagnostic)
 		return;
-	for (size_t i = 0; i < moat_landlock_plan_dropped_count(plan->landlock); i++) {
-		diagnostic.message = moat_landlock_plan_dropped(plan->landlock, i);
-		options->on_diagnostic(&diagnostic, options->diagnostic_context);
-	}
-	for (size_t i = 0; i < moat_isolate_plan_dropped_count(plan->isolate); i++) {
-		diagnostic.message = moat_isolate_plan_dropped(plan->isolate, i);
-		options->on_diagnostic(&diagnostic, options->diagnostic_context);
-	}
+	for (size_t i = 0; i < moat_landlock_plan_dropped_count(plan->landlock); i++)
+		diagnose(options, MOAT_SEVERITY_WARNING,
+		         moat_landlock_plan_dropped(plan->landlock, i));
+	for (size_t i = 0; i < moat_isolate_plan_dropped_count(plan->isolate); i++)
+		diagnose(options, MOAT_SEVERITY_WARNING,
+		         moat_isolate_plan_dropped(plan->isolate, i));
+	report_coverage(plan, options);
 }
 
 /* In a new root, Landlock's paths name the sandbox's files, not the host's. */
@@ -59,19 +91,21 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
-	plan->policy = policy;
-	result = moat_filter_compile(&plan->filter, policy, error);
-	if (result == 0) {
-		result = probe_landlock(plan, options);
-		if (result < 0)
-			moat_error_set(error, result, "cannot probe Landlock");
-	}
+	plan->policy = &plan->closures.policy;
+	result = probe_landlock(plan, options);
+	if (result < 0)
+		moat_error_set(error, result, "cannot probe Landlock");
 	if (result == 0)
-		result = moat_isolate_plan_build(&plan->isolate, policy, error);
+		result = moat_landlock_closures_build(&plan->closures, policy,
+		                                      &plan->landlock_features, error);
 	if (result == 0)
-		result = build_landlock(plan, policy, error);
+		result = moat_filter_compile(&plan->filter, plan->policy, error);
 	if (result == 0)
-		result = moat_process_plan_build(&plan->process, policy, environment, error);
+		result = moat_isolate_plan_build(&plan->isolate, plan->policy, error);
+	if (result == 0)
+		result = build_landlock(plan, plan->policy, error);
+	if (result == 0)
+		result = moat_process_plan_build(&plan->process, plan->policy, environment, error);
 	if (result < 0) {
 		moat_plan_free(plan);
 		return result;
@@ -89,6 +123,7 @@ void moat_plan_free(struct moat_plan *plan)
 	moat_landlock_plan_free(plan->landlock);
 	moat_process_plan_free(plan->process);
 	moat_isolate_plan_free(plan->isolate);
+	moat_landlock_closures_release(&plan->closures);
 	free(plan);
 }
 

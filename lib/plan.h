@@ -11,26 +11,32 @@
 #include <stdbool.h>
 
 #include "isolate/isolate.h"
+#include "landlock/closures.h"
 #include "landlock/landlock.h"
 #include "moat.h"
 #include "policy/ir.h"
 #include "process/process.h"
 
 struct moat_plan {
+	/* The caller's policy with the closures of this kernel (closures.policy). */
 	const struct moat_policy *policy;
 	moat_filter *filter;
 	struct moat_landlock_features landlock_features;
+	struct moat_landlock_closures closures;
 	struct moat_landlock_plan *landlock;
 	struct moat_process_plan *process;
 	struct moat_isolate_plan *isolate; /* [namespaces] and [mounts] */
 };
 
 /*
- * Compiles the seccomp filter, probes Landlock and prepares its rules,
+ * Probes Landlock, decides the seccomp closures of what it lacks
+ * (landlock/closures.h), compiles the seccomp filter with them, prepares
+ * the Landlock rules,
  * computes the process plan (environment from `options->environment`, or
  * the caller's), and prepares the namespaces and the mount tree. What
- * best-effort drops is reported to the options' diagnostic callback as
- * warnings. `policy` must outlive the plan.
+ * best-effort drops, and what stays open on this kernel, is reported to
+ * the options' diagnostic callback as warnings; what Landlock enforces and
+ * seccomp closes, as notes. `policy` must outlive the plan.
  */
 int moat_plan_build(struct moat_plan **plan, const struct moat_policy *policy,
                     const struct moat_sandbox_options *options, struct moat_error *error);

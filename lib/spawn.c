@@ -585,10 +585,23 @@ static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbo
 static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
                         const struct moat_sandbox_options *options, struct moat_error *error)
 {
-	unsigned report = options ? options->report : 0;
+	/* The kernel report needs no supervisor: the plan made it. */
+	unsigned report = options ? options->report & ~(unsigned)MOAT_REPORT_KERNEL : 0;
 
 	if (!report || !plan->policy->syscalls.present)
 		return 0;
+	/*
+	 * Below Landlock ABI 6 the sandbox could signal the supervisor, which
+	 * compat strict refuses (handoff.c); reports alone are not worth a
+	 * refused run: the kernel decides alone, as without them.
+	 */
+	if (plan->landlock_features.abi < 6 && plan->policy->compat == MOAT_COMPAT_STRICT &&
+	    !plan->policy->syscalls.has_notify) {
+		if (report & MOAT_REPORT_ERRNO)
+			warn(options, "no denial reports: the supervisor that makes them needs "
+			              "Landlock ABI 6 to be safe from the sandbox's signals");
+		return 0;
+	}
 	if (!options->supervisor)
 		return moat_error_set(error, -EINVAL,
 		                      "denial reports (options->report) need a supervisor in "

@@ -139,7 +139,14 @@ enum {
 #define MOAT_FS_ALL ((MOAT_FS_RESOLVE_UNIX << 1) - 1)
 
 struct moat_path_rule {
-	uint64_t access;  /* MOAT_FS_* */
+	uint64_t access; /* MOAT_FS_* */
+	/*
+	 * The rights `allow` named, as opposed to those only a shorthand (`read`,
+	 * `write`, `exec`) implies: a kernel that lacks a named right cannot
+	 * enforce the statement as written, while one that lacks an implied
+	 * right enforces it as far as it can (compat, docs/landlock.md).
+	 */
+	uint64_t named;
 	const char *path; /* absolute, variables expanded */
 	bool optional;    /* written with a leading `?` */
 	struct moat_location location;

@@ -5,18 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "closures.h"
 #include "commands.h"
 #include "moat.h"
 
 void moat_command_compile_usage(FILE *stream)
 {
 	fprintf(stream,
-	        "usage: moat compile POLICY [--format text|bpf]\n\n"
+	        "usage: moat compile POLICY [--format text|bpf] [--landlock-abi N]\n\n"
 	        "Compiles the [syscalls] section of POLICY into the seccomp-BPF program\n"
-	        "moat installs, and prints it on stdout:\n"
+	        "moat installs on this kernel (with the rules that close what its Landlock\n"
+	        "lacks), and prints it on stdout:\n"
 	        "  --format text  a listing for a person: syscall number ranges and their\n"
 	        "                 actions, then one line per instruction (the default)\n"
-	        "  --format bpf   the raw struct sock_filter array, native endian\n\n"
+	        "  --format bpf   the raw struct sock_filter array, native endian\n"
+	        "  --landlock-abi N  as on a kernel with at most Landlock ABI N\n\n"
 	        "exit status: 0 printed, 1 invalid policy (or a write error), 2 usage error.\n");
 }
 
@@ -59,10 +62,12 @@ static int write_output(const moat_filter *filter, int bpf)
 int moat_command_compile(int argc, char **argv)
 {
 	const char *format = "text", *path = NULL;
+	struct moat_landlock_closures closures;
+	const struct moat_policy *closed;
 	struct moat_error error = {0};
 	moat_filter *filter = NULL;
 	moat_policy *policy;
-	int options = 1, status;
+	int options = 1, status, abi_limit = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *argument = argv[i];
@@ -73,6 +78,8 @@ int moat_command_compile(int argc, char **argv)
 			format = argv[++i];
 		} else if (options && !strncmp(argument, "--format=", 9)) {
 			format = argument + 9;
+		} else if (options && !strcmp(argument, "--landlock-abi") && i + 1 < argc) {
+			abi_limit = atoi(argv[++i]);
 		} else if (options && argument[0] == '-' && argument[1]) {
 			moat_command_error("compile: unknown option '%s'", argument);
 			return MOAT_EXIT_USAGE;
@@ -95,13 +102,20 @@ int moat_command_compile(int argc, char **argv)
 	policy = moat_command_load_policy((char **)&path, 1);
 	if (!policy)
 		return 1;
-	if (moat_filter_compile(&filter, policy, &error) < 0) {
+	closed = moat_command_close_gaps(&closures, policy, abi_limit);
+	if (!closed) {
+		moat_policy_free(policy);
+		return 1;
+	}
+	if (moat_filter_compile(&filter, closed, &error) < 0) {
 		print_error(&error);
+		moat_landlock_closures_release(&closures);
 		moat_policy_free(policy);
 		return 1;
 	}
 	status = write_output(filter, !strcmp(format, "bpf"));
 	moat_filter_free(filter);
+	moat_landlock_closures_release(&closures);
 	moat_policy_free(policy);
 	return status;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "closures.h"
 #include "commands.h"
 #include "moat.h"
 #include "policy/constants.h"
@@ -19,13 +20,16 @@
 void moat_command_eval_usage(FILE *stream)
 {
 	fprintf(stream,
-	        "usage: moat eval POLICY SYSCALL [ARG0 ... ARG5]\n\n"
+	        "usage: moat eval [--landlock-abi N] POLICY SYSCALL [ARG0 ... ARG5]\n\n"
 	        "Prints the action POLICY's seccomp filter takes when this process's\n"
 	        "architecture calls SYSCALL with these arguments: allow, kill, kill-thread,\n"
 	        "trap, log, notify or errno NAME, then the statement that decided:\n"
 	        "  kill by FILE:LINE:COL (default kill)\n"
 	        "or `by moat (...)` for one of moat's own rules. The compiled filter runs\n"
-	        "in a userspace BPF interpreter; nothing is installed.\n\n"
+	        "in a userspace BPF interpreter; nothing is installed. The filter is the one\n"
+	        "moat run installs on this kernel, with the rules that close what its\n"
+	        "Landlock lacks (`by moat (compat: ...)`); --landlock-abi N: as on a kernel\n"
+	        "with at most that Landlock ABI.\n\n"
 	        "SYSCALL is a name (openat) or a number. An ARG is a number (decimal, 0x\n"
 	        "hex, 0o octal, -N for a negative one), a constant of the policy language\n"
 	        "(O_RDONLY, AF_INET, AT_FDCWD, ...) or constants joined by '|'. Missing\n"
@@ -101,15 +105,21 @@ static void print_decision(const struct moat_decision *decision)
 
 int moat_command_eval(int argc, char **argv)
 {
+	struct moat_landlock_closures closures;
+	const struct moat_policy *closed;
 	struct moat_error error = {0};
 	struct moat_decision decision;
 	uint64_t args[6] = {0};
 	moat_filter *filter = NULL;
 	moat_policy *policy;
-	int number, first = 1, status = 0;
+	int number, first = 1, status = 0, abi_limit = 0;
 
-	if (argc > 1 && !strcmp(argv[1], "--"))
-		first = 2;
+	if (argc > 2 && !strcmp(argv[1], "--landlock-abi")) {
+		abi_limit = atoi(argv[2]);
+		first = 3;
+	}
+	if (argc > first && !strcmp(argv[first], "--"))
+		first++;
 	if (argc - first < 2 || argc - first > 8) {
 		moat_command_error("eval needs a policy, a syscall and at most 6 arguments");
 		moat_command_eval_usage(stderr);
@@ -129,7 +139,12 @@ int moat_command_eval(int argc, char **argv)
 	policy = moat_command_load_policy(&argv[first], 1);
 	if (!policy)
 		return 1;
-	if (moat_filter_compile(&filter, policy, &error) < 0) {
+	closed = moat_command_close_gaps(&closures, policy, abi_limit);
+	if (!closed) {
+		moat_policy_free(policy);
+		return 1;
+	}
+	if (moat_filter_compile(&filter, closed, &error) < 0) {
 		if (error.file[0])
 			fprintf(stderr, "%s:%u:%u: error: %s\n", error.file, error.line,
 			        error.column, error.message);
@@ -143,6 +158,7 @@ int moat_command_eval(int argc, char **argv)
 		print_decision(&decision);
 	}
 	moat_filter_free(filter);
+	moat_landlock_closures_release(&closures);
 	moat_policy_free(policy);
 	return status;
 }

@@ -37,7 +37,7 @@ struct run_arguments {
 	size_t policy_count;
 	int landlock_abi_limit;
 	struct moat_command_grants grants;
-	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO with --report */
+	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO and KERNEL with --report */
 	bool quiet;
 	char **program; /* PROGRAM ARGS..., ending in NULL */
 };
@@ -57,7 +57,9 @@ void moat_command_run_usage(FILE *stream)
 	        "  --exec PATH             read and execute under PATH\n"
 	        "  --connect tcp:PORT      connect to TCP port PORT\n"
 	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n"
-	        "  --report                at exit, also list the calls refused with an errno\n"
+	        "  --report                first say what this kernel enforces of the policy\n"
+	        "                          (Landlock, seccomp in its place, what stays open);\n"
+	        "                          at exit, also list the calls refused with an errno\n"
 	        "  --quiet                 print no denial lines (not even a kill's)\n\n"
 	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
 	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
@@ -75,7 +77,7 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 			break;
 		}
 		if (!strcmp(option, "--report")) {
-			arguments->report |= MOAT_REPORT_ERRNO;
+			arguments->report |= MOAT_REPORT_ERRNO | MOAT_REPORT_KERNEL;
 			continue;
 		}
 		if (!strcmp(option, "--quiet")) {
@@ -115,10 +117,13 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 	return 0;
 }
 
-static void print_warning(const struct moat_diagnostic *diagnostic, void *context)
+/* Warnings, and with --report the notes of what this kernel enforces (MOAT_REPORT_KERNEL). */
+static void print_diagnostic(const struct moat_diagnostic *diagnostic, void *context)
 {
 	(void)context;
-	fprintf(stderr, "moat: warning: %s\n", diagnostic->message);
+	fprintf(stderr, "moat: %s: %s\n",
+	        diagnostic->severity == MOAT_SEVERITY_NOTE ? "kernel" : "warning",
+	        diagnostic->message);
 }
 
 /* 126 or 127 only for the program itself; a failed set-up step is moat's own failure. */
@@ -314,7 +319,7 @@ static int make_supervisor(const moat_policy *policy, unsigned report, moat_supe
 
 static int run(struct run_arguments *arguments, moat_policy *policy)
 {
-	struct moat_sandbox_options options = {.on_diagnostic = print_warning,
+	struct moat_sandbox_options options = {.on_diagnostic = print_diagnostic,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
