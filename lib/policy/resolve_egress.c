@@ -189,10 +189,44 @@ void moat_resolve_egress_statement(struct moat_resolver *resolver,
 	}
 }
 
+/*
+ * Capabilities with which the sandbox could undo the cgroup programs
+ * (detach them, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF) or send what no
+ * address hook sees (packet sockets, CAP_NET_RAW).
+ */
+static const struct {
+	unsigned number;
+	const char *name;
+} undoing_capabilities[] = {
+        {12, "CAP_NET_ADMIN"},
+        {13, "CAP_NET_RAW"},
+        {21, "CAP_SYS_ADMIN"},
+        {39, "CAP_BPF"},
+};
+
+static void check_capabilities(struct moat_resolver *resolver)
+{
+	const struct moat_process_section *process = &resolver->policy->process;
+
+	for (size_t i = 0; i < sizeof(undoing_capabilities) / sizeof(undoing_capabilities[0]);
+	     i++) {
+		if (!(process->capabilities_keep & (1ULL << undoing_capabilities[i].number)))
+			continue;
+		moat_resolve_report(resolver, MOAT_SEVERITY_ERROR,
+		                    resolver->capabilities_origin.source,
+		                    &process->capabilities_location,
+		                    "`capabilities keep %s` would let the sandbox get around its "
+		                    "[network] egress rules; drop it or the egress lines",
+		                    undoing_capabilities[i].name);
+	}
+}
+
 void moat_resolve_egress_finish(struct moat_resolver *resolver)
 {
 	struct moat_egress_list *egress = &resolver->policy->network.egress;
 
 	egress->rules = resolver->egress_rules.items;
 	egress->count = resolver->egress_rules.count;
+	if (egress->present)
+		check_capabilities(resolver);
 }
