@@ -171,11 +171,11 @@ static int no_new_privs(const struct spawn *spawn, pid_t parent, struct moat_err
 	return moat_process_apply_no_new_privs(spawn->plan->process, error);
 }
 
-/* Needs CAP_SYS_ADMIN (here, or in the new user namespace), so before capabilities. */
-static int cgroup_namespace(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+/* The cgroup namespace needs CAP_SYS_ADMIN (here, or in a new user namespace). */
+static int egress(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	(void)parent;
-	return moat_egress_enter_namespace(spawn->plan->egress, error);
+	return moat_egress_enter(spawn->plan->egress, error);
 }
 
 static int landlock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
@@ -244,7 +244,7 @@ static const struct {
         {"parent death", parent_death},
         {"cwd", cwd},
         {"no_new_privs", no_new_privs},
-        {"cgroup namespace", cgroup_namespace},
+        {"egress", egress},
         {"landlock", landlock},
         {"boundary", boundary},
         {"descriptors", descriptors},

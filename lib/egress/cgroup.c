@@ -85,6 +85,30 @@ int moat_egress_find_cgroup2(char *mount_point, size_t size, char *root, size_t 
 	return result;
 }
 
+int moat_egress_cgroup2_mounts(char mounts[][PATH_MAX], size_t capacity, size_t *count)
+{
+	FILE *mountinfo = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *root, *mount_point;
+	size_t length = 0;
+	int result = 0;
+
+	*count = 0;
+	if (!mountinfo)
+		return -errno;
+	while (result == 0 && getline(&line, &length, mountinfo) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!parse_cgroup2_line(line, &root, &mount_point))
+			continue;
+		if (*count == capacity || strlen(mount_point) >= PATH_MAX)
+			result = -E2BIG;
+		else
+			strcpy(mounts[(*count)++], mount_point);
+	}
+	free(line);
+	fclose(mountinfo);
+	return result;
+}
+
 /* This process's cgroup v2 path ("0::/PATH" in /proc/self/cgroup). */
 static int own_cgroup(char *path, size_t size)
 {

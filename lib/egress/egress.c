@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,6 @@
 
 #include "egress/internal.h"
 #include "util/error.h"
-#include "util/message.h"
-
-struct moat_egress {
-	int parent; /* the directory the cgroup was made in */
-	int cgroup;
-	char name[64];
-};
 
 static void fill_entry(struct moat_egress_entry *entry, const struct moat_egress_rule *rule)
 {
@@ -51,6 +43,11 @@ static int make_cgroup(struct moat_egress *egress, struct moat_error *error)
 		return moat_error_set(error, -EOPNOTSUPP,
 		                      "no cgroup v2 hierarchy is mounted (/proc/self/mountinfo "
 		                      "lists no cgroup2)");
+	if (moat_egress_cgroup2_mounts(egress->mounts, MOAT_EGRESS_MAX_MOUNTS,
+	                               &egress->mount_count) < 0)
+		return moat_error_set(error, -E2BIG,
+		                      "the cgroup v2 hierarchy is mounted at more than %d places",
+		                      MOAT_EGRESS_MAX_MOUNTS);
 	moat_egress_cgroup_parents(mount_point, root, parents);
 	moat_egress_sweep_stale(parents[0]);
 	if (strcmp(parents[0], parents[1]) != 0)
@@ -124,17 +121,6 @@ int moat_egress_setup(struct moat_egress **out, const struct moat_egress_list *l
 int moat_egress_cgroup_fd(const struct moat_egress *egress)
 {
 	return egress ? egress->cgroup : -1;
-}
-
-int moat_egress_enter_namespace(const struct moat_egress *egress, struct moat_error *error)
-{
-	struct moat_message message;
-
-	if (!egress || unshare(CLONE_NEWCGROUP) == 0)
-		return 0;
-	message = moat_message_begin(error, -errno);
-	moat_message_put(&message, "cannot enter a cgroup namespace of the sandbox's own");
-	return message.code;
 }
 
 void moat_egress_release(struct moat_egress *egress)

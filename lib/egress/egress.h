@@ -29,11 +29,13 @@ int moat_egress_setup(struct moat_egress **egress, const struct moat_egress_list
 int moat_egress_cgroup_fd(const struct moat_egress *egress);
 
 /*
- * In the sandbox's process before it drops its capabilities: a new cgroup
- * namespace rooted at the sandbox's cgroup, out of which no process can
- * move itself. Async-signal-safe; does nothing when `egress` is NULL.
+ * In the sandbox's process, after no_new_privs and before it drops its
+ * capabilities: a new cgroup namespace rooted at the sandbox's cgroup, out
+ * of which no process can move itself, and the seccomp filter that refuses
+ * packet sockets (packet_filter.c). Async-signal-safe; does nothing when
+ * `egress` is NULL.
  */
-int moat_egress_enter_namespace(const struct moat_egress *egress, struct moat_error *error);
+int moat_egress_enter(const struct moat_egress *egress, struct moat_error *error);
 
 /*
  * After the sandbox's process ended: kills what it left in the cgroup and

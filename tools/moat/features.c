@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "egress/egress.h"
 #include "landlock/landlock.h"
 #include "moat.h"
 #include "seccomp/abi.h"
@@ -28,7 +29,8 @@ void moat_command_features_usage(FILE *stream)
 	fprintf(stream, "usage: moat features\n\n"
 	                "Prints what the running kernel can enforce: the Landlock ABI and its\n"
 	                "rights, seccomp actions and flags, user notification, namespaces, and\n"
-	                "whether an unprivileged user can create a user namespace.\n");
+	                "whether an unprivileged user can create a user namespace, and whether\n"
+	                "[network] egress rules work for the caller.\n");
 }
 
 static const char *yes_no(int value)
@@ -194,6 +196,17 @@ static void print_unprivileged(void)
 	       yes_no(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
+/* The whole set-up, tried for real: a cgroup made, the programs loaded and attached, removed. */
+static void print_egress(void)
+{
+	struct moat_error error = {0};
+
+	if (moat_egress_probe(&error) == 0)
+		printf("network egress rules: yes (cgroup v2, cgroup BPF programs)\n");
+	else
+		printf("network egress rules: no (%s)\n", error.message);
+}
+
 int moat_command_features(int argc, char **argv)
 {
 	(void)argv;
@@ -207,5 +220,6 @@ int moat_command_features(int argc, char **argv)
 	print_user_notify();
 	print_namespaces();
 	print_unprivileged();
+	print_egress();
 	return 0;
 }
