@@ -190,16 +190,16 @@ void moat_resolve_egress_statement(struct moat_resolver *resolver,
 }
 
 /*
- * Capabilities with which the sandbox could undo the cgroup programs
- * (detach them, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF) or send what no
- * address hook sees (packet sockets, CAP_NET_RAW).
+ * Capabilities with which the sandbox could detach the cgroup programs or
+ * remount the cgroup hierarchy writable. CAP_NET_RAW is fine: raw inet
+ * sockets are refused by the sock_create program, packet sockets by the
+ * egress seccomp filter.
  */
 static const struct {
 	unsigned number;
 	const char *name;
 } undoing_capabilities[] = {
         {12, "CAP_NET_ADMIN"},
-        {13, "CAP_NET_RAW"},
         {21, "CAP_SYS_ADMIN"},
         {39, "CAP_BPF"},
 };
