@@ -3,7 +3,9 @@
  * Packet sockets (AF_PACKET) pass no cgroup hook: neither the address hooks
  * nor sock_create, which sees inet sockets only. With egress rules the
  * sandbox gets a small seccomp filter of its own, stacked under the
- * policy's, that refuses socket(AF_PACKET, ...) with EPERM. A foreign
+ * policy's, that refuses socket(AF_PACKET, ...) with EPERM, and the old
+ * spelling socket(AF_INET, SOCK_PACKET, ...), which the kernel turns into a
+ * packet socket before any inet code runs. A foreign
  * syscall ABI (i386 on x86_64) could reach socket through socketcall,
  * whose arguments a filter cannot read: it is killed instead.
  */
@@ -28,10 +30,13 @@
 #endif
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
-#define ARG0_LOW offsetof(struct seccomp_data, args[0])
+#define ARG_LOW(n) offsetof(struct seccomp_data, args[n])
 #else
-#define ARG0_LOW (offsetof(struct seccomp_data, args[0]) + 4)
+#define ARG_LOW(n) (offsetof(struct seccomp_data, args[n]) + 4)
 #endif
+
+/* The kernel reads the type's low bits; the rest are SOCK_NONBLOCK and SOCK_CLOEXEC. */
+#define SOCK_TYPE_MASK 0xf
 
 int moat_egress_refuse_packet_sockets(struct moat_error *error)
 {
@@ -43,8 +48,12 @@ int moat_egress_refuse_packet_sockets(struct moat_error *error)
 	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 2, 0),
 	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X32_SOCKET, 1, 0),
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW),
-	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_PACKET, 0, 1),
+	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(0)),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_PACKET, 4, 0),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 0, 4),
+	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LOW(1)),
+	        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, SOCK_TYPE_MASK),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_PACKET, 0, 1),
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};

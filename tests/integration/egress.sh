@@ -141,6 +141,7 @@ fi
 refused socket raw
 refused socket raw6
 refused socket packet
+refused socket inet-packet
 refused socket udplite
 attempt without socket icmp
 if [[ $stdout == ok ]]; then
@@ -181,7 +182,8 @@ wait $moat_pid
 
 "$MOAT" run -p "$scratch/with.policy" -- /bin/sleep 60 &
 moat_pid=$!
-wait_until 10 test -n "$(leftovers $moat_pid)" || fail "no cgroup appeared for moat $moat_pid"
+has_leftovers() { [[ -n $(leftovers "$1") ]]; }
+wait_until 10 has_leftovers $moat_pid || fail "no cgroup appeared for moat $moat_pid"
 cgroup=$(leftovers $moat_pid | head -1)
 kill -KILL $moat_pid
 wait $moat_pid 2>/dev/null

@@ -14,7 +14,7 @@
  *                                          connect to LISTED, send(), sendto OTHER
  *   egress_probe udp-disconnect ADDRESS PORT
  *                                          connect, connect(AF_UNSPEC), send()
- *   egress_probe socket raw|raw6|icmp|udplite|packet
+ *   egress_probe socket raw|raw6|icmp|udplite|packet|inet-packet
  *   egress_probe cgroup-escape             write 0 to the cgroup2 root's cgroup.procs
  */
 #include <arpa/inet.h>
@@ -127,6 +127,8 @@ static int try_socket(const char *kind)
 		answer(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
 	else if (!strcmp(kind, "packet"))
 		answer(socket(AF_PACKET, SOCK_DGRAM, 0));
+	else if (!strcmp(kind, "inet-packet")) /* the old spelling of a packet socket */
+		answer(socket(AF_INET, SOCK_PACKET | SOCK_CLOEXEC, htons(3)));
 	else
 		return 2;
 	return 0;
