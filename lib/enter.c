@@ -36,6 +36,12 @@ static int check_policy(const struct moat_policy *policy, const int *listener_fd
 		return moat_error_set_at(error, -EINVAL, &policy->namespaces.unshare_location,
 		                         "namespaces and mounts apply to a new process; use "
 		                         "moat_spawn() (or `moat run`) for this policy");
+	/* The programs go with a cgroup that moat makes, and removes when the sandbox ends. */
+	if (policy->network.egress.present)
+		return moat_error_set_at(
+		        error, -EINVAL, &policy->network.egress.location,
+		        "[network] egress applies to a new process in a cgroup of "
+		        "its own; use moat_spawn() (or `moat run`) for this policy");
 	if (policy->syscalls.has_notify && !listener_fd)
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); "

@@ -115,10 +115,40 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 	return 0;
 }
 
+int moat_plan_build_egress(struct moat_plan *plan, const struct moat_sandbox_options *options,
+                           struct moat_error *error)
+{
+	const struct moat_egress_list *egress = &plan->policy->network.egress;
+	struct moat_diagnostic warning = {.severity = MOAT_SEVERITY_WARNING};
+	struct moat_error reason = {0};
+	char line[sizeof(reason.message) + 160];
+	int result = moat_egress_setup(&plan->egress, egress, &reason);
+
+	if (result == 0)
+		return 0;
+	if (plan->policy->compat == MOAT_COMPAT_STRICT)
+		return moat_error_set_at(
+		        error, result, &egress->location,
+		        "the system cannot enforce this policy (compat strict): "
+		        "[network] egress needs cgroup BPF programs on a cgroup v2 "
+		        "of the sandbox's own: %s (`compat best-effort` runs "
+		        "without it)",
+		        reason.message);
+	snprintf(line, sizeof(line),
+	         "compat best-effort: [network] egress dropped, TCP and UDP may reach any "
+	         "address: %s",
+	         reason.message);
+	warning.message = line;
+	if (options && options->on_diagnostic)
+		options->on_diagnostic(&warning, options->diagnostic_context);
+	return 0;
+}
+
 void moat_plan_free(struct moat_plan *plan)
 {
 	if (!plan)
 		return;
+	moat_egress_release(plan->egress);
 	moat_filter_free(plan->filter);
 	moat_landlock_plan_free(plan->landlock);
 	moat_process_plan_free(plan->process);

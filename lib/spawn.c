@@ -44,6 +44,7 @@ struct moat_child {
 	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
 	bool reaped;
 	struct moat_report *report; /* denial reports, or NULL */
+	struct moat_egress *egress; /* [network] egress: the sandbox's cgroup, or NULL */
 };
 
 struct spawn {
@@ -170,6 +171,13 @@ static int no_new_privs(const struct spawn *spawn, pid_t parent, struct moat_err
 	return moat_process_apply_no_new_privs(spawn->plan->process, error);
 }
 
+/* The cgroup namespace needs CAP_SYS_ADMIN (here, or in a new user namespace). */
+static int egress(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_egress_enter(spawn->plan->egress, error);
+}
+
 static int landlock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	(void)parent;
@@ -236,6 +244,7 @@ static const struct {
         {"parent death", parent_death},
         {"cwd", cwd},
         {"no_new_privs", no_new_privs},
+        {"egress", egress},
         {"landlock", landlock},
         {"boundary", boundary},
         {"descriptors", descriptors},
@@ -296,13 +305,19 @@ static void run_child(const struct spawn *spawn)
 	run_program(spawn, spawn->parent);
 }
 
-static pid_t clone_child(uint64_t namespaces, int *pidfd)
+/* With egress rules the child starts in the sandbox's cgroup, before it can make a socket. */
+static pid_t clone_child(uint64_t namespaces, int cgroup, int *pidfd)
 {
 	struct clone_args arguments = {
 	        .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND | namespaces,
 	        .pidfd = (uint64_t)(uintptr_t)pidfd,
 	        .exit_signal = SIGCHLD,
 	};
+
+	if (cgroup >= 0) {
+		arguments.flags |= CLONE_INTO_CGROUP;
+		arguments.cgroup = (uint64_t)cgroup;
+	}
 
 	return (pid_t)syscall(SYS_clone3, &arguments, sizeof(arguments));
 }
@@ -465,7 +480,8 @@ static int clone_sandbox(moat_child *child, struct spawn *spawn,
 
 	if (result < 0)
 		return result;
-	child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
+	child->pid = clone_child(moat_isolate_clone_flags(isolate),
+	                         moat_egress_cgroup_fd(spawn->plan->egress), &child->pidfd);
 	if (child->pid == 0)
 		run_child(spawn);
 	if (child->pid > 0)
@@ -626,6 +642,8 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	if (result == 0)
 		result = moat_plan_check_exec(plan, error);
 	if (result == 0)
+		result = moat_plan_build_egress(plan, options, error);
+	if (result == 0)
 		result = bind_to_parent(plan, options, error);
 	if (result == 0)
 		result = check_dumpable(plan, options, error);
@@ -640,6 +658,10 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 		spawn->keep = options ? options->keep_fds : NULL;
 		spawn->keep_count = options ? options->keep_fd_count : 0;
 		result = start(child, spawn, options, error);
+	}
+	if (result == 0) {
+		child->egress = plan->egress; /* the cgroup lives until the sandbox ends */
+		plan->egress = NULL;
 	}
 	moat_handoff_plan_release(&handoff);
 	moat_plan_free(plan);
@@ -703,6 +725,8 @@ int moat_child_wait(moat_child *child, int *status)
 	child->reaped = true;
 	if (child->status_fd >= 0)
 		moat_isolate_read_program_status(child->status_fd, status);
+	moat_egress_release(child->egress);
+	child->egress = NULL;
 	return 0;
 }
 
@@ -770,5 +794,6 @@ void moat_child_free(moat_child *child)
 	if (child->status_fd >= 0)
 		close(child->status_fd);
 	moat_report_release(child->report);
+	moat_egress_release(child->egress);
 	free(child);
 }

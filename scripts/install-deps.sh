@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang clang-format
 	libseccomp-dev libcmocka-dev
+	# [network] egress: cgroup BPF programs built with clang -target bpf, loaded with libbpf.
+	libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
 	util-linux iproute2 tzdata
 	# The programs whose shipped policies tests/integration/policies.sh proves.
 	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash

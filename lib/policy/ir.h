@@ -177,6 +177,29 @@ enum {
 	MOAT_SCOPE_SIGNAL = 1U << 1,
 };
 
+/*
+ * One port range of an `egress ADDRESS[/PREFIX] tcp|udp PORT[-PORT]...`
+ * line. An IPv4-mapped IPv6 address is refused by the resolver, so every
+ * IPv4 destination is written, and decided, as AF_INET.
+ */
+struct moat_egress_rule {
+	int family;          /* AF_INET or AF_INET6 */
+	uint8_t address[16]; /* network order, host bits clear; AF_INET uses the first 4 bytes */
+	unsigned prefix;     /* 0..32 or 0..128 */
+	int protocol;        /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t first_port;
+	uint16_t last_port;
+	struct moat_statement statement;
+};
+
+/* Every `egress` line: once present, TCP and UDP reach only what they list. */
+struct moat_egress_list {
+	bool present;
+	const struct moat_egress_rule *rules;
+	size_t count;
+	struct moat_location location; /* the first `egress` statement */
+};
+
 struct moat_network_section {
 	bool present;
 	struct moat_location location; /* the first [network] header */
@@ -184,6 +207,7 @@ struct moat_network_section {
 	struct moat_port_list bind_tcp;
 	unsigned scopes; /* MOAT_SCOPE_* */
 	struct moat_location scope_location;
+	struct moat_egress_list egress;
 };
 
 /* ---- [namespaces] ---------------------------------------------------- */

@@ -419,6 +419,7 @@ int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources,
 		moat_resolve_isolation_finish(&resolver);
 		moat_resolve_process_finish(&resolver);
 		moat_resolve_broker_finish(&resolver);
+		moat_resolve_egress_finish(&resolver);
 	}
 	moat_vector_release(&resolver.syscall_entries);
 	if (resolver.out_of_memory)
