@@ -144,8 +144,8 @@ static int host(const char *path, moat_supervisor *supervisor)
 	}
 	snprintf(directory, sizeof(directory), "PLUGIN_DIR=%s", absolute);
 	dirname(directory + strlen("PLUGIN_DIR="));
-	if (moat_policy_load_string(&policy, "plugin_host.policy", policy_text,
-	                            strlen(policy_text), &load, &error) < 0 ||
+	if (moat_policy_load_string(&policy, "plugin_host.policy", policy_text, strlen(policy_text),
+	                            &load, &error) < 0 ||
 	    moat_stdio_pipes_open(&pipes, MOAT_STDOUT | MOAT_STDERR, &error) < 0) {
 		fprintf(stderr, "plugin_host: %s\n", error.message);
 		return -1;

@@ -18,10 +18,10 @@ struct moat_child {
 	int pidfd;
 	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
 	bool reaped;
-	struct moat_report *report;     /* denial reports, or NULL */
-	moat_supervisor *supervisor;    /* options->supervisor, served while waiting; or NULL */
-	uint64_t cpu_hard;              /* the policy's `cpu` hard limit in seconds, or 0 */
-	uint64_t as_soft;               /* its `as` soft limit in bytes, or 0 */
+	struct moat_report *report;  /* denial reports, or NULL */
+	moat_supervisor *supervisor; /* options->supervisor, served while waiting; or NULL */
+	uint64_t cpu_hard;           /* the policy's `cpu` hard limit in seconds, or 0 */
+	uint64_t as_soft;            /* its `as` soft limit in bytes, or 0 */
 };
 
 /* What the sandboxed process runs: `path` with `argv`, or `function(context)`. */

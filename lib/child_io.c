@@ -32,11 +32,12 @@ int moat_fd_map_check(const struct moat_sandbox_options *options, struct moat_er
 		return moat_error_set(error, -EINVAL, "fd_map_count without fd_map");
 	for (size_t i = 0; i < count; i++) {
 		if (map[i].parent_fd < 0 || map[i].child_fd < 0)
-			return moat_error_set(error, -EBADF, "fd_map[%zu] has a negative descriptor",
-			                      i);
+			return moat_error_set(error, -EBADF,
+			                      "fd_map[%zu] has a negative descriptor", i);
 		if (fcntl(map[i].parent_fd, F_GETFD) < 0)
-			return moat_error_set(error, -EBADF, "fd_map[%zu]: descriptor %d is not open",
-			                      i, map[i].parent_fd);
+			return moat_error_set(error, -EBADF,
+			                      "fd_map[%zu]: descriptor %d is not open", i,
+			                      map[i].parent_fd);
 		for (size_t j = 0; j < i; j++) {
 			if (map[j].child_fd == map[i].child_fd)
 				return moat_error_set(error, -EINVAL,
@@ -88,7 +89,8 @@ int moat_fd_map_apply(const struct moat_fd_map *map, size_t count, struct moat_e
 	}
 	for (size_t i = 0; i < count; i++) {
 		if (dup2(copies[i], map[i].child_fd) < 0)
-			return moat_message_set(error, -errno, "cannot give a mapped descriptor its number");
+			return moat_message_set(error, -errno,
+			                        "cannot give a mapped descriptor its number");
 	}
 	for (size_t i = 0; i < count; i++)
 		close(copies[i]);

@@ -70,7 +70,8 @@ static bool as_limit_likely(const moat_child *child, const struct moat_exit *res
 	bool allocation_death =
 	        result->code == SIGSEGV || result->code == SIGBUS || result->code == SIGABRT;
 
-	return allocation_death && child->as_soft && result->max_rss_kb * 1024 * 2 >= child->as_soft;
+	return allocation_death && child->as_soft &&
+	       result->max_rss_kb * 1024 * 2 >= child->as_soft;
 }
 
 static void classify(struct moat_exit *result, const moat_child *child)

@@ -86,9 +86,8 @@ static void stdio_pipes_for_a_function_and_a_program(void **state)
 	moat_child *child;
 
 	(void)state;
-	assert_int_equal(moat_stdio_pipes_open(&pipes, MOAT_STDIN | MOAT_STDOUT | MOAT_STDERR,
-	                                       &error),
-	                 0);
+	assert_int_equal(
+	        moat_stdio_pipes_open(&pipes, MOAT_STDIN | MOAT_STDOUT | MOAT_STDERR, &error), 0);
 	assert_int_equal(pipes.map_count, 3);
 	options.fd_map = pipes.map;
 	options.fd_map_count = pipes.map_count;

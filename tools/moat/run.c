@@ -43,7 +43,7 @@ struct run_arguments {
 	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO with --report */
 	bool quiet;
 	int64_t timeout_ms; /* --timeout; 0: none */
-	char **program; /* PROGRAM ARGS..., ending in NULL */
+	char **program;     /* PROGRAM ARGS..., ending in NULL */
 };
 
 void moat_command_run_usage(FILE *stream)
