@@ -45,6 +45,11 @@ int moat_spawn_target(moat_child **out, const moat_policy *policy,
 __attribute__((noreturn)) void moat_spawn_run_function(const struct moat_spawn_target *target,
                                                        int report_fd, int handoff_socket);
 
+struct moat_plan;
+
+/* -EPERM when the plan's filter does not allow what the function's process calls itself. */
+int moat_spawn_check_function(const struct moat_plan *plan, struct moat_error *error);
+
 /* Checks options->fd_map: at most 64 entries, no negative number, no child_fd twice. */
 int moat_fd_map_check(const struct moat_sandbox_options *options, struct moat_error *error);
 

@@ -634,8 +634,9 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	struct moat_plan *plan = NULL;
 	int result = moat_plan_build(&plan, policy, options, error);
 
-	if (result == 0 && !spawn->target->function)
-		result = moat_plan_check_exec(plan, error);
+	if (result == 0)
+		result = spawn->target->function ? moat_spawn_check_function(plan, error)
+		                                 : moat_plan_check_exec(plan, error);
 	if (result == 0)
 		result = bind_to_parent(plan, options, error);
 	if (result == 0)

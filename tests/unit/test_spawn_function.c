@@ -194,6 +194,12 @@ static void needs_no_execve(void **state)
 	/* Control: moat_spawn() refuses the same policy, which cannot start a program. */
 	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -EPERM);
 	moat_policy_free(policy);
+	/* What the process calls itself around the function is checked the same way. */
+	policy = load_system("[syscalls]\nkill close\n");
+	assert_int_equal(moat_spawn_function(&child, policy, return_seven, NULL, NULL, &error),
+	                 -EPERM);
+	assert_non_null(strstr(error.message, "close"));
+	moat_policy_free(policy);
 }
 
 static void bad_arguments(void **state)
