@@ -19,6 +19,9 @@
  *   cc plugin_host.c $(pkg-config --cflags --libs moat) -o plugin_host
  *   ./plugin_host ./good.so ./crash.so
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sigabbrev_np */
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
