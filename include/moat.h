@@ -346,6 +346,20 @@ struct moat_sandbox_options {
 	 * moat_child_reports_kills() says 0.
 	 */
 	unsigned report;
+	/*
+	 * moat_spawn() and moat_spawn_function(): descriptors of the caller
+	 * given to the child under other numbers (0, 1 and 2 included), at
+	 * most 64; every `child_fd` stays open whatever `close-fds` says
+	 * (moat_stdio_pipes_open() fills one for the usual pipes).
+	 */
+	const struct moat_fd_map *fd_map;
+	size_t fd_map_count;
+};
+
+/* One descriptor for the child: the caller's `parent_fd` becomes its `child_fd`. */
+struct moat_fd_map {
+	int parent_fd;
+	int child_fd;
 };
 
 enum {
@@ -433,20 +447,29 @@ enum moat_exit_kind {
 	MOAT_EXIT_EXITED,        /* `code` is its exit status */
 	MOAT_EXIT_SIGNALLED,     /* `code` is the signal that ended it */
 	MOAT_EXIT_FILTER_KILLED, /* the filter killed it: `call` says what and why */
-	MOAT_EXIT_LIMIT,         /* a resource limit's signal ended it: `limit`, `code` */
+	MOAT_EXIT_LIMIT,         /* a resource limit ended it: `limit`, `code` */
+	MOAT_EXIT_TIMEOUT,       /* moat_child_wait_timeout() killed it at its deadline */
 };
 
 struct moat_exit {
 	enum moat_exit_kind kind;
 	int status; /* the wait status, as moat_child_wait() gives it */
 	int code;
-	const char *limit; /* MOAT_EXIT_LIMIT: "cpu" (SIGXCPU) or "fsize" (SIGXFSZ) */
+	/*
+	 * MOAT_EXIT_LIMIT: "cpu" (SIGXCPU, or SIGKILL with the CPU time at the
+	 * hard `cpu` limit), "fsize" (SIGXFSZ) or "as" (inferred; see
+	 * moat_child_wait_result(3))
+	 */
+	const char *limit;
 	/*
 	 * The first call the supervisor killed in this sandbox (`count` 1), or
 	 * all zero. Set for MOAT_EXIT_FILTER_KILLED, and also when the filter
 	 * killed another process of the sandbox and the program ended otherwise.
 	 */
 	struct moat_reported_call call;
+	/* The CPU time (user and system) and the peak resident memory of the sandbox. */
+	uint64_t cpu_time_us;
+	uint64_t max_rss_kb;
 };
 
 /*
@@ -502,6 +525,89 @@ MOAT_API void moat_child_free(moat_child *child);
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
                         int *listener_fd, struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
+ * Running a function in a sandbox: a plugin host's fork(2)
+ */
+
+/* The function moat_spawn_function() runs; its result is the child's exit status. */
+typedef int moat_child_fn(void *context);
+
+/*
+ * Like moat_spawn(), but the sandboxed process calls `function(context)`
+ * where moat_spawn() would exec, and exits with its result (_exit(2), so
+ * the function flushes its own stdio). The process is set up exactly as
+ * moat_spawn() sets one up (namespaces, descriptors, die-with-parent,
+ * limits, Landlock, filter, supervisor hand-off) and is a copy of the
+ * caller, as fork(2) makes one: no memory is shared with it. The function
+ * runs under the policy's filter, so the policy must allow what it and its
+ * runtime call (dlopen(3) needs openat, mmap, mprotect, read, fstat, close;
+ * the exit needs exit_group). As with fork(2) in a multi-threaded program,
+ * no pthread_atfork(3) handler runs: call it while no other thread can hold
+ * a lock (malloc's, stdio's) the function needs. The policy need not allow
+ * execve. Returns as moat_spawn() does.
+ */
+MOAT_API int moat_spawn_function(moat_child **child, const moat_policy *policy,
+                                 moat_child_fn *function, void *context,
+                                 const struct moat_sandbox_options *options,
+                                 struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
+ * Pipes to a child's standard streams
+ */
+
+enum {
+	MOAT_STDIN = 1U << 0,
+	MOAT_STDOUT = 1U << 1,
+	MOAT_STDERR = 1U << 2,
+};
+
+/*
+ * Pipes for a child's stdin, stdout and stderr. `parent[N]` is the caller's
+ * end of stream N (write for stdin, read for the others; close-on-exec), -1
+ * for a stream without a pipe; `map` and `map_count` go into
+ * moat_sandbox_options.fd_map and fd_map_count.
+ */
+struct moat_stdio_pipes {
+	int parent[3];
+	int child[3];
+	struct moat_fd_map map[3];
+	size_t map_count;
+};
+
+/*
+ * Opens a pipe for each stream in `streams` (MOAT_STDIN | MOAT_STDOUT |
+ * MOAT_STDERR). Returns 0, or a negative errno with nothing left open.
+ */
+MOAT_API int moat_stdio_pipes_open(struct moat_stdio_pipes *pipes, unsigned streams,
+                                   struct moat_error *error);
+
+/* After moat_spawn(): closes the child's ends, so that the caller sees end of file. */
+MOAT_API void moat_stdio_pipes_spawned(struct moat_stdio_pipes *pipes);
+
+/* Closes every end still open. */
+MOAT_API void moat_stdio_pipes_close(struct moat_stdio_pipes *pipes);
+
+/* ---------------------------------------------------------------------------
+ * Waiting with a deadline
+ */
+
+enum {
+	/* At the deadline, kill the whole sandbox (SIGKILL) and reap it. */
+	MOAT_WAIT_KILL = 1U << 0,
+};
+
+/*
+ * moat_child_wait_result() that waits at most `timeout_ms` milliseconds
+ * (-1: no limit). While it waits it serves the notified calls of the
+ * supervisor given to moat_spawn(), unless that supervisor runs its own
+ * thread. Returns 0 with `*result` set when the child ended in time;
+ * -ETIMEDOUT when it did not: the child runs on, or, with MOAT_WAIT_KILL,
+ * was killed and reaped and `*result` says MOAT_EXIT_TIMEOUT; or another
+ * negative errno.
+ */
+MOAT_API int moat_child_wait_timeout(moat_child *child, int timeout_ms, unsigned flags,
+                                     struct moat_exit *result);
 
 /* ---------------------------------------------------------------------------
  * Supervisor: a trusted process that decides the calls a policy routes to it

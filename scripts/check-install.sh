@@ -48,12 +48,27 @@ flags=$(pkg-config --define-prefix --cflags --libs moat)
 cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_pkgconfig"
 LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
 
+# The plugin host example, out of the tree with pkg-config, run against its
+# plugins (tests/package/check_plugin_host.sh checks every reason).
+plugins=$build/package-plugins
+rm -rf "$plugins" && mkdir -p "$plugins"
+cc -Wall -Wextra -Werror examples/plugin_host.c $flags -o "$build/plugin_host_pkgconfig"
+for source in examples/plugins/*.c; do
+	cc -Wall -Wextra -Werror -shared -fPIC "$source" -o "$plugins/$(basename "$source" .c).so"
+done
+LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/plugin_host_pkgconfig" \
+	"$plugins" >/dev/null || fail "the plugin host built with pkg-config"
+
 # find_package(moat) from a separate CMake project, shared and static.
 cmake -S tests/package -B "$build/package-check" -DCMAKE_PREFIX_PATH="$stage" \
-	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" >/dev/null
+	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" \
+	-DPLUGIN_HOST_SOURCE="$(pwd)/examples/plugin_host.c" \
+	-DPLUGIN_SOURCES="$(pwd)/examples/plugins" >/dev/null
 cmake --build "$build/package-check" >/dev/null
 LD_LIBRARY_PATH=$libdir "$build/package-check/check_policy" tests/data/spec/parser.policy
 "$build/package-check/check_policy_static" tests/data/spec/parser.policy
+LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/package-check/plugin_host" \
+	"$build/package-check/plugins" >/dev/null || fail "the plugin host built with find_package"
 if "$build/package-check/check_policy_static" tests/data/spec/conflict.policy 2>/dev/null; then
 	fail "an invalid policy was accepted"
 fi
