@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
 			exit 1
 		}
 		cpu=$(awk -v cpu="$cpu" '/^cpu/ { print cpu + $2 + $3 }' "$results/$target-$chunk.time")
-		runs=$(awk -F: '/stat::number_of_executed_units/ { print $2 + 0 }' "$log")
+		runs=$(awk '/stat::number_of_executed_units/ { print $NF + 0 }' "$log")
 		executions=$((executions + runs))
 		coverage=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
 		printf '%s chunk %d: %.1f CPU-minutes in all, %d executions in all; last: %s\n' \
