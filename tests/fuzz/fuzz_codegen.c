@@ -21,7 +21,7 @@
 #include "moat.h"
 #include "seccomp/interpreter.h"
 
-#define CALLS 16
+#define CALLS                          16
 #define SECCOMP_RET_KILL_PROCESS_VALUE 0x80000000U
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,8 +40,8 @@ static int call_number(struct ir_random *random, const struct moat_policy *polic
 	return (int)special[ir_random_below(random, sizeof(special) / sizeof(special[0]))];
 }
 
-static void report_mismatch(const struct moat_policy *policy, const moat_filter *filter,
-                            int number, const uint64_t args[6], struct moat_action got,
+static void report_mismatch(const struct moat_policy *policy, const moat_filter *filter, int number,
+                            const uint64_t args[6], struct moat_action got,
                             struct moat_action expected)
 {
 	char *listing = NULL;

@@ -88,7 +88,8 @@ static void check_loaded(const moat_policy *policy)
 	if (result == 0) {
 		/* Length 0: no [syscalls] section, nothing to install. */
 		if (moat_filter_length(filter) != 0 &&
-		    moat_bpf_check(moat_filter_instructions(filter), moat_filter_length(filter)) != 0)
+		    moat_bpf_check(moat_filter_instructions(filter), moat_filter_length(filter)) !=
+		            0)
 			abort(); /* the generator made a program the kernel would refuse */
 		moat_filter_free(filter);
 	} else if (!error.message[0]) {
