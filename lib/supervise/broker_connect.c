@@ -56,7 +56,9 @@ find_grant(const struct moat_grants *grants, const struct sockaddr_storage *addr
 	return NULL;
 }
 
-/* Copies the address once (decode.c); the grant it matches, or NULL with the reason in `*result`.
+/*
+ * Copies the address once (decode.c); the grant it matches, or NULL with the
+ * reason in `*result`.
  */
 static const struct moat_connect_grant *read_address(const struct moat_request *request,
                                                      int *result)
