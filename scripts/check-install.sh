@@ -29,6 +29,9 @@ foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 
 exported=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 ~ /^moat_/' | wc -l)
 echo "libmoat.so exports $exported moat_* symbols and nothing else"
 
+# The policy language's reference page, moat.policy(5).
+[[ -e "$stage/share/man/man5/moat.policy.5" ]] || fail "moat.policy.5 is not installed"
+
 # Every exported function has a man page (or an alias of one), installed.
 for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do
 	[[ -e "$stage/share/man/man3/${symbol%%@*}.3" ]] || fail "no man page for ${symbol%%@*}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds moat and runs every test: gcc and clang builds with -Werror, the
 # whole suite in a private mount+uts+ipc namespace, the unit tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer, the install and
+# under AddressSanitizer and UndefinedBehaviorSanitizer, the fuzz targets
+# for a minute each (scripts/fuzz.sh), the install and
 # packaging check, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,9 @@ CC=clang configure_and_build "$build/sanitize" -DCMAKE_BUILD_TYPE=Debug \
 step "unit tests under the sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	isolated ctest --test-dir "$build/sanitize" --output-on-failure -j "$jobs" -L unit
+
+step "fuzzing: each libFuzzer target for 60 s under the sanitizers"
+scripts/fuzz.sh "$build"
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"

@@ -73,6 +73,14 @@ struct moat_policy_text;
 struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
                                               const struct moat_policy_text *last);
 
+/*
+ * Prints an error of compiling a loaded policy as the diagnostics are
+ * printed (`FILE:LINE:COL: error: MESSAGE`), or `moat: MESSAGE` when it has
+ * no place.
+ */
+struct moat_error;
+void moat_command_print_policy_error(const struct moat_error *error);
+
 /* Prints "moat: MESSAGE" on stderr, as every error of the command does. */
 void moat_command_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

@@ -23,16 +23,6 @@ void moat_command_compile_usage(FILE *stream)
 	        "exit status: 0 printed, 1 invalid policy (or a write error), 2 usage error.\n");
 }
 
-/* Prints a compile error as the policy diagnostics are printed. */
-static void print_error(const struct moat_error *error)
-{
-	if (error->file[0])
-		fprintf(stderr, "%s:%u:%u: error: %s\n", error->file, error->line, error->column,
-		        error->message);
-	else
-		moat_command_error("%s", error->message);
-}
-
 static int write_output(const moat_filter *filter, int bpf)
 {
 	char *listing = NULL;
@@ -108,7 +98,7 @@ int moat_command_compile(int argc, char **argv)
 		return 1;
 	}
 	if (moat_filter_compile(&filter, closed, &error) < 0) {
-		print_error(&error);
+		moat_command_print_policy_error(&error);
 		moat_landlock_closures_release(&closures);
 		moat_policy_free(policy);
 		return 1;

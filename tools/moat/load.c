@@ -10,13 +10,28 @@
 #include "moat.h"
 #include "policy/load.h"
 
+/*
+ * A diagnostic with no line is about a file as a whole (one that cannot be
+ * read): an error of moat itself, prefixed `moat: ` as the others are.
+ */
 static void print_diagnostic(const struct moat_diagnostic *diagnostic, void *context)
 {
 	char text[4096];
 
 	(void)context;
 	moat_diagnostic_format(diagnostic, text, sizeof(text));
+	if (diagnostic->location.line == 0 && diagnostic->included_from_count == 0)
+		fputs("moat: ", stderr);
 	fputs(text, stderr);
+}
+
+void moat_command_print_policy_error(const struct moat_error *error)
+{
+	if (error->file[0])
+		fprintf(stderr, "%s:%u:%u: error: %s\n", error->file, error->line, error->column,
+		        error->message);
+	else
+		moat_command_error("%s", error->message);
 }
 
 /*
