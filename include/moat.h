@@ -488,6 +488,18 @@ MOAT_API void moat_child_free(moat_child *child);
  * `*listener_fd` receives the seccomp user-notify descriptor, and
  * `listener_fd` must not be NULL. Irreversible: on failure after the first
  * step the process may be partly restricted, never less than before.
+ *
+ * May be called again, in a process that entered a sandbox before, to
+ * narrow it in steps (pledge's rule: a process only gives up more). Each
+ * layer stacks on the one before, and a call can never widen: seccomp
+ * filters stack and the most restrictive action wins; Landlock domains
+ * stack and an access needs every domain's grant; limits are set as the
+ * later policy says, but a hard limit above the current one is refused with
+ * -EPERM at its statement (the capabilities to raise it are gone); the
+ * capabilities and no_new_privs, already as narrow, are left alone. The
+ * earlier policy must let the later call make the system calls it needs
+ * (seccomp, landlock_*, reading /proc/self/task for Landlock below ABI 8);
+ * what it refuses fails with that call's errno and a message.
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
                         int *listener_fd, struct moat_error *error);

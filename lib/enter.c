@@ -5,6 +5,7 @@
  * the first step, so a call that fails early changes nothing.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "plan.h"
 #include "seccomp/install.h"
@@ -19,7 +20,11 @@ static int check_threads(const struct moat_plan *plan, struct moat_error *error)
 		return 0;
 	threads = moat_landlock_count_threads();
 	if (threads < 0)
-		return moat_error_set(error, threads, "cannot count the threads of this process");
+		return moat_error_set(error, threads,
+		                      "cannot count the threads of this process (/proc/self/task: "
+		                      "%s), which Landlock ABI %d needs; a sandbox entered before "
+		                      "must let this process read /proc",
+		                      strerror(-threads), plan->landlock_features.abi);
 	if (threads > 1)
 		return moat_error_set(error, -EBUSY,
 		                      "Landlock ABI %d binds only the calling thread and this "

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -264,6 +265,112 @@ static int enter_with_namespaces(void)
 	return moat_enter(policy, NULL, NULL, &error) == -EINVAL ? 0 : 1;
 }
 
+/*
+ * Narrowing in steps. A allows getppid and reading /etc; B refuses both, but
+ * allows every other syscall and reading /var, which A refuses.
+ */
+#define STEP_A                                                                                     \
+	"moat 1\n[syscalls]\ndefault errno EPERM\nallow @stdio @rpath\n"                          \
+	"allow seccomp landlock_create_ruleset landlock_add_rule landlock_restrict_self\n"          \
+	"[filesystem]\nread /usr /etc /proc\n[limits]\nnofile 256 256\n"
+#define STEP_B                                                                                     \
+	"moat 1\n[syscalls]\ndefault allow\nerrno EACCES getppid\n"                              \
+	"[filesystem]\nread /usr /proc /var\n[limits]\nnofile 256 256\n"
+
+static int readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int inet_socket_works(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* Control: before any step, everything either policy refuses works. */
+static int nothing_entered(void)
+{
+	return syscall(SYS_getppid) > 0 && readable("/etc") && readable("/var") &&
+	               inet_socket_works()
+	               ? 0
+	               : 1;
+}
+
+/* Control: A alone lets getppid and /etc through, and refuses /var and the socket. */
+static int enter_a(void)
+{
+	moat_policy *a = load(STEP_A);
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	if (syscall(SYS_getppid) <= 0 || !readable("/etc"))
+		return 1;
+	return !readable("/var") && !inet_socket_works() ? 0 : 2;
+}
+
+static int enter_a_then_b(void)
+{
+	moat_policy *a = load(STEP_A), *b = load(STEP_B);
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	if (moat_enter(b, NULL, NULL, &error) < 0) {
+		print_message("second moat_enter: %s\n", error.message);
+		return 101;
+	}
+	/* What both allow still works. */
+	if (syscall(SYS_getpid) <= 0 || !readable("/usr"))
+		return 1;
+	/* What B refuses is refused now. */
+	if (syscall(SYS_getppid) >= 0 || errno != EACCES || readable("/etc"))
+		return 2;
+	/* What A refused stays refused though B allows it. */
+	if (readable("/var") || inet_socket_works() || errno != EPERM)
+		return 3;
+	return 0;
+}
+
+/* A later step that would widen a hard limit is refused at its statement. */
+static int enter_a_then_raise_a_limit(void)
+{
+	moat_policy *a = load(STEP_A), *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	return moat_enter(b, NULL, NULL, &error) == -EPERM && error.line == 3 ? 0 : 1;
+}
+
+static int raise_a_limit_alone(void)
+{
+	moat_policy *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	struct moat_error error;
+
+	return moat_enter(b, NULL, NULL, &error) == 0 ? 0 : 1;
+}
+
+static void enter_narrows_in_steps(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(nothing_entered), 0);
+	assert_int_equal(in_child(enter_a), 0);
+	assert_int_equal(in_child(enter_a_then_b), 0);
+	assert_int_equal(in_child(raise_a_limit_alone), 0);
+	assert_int_equal(in_child(enter_a_then_raise_a_limit), 0);
+}
+
 static void enter_restricts_the_caller(void **state)
 {
 	(void)state;
@@ -285,6 +392,7 @@ int main(void)
 	        cmocka_unit_test(environment_and_descriptors),
 	        cmocka_unit_test(compat_with_an_older_landlock),
 	        cmocka_unit_test(enter_restricts_the_caller),
+	        cmocka_unit_test(enter_narrows_in_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
