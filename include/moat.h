@@ -303,10 +303,30 @@ MOAT_API int moat_decide_port(const moat_policy *policy, enum moat_port_access a
  */
 
 /*
- * Options for moat_spawn() and moat_enter(). Zero-initialise (or pass NULL)
+ * Options for moat_spawn() and moat_enter(). Initialise with
+ * MOAT_SANDBOX_OPTIONS_INIT or moat_sandbox_options_init() (or pass NULL)
  * for the defaults.
  */
 struct moat_sandbox_options {
+	unsigned int version; /* MOAT_SANDBOX_OPTIONS_VERSION, as the _INIT macro sets it */
+	/*
+	 * Who the program runs as (moat_spawn()) or the calling process
+	 * becomes (moat_enter()): the MOAT_IDENTITY_* flags in `identity` say
+	 * which of `uid`, `gid` and `groups` (`group_count` supplementary
+	 * groups, replacing all others) apply; the rest stay as they are.
+	 * Applied before the capabilities are dropped: setgroups, setresgid,
+	 * setresuid. Without a new user namespace the caller needs CAP_SETUID
+	 * (CAP_SETGID) unless the id is one of its own, and CAP_SETGID for
+	 * groups, or the call fails with -EPERM. In a user namespace moat
+	 * creates, the ids are the ones inside, mapped to the caller's own
+	 * outside, and groups are refused with -EINVAL (setgroups is denied
+	 * there). docs/api.md "Identity".
+	 */
+	unsigned identity;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t group_count;
 	/*
 	 * moat_spawn(): the "NAME=VALUE" strings, ending in NULL, that the
 	 * program's environment is made from according to [process] `env`.
@@ -346,6 +366,18 @@ struct moat_sandbox_options {
 	 * moat_child_reports_kills() says 0.
 	 */
 	unsigned report;
+};
+
+#define MOAT_SANDBOX_OPTIONS_VERSION 1
+#define MOAT_SANDBOX_OPTIONS_INIT                                                                  \
+	{                                                                                          \
+		MOAT_SANDBOX_OPTIONS_VERSION                                                       \
+	}
+
+enum {
+	MOAT_IDENTITY_UID = 1U << 0,    /* run as `uid` (real, effective and saved) */
+	MOAT_IDENTITY_GID = 1U << 1,    /* run as `gid` (real, effective and saved) */
+	MOAT_IDENTITY_GROUPS = 1U << 2, /* with exactly `groups` as supplementary groups */
 };
 
 enum {

@@ -51,8 +51,10 @@ static int check_policy(const struct moat_policy *policy, const int *listener_fd
 static int apply(const struct moat_plan *plan, int *listener_fd, struct moat_error *error)
 {
 	unsigned seccomp_flags = MOAT_SECCOMP_TSYNC;
-	int result = moat_process_apply_cwd(plan->process, error);
+	int result = moat_process_apply_identity(plan->process, true, error);
 
+	if (!result)
+		result = moat_process_apply_cwd(plan->process, error);
 	if (!result)
 		result = moat_process_apply_no_new_privs(plan->process, error);
 	if (!result)
@@ -81,7 +83,9 @@ int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *opt
 		result = moat_plan_build(&plan, policy, options, error);
 	if (result < 0)
 		return result;
-	result = check_threads(plan, error);
+	result = moat_plan_check_identity(plan, error);
+	if (result == 0)
+		result = check_threads(plan, error);
 	if (result == 0)
 		result = apply(plan, listener_fd, error);
 	moat_plan_free(plan);

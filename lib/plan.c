@@ -48,6 +48,25 @@ static int build_landlock(struct moat_plan *plan, const struct moat_policy *poli
 	return moat_landlock_plan_build(&plan->landlock, policy, &plan->landlock_features, error);
 }
 
+static int build_identity(struct moat_plan *plan, const struct moat_policy *policy,
+                          const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	uid_t uid;
+	gid_t gid;
+	int result = moat_process_identity_build(plan->process, options, error);
+
+	if (result < 0)
+		return result;
+	moat_process_identity_ids(plan->process, &uid, &gid);
+	return moat_isolate_plan_set_identity(plan->isolate, policy, uid, gid, error);
+}
+
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error)
+{
+	return moat_process_identity_check(plan->process,
+	                                   moat_isolate_has_user_namespace(plan->isolate), error);
+}
+
 int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
                     const struct moat_sandbox_options *options, struct moat_error *error)
 {
@@ -72,6 +91,8 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 		result = build_landlock(plan, policy, error);
 	if (result == 0)
 		result = moat_process_plan_build(&plan->process, policy, environment, error);
+	if (result == 0)
+		result = build_identity(plan, policy, options, error);
 	if (result < 0) {
 		moat_plan_free(plan);
 		return result;

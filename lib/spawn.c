@@ -151,6 +151,12 @@ static int session(const struct spawn *spawn, pid_t parent, struct moat_error *e
 }
 
 /* Under an init, init watches the parent: a signal the program could clear adds nothing. */
+static int identity(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_identity(spawn->plan->process, false, error);
+}
+
 static int parent_death(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	if (spawn->init.status_fd >= 0)
@@ -233,6 +239,7 @@ static const struct {
         /* clang-format off */
         {"signals", unblock},
         {"session", session},
+        {"identity", identity},
         {"parent death", parent_death},
         {"cwd", cwd},
         {"no_new_privs", no_new_privs},
@@ -614,6 +621,8 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 		result = moat_plan_check_exec(plan, error);
 	if (result == 0)
 		result = bind_to_parent(plan, options, error);
+	if (result == 0)
+		result = moat_plan_check_identity(plan, error);
 	if (result == 0)
 		result = check_dumpable(plan, options, error);
 	if (result == 0)

@@ -94,6 +94,17 @@ int moat_process_capabilities_effective(uint64_t *effective)
 	return result;
 }
 
+int moat_process_capabilities_raise_permitted(void)
+{
+	struct capability_sets sets = {0};
+	int result = get_sets(&sets);
+
+	if (result < 0 || sets.effective == sets.permitted)
+		return result;
+	sets.effective = sets.permitted;
+	return set_sets(&sets);
+}
+
 /*
  * The running kernel's highest capability: PR_CAPBSET_READ answers EINVAL
  * above it, exactly the bound /proc/sys/kernel/cap_last_cap shows, and it
@@ -246,7 +257,8 @@ int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct
 		if (result < 0)
 			return result;
 	} else if (already_narrow(&current, keep)) {
-		/* A sandbox entered before left no more: nothing to do, nothing to ask its filter. */
+		/* A sandbox entered before left no more: nothing to do, nothing to ask its filter.
+		 */
 		return 0;
 	}
 	result = set_sets(&kept);
