@@ -7,8 +7,17 @@
  *  - Functions that take a `struct moat_error *` fill it on failure when the
  *    pointer is not NULL: the errno, the place in a policy file when there is
  *    one, and a message a person can read.
- *  - The library never prints, never exits and keeps no global mutable state;
- *    every handle can be used from one thread at a time.
+ *  - The library never prints, never exits and keeps no global mutable state.
+ *  - Threads: a loaded `moat_policy` and a compiled `moat_filter` are never
+ *    changed after they are made, so any number of threads may use one at
+ *    once through the functions that take it `const` (compile, spawn,
+ *    enter, decide, eval, listing); freeing it must wait for all of them.
+ *    A `moat_supervisor` may be given sandboxes (moat_supervisor_add(),
+ *    moat_spawn()) from any thread while its own thread serves; every other
+ *    call on it, and every call on a `moat_child`, from one thread at a
+ *    time, except moat_child_refusal_count() and moat_child_refusal(),
+ *    which any thread may call at any time. moat_enter() changes the whole
+ *    process: call it before starting threads (docs/api.md "Threading").
  *  - Handles are opaque and freed by their own `_free` function, which
  *    accepts NULL.
  *
@@ -31,6 +40,25 @@ extern "C" {
 #define MOAT_API
 #endif
 
+/*
+ * The _INIT macros of the versioned options structs: the version set, every
+ * other field zero (designated, so that -Wextra sees no missing field).
+ */
+/* clang-format off */
+#if defined(__cplusplus)
+#define MOAT_OPTIONS_INIT_(options_version) {options_version}
+#else
+#define MOAT_OPTIONS_INIT_(options_version) {.version = (options_version)}
+#endif
+/* clang-format on */
+
+/* A result that must not be ignored: a sandbox that failed to apply is no sandbox. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MOAT_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define MOAT_MUST_CHECK
+#endif
+
 #define MOAT_VERSION_MAJOR  0
 #define MOAT_VERSION_MINOR  1
 #define MOAT_VERSION_PATCH  0
@@ -42,6 +70,11 @@ MOAT_API const char *moat_version(void);
 /*
  * What went wrong. `file` is empty and `line`/`column` are 0 when the error
  * has no place in a policy file.
+ *
+ * How it grows without a new soname: its size never changes. New fields
+ * take their room from `reserved`, at the end, and the library clears the
+ * whole struct before it fills one, so a field this library does not know
+ * (or one a newer header added) reads as zero.
  */
 struct moat_error {
 	int code; /* the negative errno the function returned */
@@ -55,6 +88,7 @@ struct moat_error {
 	 * when the program itself could not be executed; empty otherwise.
 	 */
 	char step[32];
+	unsigned char reserved[256]; /* room for later fields; zero */
 };
 
 /* ---------------------------------------------------------------------------
@@ -126,9 +160,11 @@ MOAT_API int moat_diagnostic_format(const struct moat_diagnostic *diagnostic, ch
                                     size_t size);
 
 /*
- * How to load a policy. Zero-initialise it (or pass NULL) for the defaults.
+ * How to load a policy. Initialise with MOAT_LOAD_OPTIONS_INIT or
+ * moat_load_options_init() (or pass NULL) for the defaults.
  */
 struct moat_load_options {
+	unsigned int version; /* MOAT_LOAD_OPTIONS_VERSION, as the _INIT macro sets it */
 	/*
 	 * Directories searched by `include NAME`, colon-separated, before the
 	 * installed policies directory. NULL means the MOAT_POLICY_PATH
@@ -145,6 +181,19 @@ struct moat_load_options {
 	void *diagnostic_context;
 };
 
+/* clang-format off */
+#define MOAT_LOAD_OPTIONS_VERSION 1
+#define MOAT_LOAD_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LOAD_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * Sets `*options` to the defaults of options version `version` (pass
+ * MOAT_LOAD_OPTIONS_VERSION). Returns 0, or -EINVAL for a version this
+ * library does not know.
+ */
+MOAT_API int moat_load_options_init(struct moat_load_options *options,
+                                    unsigned int version) MOAT_MUST_CHECK;
+
 /*
  * Reads the policy files in `paths` (merged in order, as if one file
  * included them all), checks them whole and resolves them. An entry with no
@@ -156,7 +205,8 @@ struct moat_load_options {
  * could not be read.
  */
 MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, size_t path_count,
-                              const struct moat_load_options *options, struct moat_error *error);
+                              const struct moat_load_options *options,
+                              struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Like moat_policy_load() for a policy held in memory. `name` is the file
@@ -165,7 +215,7 @@ MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, si
  */
 MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, const char *text,
                                      size_t length, const struct moat_load_options *options,
-                                     struct moat_error *error);
+                                     struct moat_error *error) MOAT_MUST_CHECK;
 
 MOAT_API void moat_policy_free(moat_policy *policy);
 
@@ -197,7 +247,7 @@ typedef struct moat_filter moat_filter;
  * 4096 instructions), -ENOMEM when out of memory.
  */
 MOAT_API int moat_filter_compile(moat_filter **filter, const moat_policy *policy,
-                                 struct moat_error *error);
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
 MOAT_API void moat_filter_free(moat_filter *filter);
 
@@ -368,11 +418,14 @@ struct moat_sandbox_options {
 	unsigned report;
 };
 
+/* clang-format off */
 #define MOAT_SANDBOX_OPTIONS_VERSION 1
-#define MOAT_SANDBOX_OPTIONS_INIT                                                                  \
-	{                                                                                          \
-		MOAT_SANDBOX_OPTIONS_VERSION                                                       \
-	}
+#define MOAT_SANDBOX_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SANDBOX_OPTIONS_VERSION)
+/* clang-format on */
+
+/* As moat_load_options_init(), for struct moat_sandbox_options. */
+MOAT_API int moat_sandbox_options_init(struct moat_sandbox_options *options,
+                                       unsigned int version) MOAT_MUST_CHECK;
 
 enum {
 	MOAT_IDENTITY_UID = 1U << 0,    /* run as `uid` (real, effective and saved) */
@@ -412,7 +465,7 @@ typedef struct moat_child moat_child;
  */
 MOAT_API int moat_spawn(moat_child **child, const moat_policy *policy, const char *path,
                         char *const argv[], const struct moat_sandbox_options *options,
-                        struct moat_error *error);
+                        struct moat_error *error) MOAT_MUST_CHECK;
 
 /* The process id of the sandboxed program. */
 MOAT_API pid_t moat_child_pid(const moat_child *child);
@@ -534,7 +587,7 @@ MOAT_API void moat_child_free(moat_child *child);
  * what it refuses fails with that call's errno and a message.
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
-                        int *listener_fd, struct moat_error *error);
+                        int *listener_fd, struct moat_error *error) MOAT_MUST_CHECK;
 
 /* ---------------------------------------------------------------------------
  * Supervisor: a trusted process that decides the calls a policy routes to it
@@ -562,10 +615,24 @@ enum {
 	MOAT_SUPERVISOR_NO_SYNC_WAKE_UP = 1U << 0,
 };
 
-/* Options of moat_supervisor_new(); zero-initialise (or pass NULL) for the defaults. */
+/*
+ * Options of moat_supervisor_new(); initialise with
+ * MOAT_SUPERVISOR_OPTIONS_INIT or moat_supervisor_options_init() (or pass
+ * NULL) for the defaults.
+ */
 struct moat_supervisor_options {
-	unsigned flags; /* MOAT_SUPERVISOR_* */
+	unsigned int version; /* MOAT_SUPERVISOR_OPTIONS_VERSION, as the _INIT macro sets it */
+	unsigned flags;       /* MOAT_SUPERVISOR_* */
 };
+
+/* clang-format off */
+#define MOAT_SUPERVISOR_OPTIONS_VERSION 1
+#define MOAT_SUPERVISOR_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SUPERVISOR_OPTIONS_VERSION)
+/* clang-format on */
+
+/* As moat_load_options_init(), for struct moat_supervisor_options. */
+MOAT_API int moat_supervisor_options_init(struct moat_supervisor_options *options,
+                                          unsigned int version) MOAT_MUST_CHECK;
 
 /*
  * Creates a supervisor that serves no sandbox yet. Returns 0, or -ENOMEM,
@@ -573,7 +640,7 @@ struct moat_supervisor_options {
  */
 MOAT_API int moat_supervisor_new(moat_supervisor **supervisor,
                                  const struct moat_supervisor_options *options,
-                                 struct moat_error *error);
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Stops the supervisor's thread if it runs, closes every listener (the
@@ -593,7 +660,8 @@ MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
  * missing, or another negative errno.
  */
 MOAT_API int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd,
-                                 const moat_policy *policy, pid_t pid, struct moat_error *error);
+                                 const moat_policy *policy, pid_t pid,
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * The supervisor's epoll descriptor, to embed in a host's event loop: when it
@@ -614,7 +682,8 @@ MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_m
  * Handlers then run on that thread. Returns 0, -EBUSY when already started,
  * or the errno of pthread_create(3).
  */
-MOAT_API int moat_supervisor_start(moat_supervisor *supervisor, struct moat_error *error);
+MOAT_API int moat_supervisor_start(moat_supervisor *supervisor,
+                                   struct moat_error *error) MOAT_MUST_CHECK;
 
 /* A notified system call, as a handler sees it. */
 struct moat_notification {
@@ -691,7 +760,8 @@ MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *sys
  * process. moat_listener_send() is async-signal-safe (one sendmsg(2)); it
  * does not close `listener_fd`.
  */
-MOAT_API int moat_listener_send(int socket, int listener_fd, struct moat_error *error);
+MOAT_API int moat_listener_send(int socket, int listener_fd,
+                                struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Receives a listener sent with moat_listener_send(), close-on-exec. While
@@ -700,7 +770,7 @@ MOAT_API int moat_listener_send(int socket, int listener_fd, struct moat_error *
  * -EPROTO when the message carries no descriptor.
  */
 MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
-                                   struct moat_error *error);
+                                   struct moat_error *error) MOAT_MUST_CHECK;
 
 #ifdef __cplusplus
 }

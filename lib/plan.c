@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 
 #include "util/error.h"
+#include "util/options.h"
 
 extern char **environ;
 
@@ -73,9 +74,14 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 	const char *const *environment = options && options->environment
 	                                         ? options->environment
 	                                         : (const char *const *)environ;
-	struct moat_plan *plan = calloc(1, sizeof(*plan));
-	int result;
+	struct moat_plan *plan;
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
 
+	if (result < 0)
+		return result;
+	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	plan->policy = policy;

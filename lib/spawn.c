@@ -33,6 +33,7 @@
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/message.h"
+#include "util/options.h"
 
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
@@ -335,6 +336,12 @@ static int read_report(int fd, struct moat_error *error)
 static int check_arguments(const char *path, char *const argv[],
                            const struct moat_sandbox_options *options, struct moat_error *error)
 {
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
+
+	if (result < 0)
+		return result;
 	if (!path || !argv || !argv[0])
 		return moat_error_set(error, -EINVAL, "no program to run");
 	if (options && options->keep_fd_count > 64)

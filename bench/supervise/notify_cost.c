@@ -186,7 +186,8 @@ static double cpu_seconds(const struct rusage *usage)
 static struct timing run(const struct bench *bench, enum workload workload, int count,
                          unsigned flags)
 {
-	struct moat_supervisor_options options = {.flags = flags & ~TWO_STEP_ADDFD};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .flags = flags & ~TWO_STEP_ADDFD};
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	pid_t pids[MAXIMUM_SANDBOXES];

@@ -125,7 +125,8 @@ static void environment_and_descriptors(void **state)
 	char *check_environment[] = {"/bin/sh", "-c", "test \"$GIVEN\" = yes && test -z \"$OTHER\"",
 	                             NULL};
 	char *read_kept[] = {"/bin/sh", "-c", "read line <&7 && test \"$line\" = kept", NULL};
-	struct moat_sandbox_options options = {.environment = environment};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .environment = environment};
 	int pipe_fds[2], kept;
 
 	(void)state;
@@ -158,7 +159,8 @@ static void compat_with_an_older_landlock(void **state)
 {
 	moat_policy *strict = load_system("[network]\nconnect tcp 443\n");
 	moat_policy *lenient = load_system("compat best-effort\n[network]\nconnect tcp 443\n");
-	struct moat_sandbox_options options = {.on_diagnostic = count_network_warning,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = count_network_warning,
 	                                       .landlock_abi_limit = 3};
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;

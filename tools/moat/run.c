@@ -312,7 +312,8 @@ static int make_supervisor(const moat_policy *policy, unsigned report, moat_supe
 
 static int run(struct run_arguments *arguments, moat_policy *policy)
 {
-	struct moat_sandbox_options options = {.on_diagnostic = print_warning,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = print_warning,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
