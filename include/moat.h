@@ -64,7 +64,10 @@ extern "C" {
 #define MOAT_VERSION_PATCH  0
 #define MOAT_VERSION_STRING "0.1.0"
 
-/* The version of the library that is running, "MAJOR.MINOR.PATCH". */
+/*
+ * The version of the library that is running, "MAJOR.MINOR.PATCH".
+ * Errors: none (it reports no error).
+ */
 MOAT_API const char *moat_version(void);
 
 /*
@@ -155,6 +158,8 @@ typedef void moat_diagnostic_fn(const struct moat_diagnostic *diagnostic, void *
  * `FILE:` when it has no line), each line ending in a newline. Returns the
  * length of the whole text, as snprintf(3) does: a result of `size` or more
  * means it was cut short.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_diagnostic_format(const struct moat_diagnostic *diagnostic, char *buffer,
                                     size_t size);
@@ -190,6 +195,8 @@ struct moat_load_options {
  * Sets `*options` to the defaults of options version `version` (pass
  * MOAT_LOAD_OPTIONS_VERSION). Returns 0, or -EINVAL for a version this
  * library does not know.
+ *
+ * Errors: -EINVAL options is NULL or version unknown.
  */
 MOAT_API int moat_load_options_init(struct moat_load_options *options,
                                     unsigned int version) MOAT_MUST_CHECK;
@@ -203,6 +210,12 @@ MOAT_API int moat_load_options_init(struct moat_load_options *options,
  * holds the first error; every diagnostic also went to `on_diagnostic`.
  * Returns -EINVAL for a policy with errors, or the errno of a file that
  * could not be read.
+ *
+ * Errors: -EINVAL no path, a policy with errors, or an unknown options
+ *  version; -ENOENT a file or included policy is missing; -EACCES a file
+ *  cannot be read; -ELOOP a path is refused by the safe opener (a symbolic
+ *  link where none may be); -ENOMEM out of memory; the errno of a file that
+ *  cannot be read (open(2), read(2)).
  */
 MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, size_t path_count,
                               const struct moat_load_options *options,
@@ -212,19 +225,30 @@ MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, si
  * Like moat_policy_load() for a policy held in memory. `name` is the file
  * name used in diagnostics, and the directory that quoted includes are
  * relative to.
+ *
+ * Errors: -EINVAL no text, a policy with errors, or an unknown options
+ *  version; -ENOENT an included policy is missing; -ENOMEM out of memory.
  */
 MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, const char *text,
                                      size_t length, const struct moat_load_options *options,
                                      struct moat_error *error) MOAT_MUST_CHECK;
 
+/*
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_policy_free(moat_policy *policy);
 
-/* The number of warnings found while loading; they do not stop a policy. */
+/*
+ * The number of warnings found while loading; they do not stop a policy.
+ * Errors: none (it reports no error).
+ */
 MOAT_API size_t moat_policy_warning_count(const moat_policy *policy);
 
 /*
  * 1 when the policy routes syscalls to a supervisor (a `notify` rule or
  * default), so that moat_spawn() needs one; 0 otherwise.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_policy_needs_supervisor(const moat_policy *policy);
 
@@ -245,21 +269,35 @@ typedef struct moat_filter moat_filter;
  * -EINVAL or -E2BIG and a located `error` when a rule cannot be encoded (a
  * value wider than the argument the kernel reads, more than the kernel's
  * 4096 instructions), -ENOMEM when out of memory.
+ *
+ * Errors: -EINVAL a rule that cannot be encoded (located); -E2BIG more than
+ *  the kernel's 4096 instructions; -ENOMEM out of memory.
  */
 MOAT_API int moat_filter_compile(moat_filter **filter, const moat_policy *policy,
                                  struct moat_error *error) MOAT_MUST_CHECK;
 
+/*
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_filter_free(moat_filter *filter);
 
-/* The number of instructions; 0 for a policy without [syscalls]. */
+/*
+ * The number of instructions; 0 for a policy without [syscalls].
+ * Errors: none (it reports no error).
+ */
 MOAT_API size_t moat_filter_length(const moat_filter *filter);
 
-/* The program: moat_filter_length() `struct sock_filter`s, native endian. */
+/*
+ * The program: moat_filter_length() `struct sock_filter`s, native endian.
+ * Errors: none (it reports no error).
+ */
 MOAT_API const void *moat_filter_instructions(const moat_filter *filter);
 
 /*
  * Sets `*text` to a readable listing of the program (labels, syscall names,
  * symbolic actions), to be released with free(). Returns 0 or -ENOMEM.
+ *
+ * Errors: -ENOMEM out of memory.
  */
 MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
 
@@ -269,6 +307,8 @@ MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
  * program in a userspace BPF interpreter. Returns 0, or -EINVAL when the
  * program is not one the interpreter accepts (as the kernel would refuse
  * it); `action` is then left as it was.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, const uint64_t args[6],
                               struct moat_action *action);
@@ -278,6 +318,8 @@ MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, con
  * <linux/seccomp.h> (any architecture, instruction pointer, arguments), and
  * stores the SECCOMP_RET_* value it returns. Returns 0, or -EINVAL as
  * moat_filter_eval() does.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_filter_run(const moat_filter *filter, const void *seccomp_data,
                              uint32_t *return_value);
@@ -310,6 +352,8 @@ struct moat_decision {
  * computes it, and which statement decided: the rule whose condition
  * matched, the syscall's rule without a condition, the `default`, or one of
  * moat's own rules. `allowed` is 1 for `allow` and `log`. Returns 0.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_decide_syscall(const moat_filter *filter, int syscall_number,
                                  const uint64_t args[6], struct moat_decision *decision);
@@ -327,6 +371,8 @@ MOAT_API int moat_decide_syscall(const moat_filter *filter, int syscall_number,
  * specific rule that granted a right decided; denied: the [filesystem]
  * header. A policy without [filesystem] allows. Returns 0, or -EINVAL with
  * `error` for an unknown right name.
+ *
+ * Errors: -EINVAL an unknown right name; -ENOENT the path cannot be resolved.
  */
 MOAT_API int moat_decide_path(const moat_policy *policy, const char *path, const char *access,
                               struct moat_decision *decision, struct moat_error *error);
@@ -343,6 +389,8 @@ enum moat_port_access {
  * `none`. Without such a statement the access is allowed, as is one the
  * running kernel's Landlock cannot restrict under `compat best-effort`.
  * Returns 0, or -EINVAL with `error` for a port above 65535.
+ *
+ * Errors: -EINVAL a port above 65535.
  */
 MOAT_API int moat_decide_port(const moat_policy *policy, enum moat_port_access access,
                               unsigned port, struct moat_decision *decision,
@@ -423,7 +471,10 @@ struct moat_sandbox_options {
 #define MOAT_SANDBOX_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SANDBOX_OPTIONS_VERSION)
 /* clang-format on */
 
-/* As moat_load_options_init(), for struct moat_sandbox_options. */
+/*
+ * As moat_load_options_init(), for struct moat_sandbox_options.
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
 MOAT_API int moat_sandbox_options_init(struct moat_sandbox_options *options,
                                        unsigned int version) MOAT_MUST_CHECK;
 
@@ -462,18 +513,39 @@ typedef struct moat_child moat_child;
  * the program, forwards to it every signal it receives (moat_child_kill()),
  * reaps orphans, and ends with the program; moat_child_pid() and
  * moat_child_pidfd() then refer to that init.
+ *
+ * Errors: -EINVAL no program, policy or child, an unknown options version,
+ *  more than 64 keep_fds, unknown identity flags, `notify` or reports without
+ *  a supervisor, a policy that cannot be applied; -EPERM the policy forbids
+ *  execve, an identity the caller may not take, a hard limit it may not
+ *  raise, or a step the kernel refused; -ENOENT, -EACCES, -ENOEXEC the program
+ *  cannot be executed; -EOPNOTSUPP the kernel cannot enforce the policy under
+ *  `compat strict`; -EBUSY EAGAIN: the system refused a resource (clone3,
+ *  namespaces); -ENOMEM out of memory; -EIO the set-up ended without a
+ *  report; the errno of the step that failed inside the new process
+ *  (`error->step` names it).
  */
 MOAT_API int moat_spawn(moat_child **child, const moat_policy *policy, const char *path,
                         char *const argv[], const struct moat_sandbox_options *options,
                         struct moat_error *error) MOAT_MUST_CHECK;
 
-/* The process id of the sandboxed program. */
+/*
+ * The process id of the sandboxed program.
+ * Errors: none (it reports no error).
+ */
 MOAT_API pid_t moat_child_pid(const moat_child *child);
 
-/* A pidfd for it (pidfd_open(2)), owned by the handle; poll it to see it end. */
+/*
+ * A pidfd for it (pidfd_open(2)), owned by the handle; poll it to see it end.
+ * Errors: none (it reports no error).
+ */
 MOAT_API int moat_child_pidfd(const moat_child *child);
 
-/* Sends `signal` to it through its pidfd. Returns 0 or a negative errno. */
+/*
+ * Sends `signal` to it through its pidfd. Returns 0 or a negative errno.
+ * Errors: -ESRCH the program was reaped already, or has ended; -EINVAL an
+ *  invalid signal; -EPERM not allowed to signal it.
+ */
 MOAT_API int moat_child_kill(moat_child *child, int signal);
 
 /*
@@ -482,6 +554,8 @@ MOAT_API int moat_child_kill(moat_child *child, int signal);
  * of a PID namespace this is still the program's own status, as init
  * reported it (WIFSIGNALED for a program a signal ended); only when init
  * itself was killed (moat_child_kill() with SIGKILL) is it init's.
+ *
+ * Errors: -ECHILD waited for already; the errno of waitpid(2).
  */
 MOAT_API int moat_child_wait(moat_child *child, int *status);
 
@@ -532,10 +606,15 @@ struct moat_exit {
  * (`kill-thread`, a call from another architecture, a sandbox without
  * reports) shows as MOAT_EXIT_SIGNALLED with SIGSYS. Returns 0 or a
  * negative errno, as moat_child_wait().
+ *
+ * Errors: -ECHILD waited for already; the errno of waitpid(2).
  */
 MOAT_API int moat_child_wait_result(moat_child *child, struct moat_exit *result);
 
-/* 1 when the supervisor reports this sandbox's kills; 0 when the kernel kills alone. */
+/*
+ * 1 when the supervisor reports this sandbox's kills; 0 when the kernel kills alone.
+ * Errors: none (it reports no error).
+ */
 MOAT_API int moat_child_reports_kills(const moat_child *child);
 
 /*
@@ -544,8 +623,13 @@ MOAT_API int moat_child_reports_kills(const moat_child *child);
  * seen, with the arguments of the first occurrence and a count:
  * moat_child_refusal_count() of them, read one at a time (any thread, any
  * time). moat_child_refusal() returns 0, or -ERANGE past the end.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API size_t moat_child_refusal_count(const moat_child *child);
+/*
+ * Errors: -ERANGE index past the end.
+ */
 MOAT_API int moat_child_refusal(const moat_child *child, size_t index,
                                 struct moat_reported_call *call);
 
@@ -556,10 +640,15 @@ MOAT_API int moat_child_refusal(const moat_child *child, size_t index,
  * PR_SET_NAME, CLONE_* flags, F_GETFL, signal names, ...), wide values in
  * hex, other numbers in decimal; as many arguments as the syscall takes.
  * Returns the length as snprintf(3) does.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_call_format(int syscall, const uint64_t args[6], char *buffer, size_t size);
 
-/* Kills and reaps the program if it still runs, and frees the handle. */
+/*
+ * Kills and reaps the program if it still runs, and frees the handle.
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_child_free(moat_child *child);
 
 /*
@@ -585,6 +674,16 @@ MOAT_API void moat_child_free(moat_child *child);
  * earlier policy must let the later call make the system calls it needs
  * (seccomp, landlock_*, reading /proc/self/task for Landlock below ABI 8);
  * what it refuses fails with that call's errno and a message.
+ *
+ * Errors: -EINVAL no policy, an unknown options version or identity flags,
+ *  namespaces or mounts, `notify` without listener_fd, groups in a user
+ *  namespace; -EPERM an identity the caller may not take, a hard limit above
+ *  the current one, a capability kept that the process lacks, or a step the
+ *  kernel (or an earlier filter) refused; -EBUSY other threads exist and
+ *  Landlock (below ABI 8) cannot bind them; -EOPNOTSUPP the kernel cannot
+ *  enforce the policy under `compat strict`; -EACCES an earlier sandbox
+ *  forbids what this step needs (reading /proc/self/task); -ENOMEM out of
+ *  memory; the errno of the step that failed.
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
                         int *listener_fd, struct moat_error *error) MOAT_MUST_CHECK;
@@ -630,13 +729,19 @@ struct moat_supervisor_options {
 #define MOAT_SUPERVISOR_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SUPERVISOR_OPTIONS_VERSION)
 /* clang-format on */
 
-/* As moat_load_options_init(), for struct moat_supervisor_options. */
+/*
+ * As moat_load_options_init(), for struct moat_supervisor_options.
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
 MOAT_API int moat_supervisor_options_init(struct moat_supervisor_options *options,
                                           unsigned int version) MOAT_MUST_CHECK;
 
 /*
  * Creates a supervisor that serves no sandbox yet. Returns 0, or -ENOMEM,
  * or the errno of epoll_create1(2), eventfd(2) or prctl(2).
+ *
+ * Errors: -EINVAL an unknown options version; -ENOMEM out of memory; the
+ *  errno of epoll_create1(2), eventfd(2) or prctl(2).
  */
 MOAT_API int moat_supervisor_new(moat_supervisor **supervisor,
                                  const struct moat_supervisor_options *options,
@@ -646,6 +751,8 @@ MOAT_API int moat_supervisor_new(moat_supervisor **supervisor,
  * Stops the supervisor's thread if it runs, closes every listener (the
  * sandboxes' notified calls then fail with ENOSYS) and frees the handle.
  * Accepts NULL.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
 
@@ -658,6 +765,10 @@ MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
  * moat_notification.sandbox. May be called while the supervisor's thread
  * runs. Returns 0, -ENOENT (with the rule's place) when a granted path is
  * missing, or another negative errno.
+ *
+ * Errors: -EBADF no listener; -ENOENT a granted path is missing (located);
+ *  -ENOMEM out of memory; the errno of opening a granted path or
+ *  epoll_ctl(2).
  */
 MOAT_API int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd,
                                  const moat_policy *policy, pid_t pid,
@@ -666,6 +777,8 @@ MOAT_API int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd,
 /*
  * The supervisor's epoll descriptor, to embed in a host's event loop: when it
  * is readable, call moat_supervisor_dispatch() with timeout 0.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
 
@@ -674,6 +787,9 @@ MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
  * and answers every one that is ready. Returns the number of sandboxes
  * still served (a sandbox stops being served when its last process ends),
  * or a negative errno: -EBUSY while the supervisor's own thread runs.
+ *
+ * Errors: -EBUSY the supervisor's own thread runs; the errno of
+ *  epoll_wait(2).
  */
 MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_ms);
 
@@ -681,6 +797,8 @@ MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_m
  * Serves from a thread of the supervisor's own until moat_supervisor_free().
  * Handlers then run on that thread. Returns 0, -EBUSY when already started,
  * or the errno of pthread_create(3).
+ *
+ * Errors: -EBUSY already started; the errno of pthread_create(3).
  */
 MOAT_API int moat_supervisor_start(moat_supervisor *supervisor,
                                    struct moat_error *error) MOAT_MUST_CHECK;
@@ -709,6 +827,9 @@ typedef struct moat_memory moat_memory;
  * Reads `size` bytes at `address`. Returns 0 when all were read, -EFAULT
  * when part of the range is not readable, -ESRCH when the call is no longer
  * waiting (the thread died or was interrupted: the bytes must not be used).
+ *
+ * Errors: -EFAULT part of the range is not readable; -ESRCH the call is no
+ *  longer waiting.
  */
 MOAT_API int moat_memory_read(moat_memory *memory, uint64_t address, void *buffer, size_t size);
 
@@ -716,6 +837,9 @@ MOAT_API int moat_memory_read(moat_memory *memory, uint64_t address, void *buffe
  * Reads a NUL-terminated string at `address` into `buffer` (`size` bytes,
  * NUL included). Returns its length, -ENAMETOOLONG when no NUL comes within
  * `size` bytes, -EFAULT or -ESRCH as moat_memory_read().
+ *
+ * Errors: -ENAMETOOLONG no NUL within size bytes; -EFAULT part of the range
+ *  is not readable; -ESRCH the call is no longer waiting.
  */
 MOAT_API int moat_memory_read_string(moat_memory *memory, uint64_t address, char *buffer,
                                      size_t size);
@@ -749,6 +873,9 @@ typedef int moat_handler_fn(const struct moat_notification *notification, moat_m
  * from every sandbox to `handler`, in place of the broker. NULL `handler`
  * removes the route. Returns 0, or -EINVAL for a name the native
  * architecture does not have.
+ *
+ * Errors: -EINVAL a name the native architecture does not have; -ENOMEM out
+ *  of memory.
  */
 MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *syscall,
                                     moat_handler_fn *handler, void *context,
@@ -759,6 +886,8 @@ MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *sys
  * (SCM_RIGHTS), for callers of moat_enter() whose supervisor runs in another
  * process. moat_listener_send() is async-signal-safe (one sendmsg(2)); it
  * does not close `listener_fd`.
+ *
+ * Errors: the errno of sendmsg(2) (EBADF, EPIPE, ...).
  */
 MOAT_API int moat_listener_send(int socket, int listener_fd,
                                 struct moat_error *error) MOAT_MUST_CHECK;
@@ -768,6 +897,10 @@ MOAT_API int moat_listener_send(int socket, int listener_fd,
  * waiting it watches `pidfd` (the sender's, or -1): -ESRCH when the sender
  * ended without sending; -ETIMEDOUT after `timeout_ms` (-1: no limit);
  * -EPROTO when the message carries no descriptor.
+ *
+ * Errors: -ESRCH the sender ended without sending; -ETIMEDOUT nothing came
+ *  within timeout_ms; -EPROTO the message carries no descriptor; the errno of
+ *  poll(2) or recvmsg(2).
  */
 MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
                                    struct moat_error *error) MOAT_MUST_CHECK;
