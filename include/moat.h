@@ -520,8 +520,8 @@ typedef struct moat_child moat_child;
  *  execve, an identity the caller may not take, a hard limit it may not
  *  raise, or a step the kernel refused; -ENOENT, -EACCES, -ENOEXEC the program
  *  cannot be executed; -EOPNOTSUPP the kernel cannot enforce the policy under
- *  `compat strict`; -EBUSY EAGAIN: the system refused a resource (clone3,
- *  namespaces); -ENOMEM out of memory; -EIO the set-up ended without a
+ *  `compat strict`; -EAGAIN, -ENOSPC, -EUSERS the system refused a resource
+ *  (clone3(2), a namespace limit); -ENOMEM out of memory; -EIO the set-up ended without a
  *  report; the errno of the step that failed inside the new process
  *  (`error->step` names it).
  */
