@@ -55,6 +55,13 @@ int moat_plan_build_egress(struct moat_plan *plan, const struct moat_sandbox_opt
 void moat_plan_free(struct moat_plan *plan);
 
 /*
+ * Whether the caller may run the sandbox as the identity the options ask
+ * for, with the namespaces the plan now creates (after the PID namespace
+ * for die-with-parent is added): -EPERM or -EINVAL with a message if not.
+ */
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error);
+
+/*
  * -EPERM with a message when the filter refuses execve whatever its
  * arguments, since then no program could start under it.
  */

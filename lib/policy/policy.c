@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/options.h"
 #include "policy/diagnostics.h"
 #include "policy/ir.h"
 #include "policy/load.h"
@@ -97,6 +98,11 @@ int moat_policy_load_layered(moat_policy **out, const char *const *paths, size_t
 	if (!out || !paths || count == 0)
 		return moat_error_set(error, -EINVAL, "no policy file given");
 	*out = NULL;
+	result = moat_options_check_version(options, options ? options->version : 0,
+	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
+	                                    error);
+	if (result < 0)
+		return result;
 	moat_diagnostics_init(&diagnostics, options, error);
 	policy = calloc(1, sizeof(*policy));
 	if (!policy)
@@ -121,10 +127,16 @@ int moat_policy_load_string(moat_policy **out, const char *name, const char *tex
 	struct moat_source *sources[1];
 	struct moat_source *source;
 	struct moat_policy *policy;
+	int result;
 
 	if (!out || !text)
 		return moat_error_set(error, -EINVAL, "no policy text given");
 	*out = NULL;
+	result = moat_options_check_version(options, options ? options->version : 0,
+	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
+	                                    error);
+	if (result < 0)
+		return result;
 	moat_diagnostics_init(&diagnostics, options, error);
 	policy = calloc(1, sizeof(*policy));
 	if (!policy || moat_source_from_text(&source, &policy->arena, name ? name : "<string>",

@@ -99,7 +99,9 @@ static void check_loaded(const moat_policy *policy)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct moat_load_options options = {.policy_path = directory, .environment = environment};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = directory,
+	                                    .environment = environment};
 	struct moat_error error = {0};
 	moat_policy *policy = NULL;
 	int result = moat_policy_load_string(&policy, main_name, (const char *)data, size, &options,

@@ -25,16 +25,19 @@ moat_policy *test_load_with(const char *text, struct moat_load_options options,
 	moat_policy *policy = NULL;
 
 	memset(diagnostics, 0, sizeof(*diagnostics));
+	/* Tests fill the fields they need; the version is this header's. */
+	options.version = MOAT_LOAD_OPTIONS_VERSION;
 	options.on_diagnostic = collect;
 	options.diagnostic_context = diagnostics;
-	moat_policy_load_string(&policy, "test.policy", text, strlen(text), &options,
-	                        &diagnostics->error);
+	if (moat_policy_load_string(&policy, "test.policy", text, strlen(text), &options,
+	                            &diagnostics->error) < 0)
+		return NULL;
 	return policy;
 }
 
 moat_policy *test_load(const char *text, struct test_diagnostics *diagnostics)
 {
-	struct moat_load_options options = {0};
+	struct moat_load_options options = MOAT_LOAD_OPTIONS_INIT;
 
 	return test_load_with(text, options, diagnostics);
 }
@@ -45,8 +48,10 @@ moat_policy *test_load_paths(const char *const *paths, size_t count,
 	moat_policy *policy = NULL;
 
 	memset(diagnostics, 0, sizeof(*diagnostics));
+	options.version = MOAT_LOAD_OPTIONS_VERSION;
 	options.on_diagnostic = collect;
 	options.diagnostic_context = diagnostics;
-	moat_policy_load(&policy, paths, count, &options, &diagnostics->error);
+	if (moat_policy_load(&policy, paths, count, &options, &diagnostics->error) < 0)
+		return NULL;
 	return policy;
 }

@@ -63,7 +63,8 @@ struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
                                               const struct moat_policy_text *last)
 {
-	struct moat_load_options options = {.policy_path = policy_search_path(),
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = policy_search_path(),
 	                                    .on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
