@@ -167,6 +167,22 @@ MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, con
                                      size_t length, const struct moat_load_options *options,
                                      struct moat_error *error);
 
+/*
+ * Like moat_policy_load(), for the architecture named `arch` ("x86_64",
+ * "aarch64", "riscv64"; NULL: the native one) instead of the native one: the
+ * policy's syscall names resolve to that architecture's numbers, and a filter
+ * compiled from it (moat_filter_compile()) checks that architecture's
+ * AUDIT_ARCH value. A syscall or group member that architecture lacks (open
+ * on aarch64) is skipped; naming one explicitly is a warning, not an error.
+ * Such a policy can be compiled, evaluated and listed, but moat_spawn() and
+ * moat_enter() refuse it unless `arch` is the native architecture. Returns
+ * -EINVAL for an unknown architecture, otherwise as moat_policy_load().
+ */
+MOAT_API int moat_policy_load_arch(moat_policy **policy, const char *arch,
+                                   const char *const *paths, size_t path_count,
+                                   const struct moat_load_options *options,
+                                   struct moat_error *error);
+
 MOAT_API void moat_policy_free(moat_policy *policy);
 
 /* The number of warnings found while loading; they do not stop a policy. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "syscalls/syscalls.h"
 #include "util/error.h"
 
 extern char **environ;
@@ -59,6 +60,14 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (policy->syscalls.arch && policy->syscalls.arch != moat_arch_native()) {
+		free(plan);
+		return moat_error_set(error, -EINVAL,
+		                      "the policy was loaded for %s; only a policy for the native "
+		                      "architecture (%s) can be applied",
+		                      moat_arch_name(policy->syscalls.arch),
+		                      moat_arch_name(moat_arch_native()));
+	}
 	plan->policy = policy;
 	result = moat_filter_compile(&plan->filter, policy, error);
 	if (result == 0) {
