@@ -93,8 +93,9 @@ bool moat_constant_value(const char *name, uint64_t *value)
  * can build filters for: the table above holds the native values, taken
  * from the headers moat was built with, so a filter built for another
  * architecture (moat_policy_load_arch) takes these. aarch64 keeps the
- * AArch32 layout of four open flags (arch/arm64/include/uapi/asm/fcntl.h);
- * x86_64 and riscv64 use include/uapi/asm-generic/fcntl.h. MAP_32BIT
+ * AArch32 layout of four open flags (arch/arm64/include/uapi/asm/fcntl.h),
+ * and O_TMPFILE holds O_DIRECTORY; x86_64 and riscv64 use
+ * include/uapi/asm-generic/fcntl.h. MAP_32BIT
  * exists on x86_64 alone (arch/x86/include/uapi/asm/mman.h).
  * tests/unit/test_constants.c checks the native rows against the headers.
  */
@@ -108,6 +109,8 @@ static const struct {
         {"O_DIRECTORY", "aarch64", 040000},     {"O_DIRECTORY", "riscv64", 0200000},
         {"O_DIRECTORY", "x86_64", 0200000},     {"O_NOFOLLOW", "aarch64", 0100000},
         {"O_NOFOLLOW", "riscv64", 0400000},     {"O_NOFOLLOW", "x86_64", 0400000},
+        {"O_TMPFILE", "aarch64", 020040000},    {"O_TMPFILE", "riscv64", 020200000},
+        {"O_TMPFILE", "x86_64", 020200000},
 };
 
 bool moat_constant_value_for(const struct moat_arch *arch, const char *name, uint64_t *value)

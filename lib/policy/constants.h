@@ -46,7 +46,7 @@ bool moat_constant_value(const char *name, uint64_t *value);
 /*
  * moat_constant_value() on architecture `arch`: the few constants whose value
  * differs between architectures (O_DIRECTORY, O_NOFOLLOW, O_DIRECT,
- * MAP_32BIT) take that architecture's value, or none when it lacks them.
+ * O_TMPFILE, MAP_32BIT) take that architecture's value, or none when it lacks them.
  */
 struct moat_arch;
 bool moat_constant_value_for(const struct moat_arch *arch, const char *name, uint64_t *value);

@@ -125,11 +125,13 @@ static int read_call(const struct moat_request *request, struct open_call *call)
 
 	memset(&call->how, 0, sizeof(call->how));
 	switch (request->notification.syscall) {
+#ifdef SYS_open /* not on aarch64 and riscv64 */
 	case SYS_open:
 		call->dirfd = AT_FDCWD;
 		path_address = args[0];
 		legacy_how(args[1], args[2], &call->how);
 		break;
+#endif
 	case SYS_openat:
 		call->dirfd = (int)args[0];
 		path_address = args[1];
