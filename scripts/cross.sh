@@ -139,7 +139,7 @@ for arch in aarch64 riscv64; do
 	build_for "$arch"
 	emulated=$(make_wrapper "$arch")
 	printf 'moat 1\n[syscalls]\ndefault allow\n' >"$work/allow.policy"
-	header=$("$emulated" compile "$work/allow.policy" | head -n 1)
+	header=$("$emulated" compile "$work/allow.policy" 2>/dev/null | head -n 1)
 	[[ "$header" == "; moat seccomp filter for $arch: "* ]] ||
 		fail "$arch: the emulated command builds for '$header', not for $arch"
 	check_policies "$arch" "$emulated"

@@ -38,7 +38,7 @@ static bool resolve_term(struct moat_resolver *resolver, const struct moat_ast_w
 	if (moat_constant_value_for(resolver->policy->syscalls.arch, term->text, value))
 		return true;
 	if (moat_constant_value(term->text, value)) {
-		moat_resolve_error(resolver, &term->location, "%s has no constant %s", 
+		moat_resolve_error(resolver, &term->location, "%s has no constant %s",
 		                   moat_arch_name(resolver->policy->syscalls.arch), term->text);
 		return false;
 	}

@@ -104,12 +104,12 @@ static const struct {
 	const char *arch;
 	uint64_t value;
 } by_architecture[] = {
-        {"MAP_32BIT", "x86_64", 0x40},          {"O_DIRECT", "aarch64", 0200000},
-        {"O_DIRECT", "riscv64", 040000},        {"O_DIRECT", "x86_64", 040000},
-        {"O_DIRECTORY", "aarch64", 040000},     {"O_DIRECTORY", "riscv64", 0200000},
-        {"O_DIRECTORY", "x86_64", 0200000},     {"O_NOFOLLOW", "aarch64", 0100000},
-        {"O_NOFOLLOW", "riscv64", 0400000},     {"O_NOFOLLOW", "x86_64", 0400000},
-        {"O_TMPFILE", "aarch64", 020040000},    {"O_TMPFILE", "riscv64", 020200000},
+        {"MAP_32BIT", "x86_64", 0x40},       {"O_DIRECT", "aarch64", 0200000},
+        {"O_DIRECT", "riscv64", 040000},     {"O_DIRECT", "x86_64", 040000},
+        {"O_DIRECTORY", "aarch64", 040000},  {"O_DIRECTORY", "riscv64", 0200000},
+        {"O_DIRECTORY", "x86_64", 0200000},  {"O_NOFOLLOW", "aarch64", 0100000},
+        {"O_NOFOLLOW", "riscv64", 0400000},  {"O_NOFOLLOW", "x86_64", 0400000},
+        {"O_TMPFILE", "aarch64", 020040000}, {"O_TMPFILE", "riscv64", 020200000},
         {"O_TMPFILE", "x86_64", 020200000},
 };
 

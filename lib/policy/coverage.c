@@ -161,8 +161,8 @@ static uint64_t width_mask(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
 }
 
-static struct fact make_fact(const struct moat_comparison *comparison,
-                             const struct moat_arch *arch, int number)
+static struct fact make_fact(const struct moat_comparison *comparison, const struct moat_arch *arch,
+                             int number)
 {
 	uint64_t width = width_mask(moat_arch_argument_bits(arch, number, comparison->arg));
 	struct fact fact = {
@@ -434,7 +434,8 @@ static struct moat_cases *make_cases(struct moat_arena *arena,
 	cases->count = condition->count;
 	cases->never = true;
 	for (size_t i = 0; i < condition->count; i++) {
-		if (!canonicalize(arena, &condition->conjunctions[i], arch, number, &cases->cases[i]))
+		if (!canonicalize(arena, &condition->conjunctions[i], arch, number,
+		                  &cases->cases[i]))
 			return NULL;
 		cases->never = cases->never && cases->cases[i].never;
 	}
@@ -497,7 +498,8 @@ void moat_coverage_destroy(struct moat_coverage *coverage)
 const struct moat_cases *moat_coverage_cases(struct moat_coverage *coverage,
                                              const struct moat_condition *condition)
 {
-	const struct moat_cases *cases = make_cases(&coverage->arena, condition, coverage->arch, coverage->number);
+	const struct moat_cases *cases =
+	        make_cases(&coverage->arena, condition, coverage->arch, coverage->number);
 
 	if (!cases)
 		coverage->resolver->out_of_memory = true;
@@ -584,7 +586,8 @@ static uint64_t written_hash(const struct moat_condition *condition,
 
 		hash = mix(hash, conjunction->count);
 		for (size_t k = 0; k < conjunction->count; k++)
-			hash = mix(hash, make_fact(&conjunction->comparisons[k], arch, number).hash);
+			hash = mix(hash,
+			           make_fact(&conjunction->comparisons[k], arch, number).hash);
 	}
 	return hash;
 }
@@ -723,7 +726,8 @@ static bool add_written(struct moat_coverage *coverage, const struct moat_condit
 		return false;
 	*written = (struct written){condition, *action, coverage->rules};
 	return table_insert(&coverage->arena, &coverage->written,
-	                    written_hash(condition, action, coverage->arch, coverage->number), written);
+	                    written_hash(condition, action, coverage->arch, coverage->number),
+	                    written);
 }
 
 void moat_coverage_add(struct moat_coverage *coverage, const struct moat_condition *condition,

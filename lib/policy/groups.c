@@ -254,11 +254,7 @@ static const struct moat_group_member proc_members[] = {
 };
 
 static const struct moat_group_member prot_exec_members[] = {
-        {"mmap"},
-        {"mprotect"},
-        {"pkey_mprotect"},
-        {"memfd_create"},
-        {"riscv_flush_icache"},
+        {"mmap"}, {"mprotect"}, {"pkey_mprotect"}, {"memfd_create"}, {"riscv_flush_icache"},
 };
 
 static const struct moat_group_member recvfd_members[] = {

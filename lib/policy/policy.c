@@ -102,9 +102,8 @@ int moat_policy_load_arch(moat_policy **out, const char *arch_name, const char *
 	if (out)
 		*out = NULL;
 	if (!arch)
-		return moat_error_set(error, -EINVAL,
-		                      "unknown architecture '%s'; moat knows %s", arch_name,
-		                      moat_arch_list());
+		return moat_error_set(error, -EINVAL, "unknown architecture '%s'; moat knows %s",
+		                      arch_name, moat_arch_list());
 	return load_files(out, paths, count, NULL, arch, options, error);
 }
 

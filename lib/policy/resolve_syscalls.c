@@ -399,7 +399,8 @@ static const char *suggest_syscall(const struct moat_arch *arch, const char *nam
 	const char *best = NULL;
 	size_t best_distance = 3;
 
-	for (int n = moat_arch_syscall_next(arch, -1); n >= 0; n = moat_arch_syscall_next(arch, n)) {
+	for (int n = moat_arch_syscall_next(arch, -1); n >= 0;
+	     n = moat_arch_syscall_next(arch, n)) {
 		const char *candidate = moat_arch_syscall_name(arch, n);
 		size_t distance = moat_typo_distance(name, candidate, best_distance);
 
@@ -434,9 +435,10 @@ static void resolve_name_target(struct moat_resolver *resolver,
 			                   "unknown syscall '%s'; did you mean '%s'?", target->text,
 			                   suggestion);
 		else
-			moat_resolve_error(resolver, &target->location,
-			                   "unknown syscall '%s' on any architecture moat knows (%s)",
-			                   target->text, moat_arch_list());
+			moat_resolve_error(
+			        resolver, &target->location,
+			        "unknown syscall '%s' on any architecture moat knows (%s)",
+			        target->text, moat_arch_list());
 		return;
 	}
 	entry->name = moat_arch_syscall_name(arch, entry->number);

@@ -94,7 +94,7 @@ struct generator {
 	const struct moat_syscall_rules *current; /* whose rules are being compiled */
 	const struct moat_syscall_rules *largest; /* the longest chain so far */
 	size_t largest_length;
-	bool overflow_in_chain; /* largest_length is where the limit was passed */
+	bool overflow_in_chain;       /* largest_length is where the limit was passed */
 	const struct moat_arch *arch; /* the section's */
 	struct moat_error *error;
 };
@@ -900,7 +900,8 @@ static size_t build_segments(const struct generator *g,
 	/* x32 calls pass the architecture check: their numbers are killed here. */
 	if (next < foreign_bit)
 		add_segment(segments, &count, constant(next, foreign_bit - 1, default_value));
-	add_segment(segments, &count, constant(foreign_bit, UINT32_MAX - 1, SECCOMP_RET_KILL_PROCESS));
+	add_segment(segments, &count,
+	            constant(foreign_bit, UINT32_MAX - 1, SECCOMP_RET_KILL_PROCESS));
 	/* -1 is "no syscall" (a tracer skipping one), not an x32 call. */
 	add_segment(segments, &count, constant(UINT32_MAX, UINT32_MAX, default_value));
 	return count;

@@ -86,9 +86,9 @@ struct moat_seccomp_program {
 	const struct moat_statement *default_statement;
 	const struct moat_seccomp_segment *segments; /* ascending, covering 0..UINT32_MAX */
 	size_t segment_count;
-	uint32_t architecture;          /* AUDIT_ARCH_* */
-	const struct moat_arch *arch;   /* whose numbers the program tests */
-	struct moat_arena arena; /* owns everything above */
+	uint32_t architecture;        /* AUDIT_ARCH_* */
+	const struct moat_arch *arch; /* whose numbers the program tests */
+	struct moat_arena arena;      /* owns everything above */
 };
 
 /*

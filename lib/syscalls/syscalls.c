@@ -108,8 +108,7 @@ int moat_arch_syscall_number(const struct moat_arch *arch, const char *name)
 
 	if (!name)
 		return -1;
-	row = bsearch(&key, table->by_name, table->count, sizeof(table->by_name[0]),
-	              compare_name);
+	row = bsearch(&key, table->by_name, table->count, sizeof(table->by_name[0]), compare_name);
 	return row ? table->rows[*row].number : -1;
 }
 
@@ -174,7 +173,8 @@ int moat_arch_argument_count(const struct moat_arch *arch, int number)
 const struct moat_arch *moat_arch_with_syscall(const char *name, const struct moat_arch *except)
 {
 	for (size_t i = 0; i < ARCHITECTURE_COUNT; i++) {
-		if (&architectures[i] != except && moat_arch_syscall_number(&architectures[i], name) >= 0)
+		if (&architectures[i] != except &&
+		    moat_arch_syscall_number(&architectures[i], name) >= 0)
 			return &architectures[i];
 	}
 	return NULL;

@@ -71,20 +71,29 @@ static void test_known_numbers(void **state)
 		const char *arch, *name;
 		int number;
 	} known[] = {
-	        {"x86_64", "read", 0},          {"x86_64", "open", 2},
-	        {"x86_64", "openat", 257},      {"x86_64", "arch_prctl", 158},
-	        {"aarch64", "io_setup", 0},     {"aarch64", "openat", 56},
-	        {"aarch64", "read", 63},        {"aarch64", "renameat", 38},
-	        {"aarch64", "clone3", 435},     {"aarch64", "mseal", 462},
-	        {"riscv64", "openat", 56},      {"riscv64", "riscv_hwprobe", 258},
-	        {"riscv64", "riscv_flush_icache", 259}, {"riscv64", "listns", 470},
+	        {"x86_64", "read", 0},
+	        {"x86_64", "open", 2},
+	        {"x86_64", "openat", 257},
+	        {"x86_64", "arch_prctl", 158},
+	        {"aarch64", "io_setup", 0},
+	        {"aarch64", "openat", 56},
+	        {"aarch64", "read", 63},
+	        {"aarch64", "renameat", 38},
+	        {"aarch64", "clone3", 435},
+	        {"aarch64", "mseal", 462},
+	        {"riscv64", "openat", 56},
+	        {"riscv64", "riscv_hwprobe", 258},
+	        {"riscv64", "riscv_flush_icache", 259},
+	        {"riscv64", "listns", 470},
 	};
 	static const struct {
 		const char *arch, *name;
 	} absent[] = {
-	        {"aarch64", "open"},     {"aarch64", "stat"},          {"aarch64", "fork"},
-	        {"aarch64", "arch_prctl"}, {"aarch64", "riscv_hwprobe"}, {"riscv64", "open"},
-	        {"riscv64", "renameat"}, {"riscv64", "arch_prctl"},    {"x86_64", "riscv_hwprobe"},
+	        {"aarch64", "open"},          {"aarch64", "stat"},
+	        {"aarch64", "fork"},          {"aarch64", "arch_prctl"},
+	        {"aarch64", "riscv_hwprobe"}, {"riscv64", "open"},
+	        {"riscv64", "renameat"},      {"riscv64", "arch_prctl"},
+	        {"x86_64", "riscv_hwprobe"},
 	};
 
 	(void)state;
@@ -158,8 +167,7 @@ static moat_filter *compile_for(const char *arch, const char *text,
 	return filter;
 }
 
-static uint32_t run_filter(const moat_filter *filter, uint32_t audit, int number,
-                           uint64_t arg2)
+static uint32_t run_filter(const moat_filter *filter, uint32_t audit, int number, uint64_t arg2)
 {
 	struct seccomp_data data = {.nr = number, .arch = audit, .args = {0, 0, arg2}};
 	uint32_t value;
@@ -226,7 +234,8 @@ static void test_architecture_check(void **state)
 /* x32's numbers pass x86_64's architecture check: only x86_64 kills them by number. */
 static void test_x32_only_on_x86_64(void **state)
 {
-	static const char allow_default[] = "moat 1\n[syscalls]\ndefault allow\nkill @default-deny\n";
+	static const char allow_default[] =
+	        "moat 1\n[syscalls]\ndefault allow\nkill @default-deny\n";
 	struct test_diagnostics diagnostics;
 	moat_filter *x86_64 = compile_for("x86_64", allow_default, &diagnostics);
 	moat_filter *aarch64 = compile_for("aarch64", allow_default, &diagnostics);

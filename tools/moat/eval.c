@@ -18,20 +18,19 @@
 
 void moat_command_eval_usage(FILE *stream)
 {
-	fprintf(stream,
-	        "usage: moat eval [--arch NAME] POLICY SYSCALL [ARG0 ... ARG5]\n\n"
-	        "Prints the action POLICY's seccomp filter takes when a process of this\n"
-	        "architecture (or of --arch NAME: x86_64, aarch64, riscv64) calls SYSCALL\n"
-	        "with these arguments: allow, kill, kill-thread,\n"
-	        "trap, log, notify or errno NAME, then the statement that decided:\n"
-	        "  kill by FILE:LINE:COL (default kill)\n"
-	        "or `by moat (...)` for one of moat's own rules. The compiled filter runs\n"
-	        "in a userspace BPF interpreter; nothing is installed.\n\n"
-	        "SYSCALL is a name (openat) or a number. An ARG is a number (decimal, 0x\n"
-	        "hex, 0o octal, -N for a negative one), a constant of the policy language\n"
-	        "(O_RDONLY, AF_INET, AT_FDCWD, ...) or constants joined by '|'. Missing\n"
-	        "arguments are 0.\n\n"
-	        "exit status: 0 printed, 1 invalid policy, 2 usage error.\n");
+	fprintf(stream, "usage: moat eval [--arch NAME] POLICY SYSCALL [ARG0 ... ARG5]\n\n"
+	                "Prints the action POLICY's seccomp filter takes when a process of this\n"
+	                "architecture (or of --arch NAME: x86_64, aarch64, riscv64) calls SYSCALL\n"
+	                "with these arguments: allow, kill, kill-thread,\n"
+	                "trap, log, notify or errno NAME, then the statement that decided:\n"
+	                "  kill by FILE:LINE:COL (default kill)\n"
+	                "or `by moat (...)` for one of moat's own rules. The compiled filter runs\n"
+	                "in a userspace BPF interpreter; nothing is installed.\n\n"
+	                "SYSCALL is a name (openat) or a number. An ARG is a number (decimal, 0x\n"
+	                "hex, 0o octal, -N for a negative one), a constant of the policy language\n"
+	                "(O_RDONLY, AF_INET, AT_FDCWD, ...) or constants joined by '|'. Missing\n"
+	                "arguments are 0.\n\n"
+	                "exit status: 0 printed, 1 invalid policy, 2 usage error.\n");
 }
 
 static bool parse_number(const char *text, uint64_t *value)

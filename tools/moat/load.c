@@ -64,7 +64,8 @@ const struct moat_arch *moat_command_arch(const char *name)
 	const struct moat_arch *arch = moat_arch_find(name);
 
 	if (!arch)
-		moat_command_error("unknown architecture '%s' (moat knows %s)", name, moat_arch_list());
+		moat_command_error("unknown architecture '%s' (moat knows %s)", name,
+		                   moat_arch_list());
 	return arch;
 }
 
