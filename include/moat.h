@@ -234,6 +234,21 @@ MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, con
                                      struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
+ * Like moat_policy_load(), for the architecture named `arch` ("x86_64",
+ * "aarch64", "riscv64"; NULL: the native one) instead of the native one: the
+ * policy's syscall names resolve to that architecture's numbers, and a filter
+ * compiled from it (moat_filter_compile()) checks that architecture's
+ * AUDIT_ARCH value. A syscall or group member that architecture lacks (open
+ * on aarch64) is skipped; naming one explicitly is a warning, not an error.
+ * Such a policy can be compiled, evaluated and listed, but moat_spawn() and
+ * moat_enter() refuse it unless `arch` is the native architecture. Returns
+ * -EINVAL for an unknown architecture, otherwise as moat_policy_load().
+ */
+MOAT_API int moat_policy_load_arch(moat_policy **policy, const char *arch, const char *const *paths,
+                                   size_t path_count, const struct moat_load_options *options,
+                                   struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
  * Errors: none (it reports no error).
  */
 MOAT_API void moat_policy_free(moat_policy *policy);
@@ -302,8 +317,9 @@ MOAT_API const void *moat_filter_instructions(const moat_filter *filter);
 MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
 
 /*
- * The action the filter takes for syscall `syscall_number` of the native
- * architecture called with `args` (NULL: all zero), computed by running the
+ * The action the filter takes for syscall `syscall_number` of the filter's
+ * architecture (the native one unless the policy was loaded with
+ * moat_policy_load_arch()) called with `args` (NULL: all zero), computed by running the
  * program in a userspace BPF interpreter. Returns 0, or -EINVAL when the
  * program is not one the interpreter accepts (as the kernel would refuse
  * it); `action` is then left as it was.

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "syscalls/syscalls.h"
 #include "util/error.h"
 #include "util/options.h"
 
@@ -116,6 +117,14 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (policy->syscalls.arch && policy->syscalls.arch != moat_arch_native()) {
+		free(plan);
+		return moat_error_set(error, -EINVAL,
+		                      "the policy was loaded for %s; only a policy for the native "
+		                      "architecture (%s) can be applied",
+		                      moat_arch_name(policy->syscalls.arch),
+		                      moat_arch_name(moat_arch_native()));
+	}
 	plan->policy = &plan->closures.policy;
 	result = probe_landlock(plan, options);
 	if (result < 0)

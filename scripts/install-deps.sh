@@ -15,6 +15,9 @@ packages=(
 	libxml2-utils gcc make lua5.4 gpgv rsync
 	# /usr/bin/time: the CPU time of the long fuzzing runs (scripts/fuzz-long.sh).
 	time
+	# scripts/cross.sh: cross-builds for aarch64 and riscv64, run under qemu-user.
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+	qemu-user-static
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

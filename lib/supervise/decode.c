@@ -86,11 +86,13 @@ int moat_decode_open(int syscall, const uint64_t args[6], const struct moat_memo
 	memset(&call->how, 0, sizeof(call->how));
 	call->path[0] = '\0';
 	switch (syscall) {
+#ifdef SYS_open /* not on aarch64 and riscv64 */
 	case SYS_open:
 		call->dirfd = AT_FDCWD;
 		path_address = args[0];
 		legacy_how(args[1], args[2], &call->how);
 		break;
+#endif
 	case SYS_openat:
 		call->dirfd = (int)args[0];
 		path_address = args[1];

@@ -2,7 +2,9 @@
 #include "policy_support.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void collect(const struct moat_diagnostic *diagnostic, void *context)
 {
@@ -53,5 +55,26 @@ moat_policy *test_load_paths(const char *const *paths, size_t count,
 	options.diagnostic_context = diagnostics;
 	if (moat_policy_load(&policy, paths, count, &options, &diagnostics->error) < 0)
 		return NULL;
+	return policy;
+}
+
+moat_policy *test_load_arch(const char *text, const char *arch,
+                            struct test_diagnostics *diagnostics)
+{
+	char path[] = "/tmp/moat-arch-XXXXXX.policy";
+	const char *paths[] = {path};
+	moat_policy *policy = NULL;
+	struct moat_load_options options = {.on_diagnostic = collect,
+	                                    .diagnostic_context = diagnostics};
+	int fd = mkstemps(path, 7);
+	size_t length = strlen(text);
+
+	memset(diagnostics, 0, sizeof(*diagnostics));
+	if (fd < 0)
+		return NULL;
+	if (write(fd, text, length) == (ssize_t)length)
+		moat_policy_load_arch(&policy, arch, paths, 1, &options, &diagnostics->error);
+	close(fd);
+	unlink(path);
 	return policy;
 }

@@ -47,6 +47,19 @@ bool moat_command_parse_argument(const char *text, uint64_t *value);
 /* A syscall name, or its number; false when it is neither. */
 bool moat_command_parse_syscall(const char *text, int *number);
 
+struct moat_arch;
+
+/* The same two on architecture `arch` (numbers and constants as it has them). */
+bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *text,
+                                     uint64_t *value);
+bool moat_command_parse_syscall_for(const struct moat_arch *arch, const char *text, int *number);
+
+/*
+ * The architecture `--arch NAME` names; NULL after an error on stderr
+ * naming those moat knows.
+ */
+const struct moat_arch *moat_command_arch(const char *name);
+
 struct moat_policy;
 struct moat_action;
 struct moat_decision;
@@ -66,6 +79,10 @@ int moat_command_decider_text(const struct moat_decision *decision, char *buffer
  * Returns the policy, or NULL when it has errors or cannot be read.
  */
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count);
+
+/* The same, for architecture `arch` (moat_policy_load_arch()). */
+struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
+                                                 size_t count);
 
 struct moat_policy_text;
 

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "moat.h"
 #include "policy/load.h"
+#include "syscalls/syscalls.h"
 
 /*
  * A diagnostic with no line is about a file as a whole (one that cannot be
@@ -58,6 +59,29 @@ static const char *policy_search_path(void)
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 {
 	return moat_command_load_layered(paths, count, NULL);
+}
+
+struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
+                                                 size_t count)
+{
+	struct moat_load_options options = {.policy_path = policy_search_path(),
+	                                    .on_diagnostic = print_diagnostic};
+	moat_policy *policy = NULL;
+
+	if (moat_policy_load_arch(&policy, moat_arch_name(arch), (const char *const *)paths, count,
+	                          &options, NULL) < 0)
+		return NULL;
+	return policy;
+}
+
+const struct moat_arch *moat_command_arch(const char *name)
+{
+	const struct moat_arch *arch = moat_arch_find(name);
+
+	if (!arch)
+		moat_command_error("unknown architecture '%s' (moat knows %s)", name,
+		                   moat_arch_list());
+	return arch;
 }
 
 struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
