@@ -64,7 +64,8 @@ moat_policy *test_load_arch(const char *text, const char *arch,
 	char path[] = "/tmp/moat-arch-XXXXXX.policy";
 	const char *paths[] = {path};
 	moat_policy *policy = NULL;
-	struct moat_load_options options = {.on_diagnostic = collect,
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .on_diagnostic = collect,
 	                                    .diagnostic_context = diagnostics};
 	int fd = mkstemps(path, 7);
 	size_t length = strlen(text);
@@ -72,8 +73,9 @@ moat_policy *test_load_arch(const char *text, const char *arch,
 	memset(diagnostics, 0, sizeof(*diagnostics));
 	if (fd < 0)
 		return NULL;
-	if (write(fd, text, length) == (ssize_t)length)
-		moat_policy_load_arch(&policy, arch, paths, 1, &options, &diagnostics->error);
+	if (write(fd, text, length) == (ssize_t)length &&
+	    moat_policy_load_arch(&policy, arch, paths, 1, &options, &diagnostics->error) < 0)
+		policy = NULL;
 	close(fd);
 	unlink(path);
 	return policy;

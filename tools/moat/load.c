@@ -64,7 +64,8 @@ struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
                                                  size_t count)
 {
-	struct moat_load_options options = {.policy_path = policy_search_path(),
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = policy_search_path(),
 	                                    .on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
