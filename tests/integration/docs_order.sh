@@ -11,7 +11,7 @@ import re, sys
 source = sys.argv[1]
 # How each step of the code is named in the tables' first column.
 names = {
-    "signals": r"signals", "session": r"session", "parent death": r"parent|die with parent",
+    "signals": r"signals", "session": r"session", "identity": r"identity", "parent death": r"parent|die with parent",
     "cwd": r"cwd|working directory", "no_new_privs": r"no_new_privs", "egress": r"egress",
     "landlock": r"Landlock", "descriptor map": r"close descriptors",
     "boundary": r"boundary", "descriptors": r"close descriptors", "limits": r"limits",
@@ -54,7 +54,7 @@ expect_status 0 "the set-up order tables agree with lib/spawn.c"
 mkdir -p "$scratch/tree/docs" "$scratch/tree/lib"
 cp "$MOAT_SOURCE_DIR/lib/spawn.c" "$scratch/tree/lib/"
 cp "$MOAT_SOURCE_DIR/docs/sandbox.md" "$scratch/tree/docs/"
-awk '/^\| 5\. no_new_privs/ { held = $0; next } { print } /^\| 10\. capabilities/ { print held }' \
+awk '/^\| 6\. no_new_privs/ { held = $0; next } { print } /^\| 11\. capabilities/ { print held }' \
 	"$MOAT_SOURCE_DIR/docs/process.md" >"$scratch/tree/docs/process.md"
 run check_order "$scratch/tree"
 expect_status 1 "a table out of order is caught"
