@@ -231,6 +231,9 @@ static int seccomp(const struct spawn *spawn, pid_t parent, struct moat_error *e
 	(void)parent;
 	if (spawn->handoff)
 		return moat_handoff_child(spawn->handoff, spawn->handoff_socket, error);
+	/* Without [syscalls] the install would only set no_new_privs again: its step did. */
+	if (!spawn->plan->policy->syscalls.present)
+		return 0;
 	return moat_seccomp_install(spawn->plan->filter, 0, NULL, error);
 }
 
