@@ -185,7 +185,8 @@ void moat_plan_free(struct moat_plan *plan)
 	if (!plan)
 		return;
 	moat_egress_release(plan->egress);
-	moat_filter_free(plan->filter);
+	if (!plan->filter_lent)
+		moat_filter_free(plan->filter);
 	moat_landlock_plan_free(plan->landlock);
 	moat_process_plan_free(plan->process);
 	moat_isolate_plan_free(plan->isolate);

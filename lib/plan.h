@@ -22,6 +22,7 @@ struct moat_plan {
 	/* The caller's policy with the closures of this kernel (closures.policy). */
 	const struct moat_policy *policy;
 	moat_filter *filter;
+	bool filter_lent; /* the denial report owns `filter` (moat_report_new): not freed here */
 	struct moat_landlock_features landlock_features;
 	struct moat_landlock_closures closures;
 	struct moat_landlock_plan *landlock;

@@ -238,6 +238,9 @@ static int seccomp(const struct spawn *spawn, pid_t parent, struct moat_error *e
 	(void)parent;
 	if (spawn->handoff)
 		return moat_handoff_child(spawn->handoff, spawn->handoff_socket, error);
+	/* Without [syscalls] the install would only set no_new_privs again: its step did. */
+	if (!spawn->plan->policy->syscalls.present)
+		return 0;
 	return moat_seccomp_install(spawn->plan->filter, 0, NULL, error);
 }
 
@@ -635,9 +638,11 @@ static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbo
  * when asked, kills when asked and the sandbox dies with this process (an
  * init that watches it, in a PID namespace of the sandbox's own).
  */
-static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
+static int plan_reports(struct spawn *spawn, struct moat_plan *plan,
                         const struct moat_sandbox_options *options, struct moat_error *error)
 {
+	int result;
+
 	/* The kernel report needs no supervisor: the plan made it. */
 	unsigned report = options ? options->report & ~(unsigned)MOAT_REPORT_KERNEL : 0;
 
@@ -666,7 +671,11 @@ static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
 		spawn->routed |= MOAT_ROUTE_KILL;
 	if (!spawn->routed)
 		return 0;
-	return moat_report_new(&spawn->report, plan->policy, spawn->routed, error);
+	/* The record decides with the plan's own filter, which the child may still install. */
+	result = moat_report_new(&spawn->report, plan->filter, spawn->routed, error);
+	if (result == 0)
+		plan->filter_lent = true;
+	return result;
 }
 
 static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_policy *policy,
