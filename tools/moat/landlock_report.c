@@ -42,7 +42,9 @@ static void print_decider(const moat_policy *policy, const struct moat_landlock_
 {
 	struct moat_decision decision;
 
-	if (!decide(policy, denial, &decision))
+	if (denial->kind == MOAT_LANDLOCK_DENIAL_PATH && denial->path[0] != '/')
+		fputs(" by Landlock (the kernel named only the entry, not its directory)", stderr);
+	else if (!decide(policy, denial, &decision))
 		fputs(" by Landlock (a right no statement names)", stderr);
 	else if (decision.allowed || !decision.location.line)
 		fputs(" by Landlock (no statement of the policy denies it on this machine's "
@@ -55,7 +57,10 @@ static void print_decider(const moat_policy *policy, const struct moat_landlock_
 
 static void print_grant(const struct moat_landlock_denial *denial)
 {
-	if (denial->kind == MOAT_LANDLOCK_DENIAL_PATH)
+	if (denial->kind == MOAT_LANDLOCK_DENIAL_PATH && denial->path[0] != '/')
+		fprintf(stderr, "[filesystem] allow %s on the directory of %s", denial->access,
+		        denial->path);
+	else if (denial->kind == MOAT_LANDLOCK_DENIAL_PATH)
 		fprintf(stderr, "[filesystem] allow %s %s", denial->access, denial->path);
 	else
 		fprintf(stderr, "[network] %s %u", denial->access, denial->port);

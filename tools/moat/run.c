@@ -63,6 +63,8 @@ void moat_command_run_usage(FILE *stream)
 	        "  --connect tcp:PORT      connect to TCP port PORT\n"
 	        "  --landlock-abi N        act as if the kernel had at most Landlock ABI N\n"
 	        "  --report                at exit, also list the calls refused with an errno\n"
+	        "                          and the accesses Landlock refused (as root, with\n"
+	        "                          kernel auditing on)\n"
 	        "  --quiet                 print no denial lines (not even a kill's)\n\n"
 	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
 	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
