@@ -479,12 +479,18 @@ void moat_landlock_audit_record(struct moat_landlock_audit *audit, int type, con
 }
 
 /* The netlink messages of one datagram of `length` bytes. */
-static void read_messages(struct moat_landlock_audit *audit, char *buffer, int length)
+static void read_messages(struct moat_landlock_audit *audit, const char *buffer, size_t length)
 {
-	for (struct nlmsghdr *header = (struct nlmsghdr *)buffer; NLMSG_OK(header, length);
-	     header = NLMSG_NEXT(header, length))
-		moat_landlock_audit_record(audit, header->nlmsg_type, NLMSG_DATA(header),
+	for (size_t offset = 0; offset + NLMSG_HDRLEN <= length;) {
+		const struct nlmsghdr *header = (const struct nlmsghdr *)(buffer + offset);
+
+		if (header->nlmsg_len < NLMSG_HDRLEN || header->nlmsg_len > length - offset)
+			return;
+		moat_landlock_audit_record(audit, header->nlmsg_type,
+		                           buffer + offset + NLMSG_HDRLEN,
 		                           header->nlmsg_len - NLMSG_HDRLEN);
+		offset += NLMSG_ALIGN(header->nlmsg_len);
+	}
 }
 
 int moat_landlock_audit_read(struct moat_landlock_audit *audit)
@@ -504,7 +510,7 @@ int moat_landlock_audit_read(struct moat_landlock_audit *audit)
 			continue;
 		if (length < 0)
 			return errno == EAGAIN ? 0 : -errno;
-		read_messages(audit, buffer, (int)length);
+		read_messages(audit, buffer, (size_t)length);
 	}
 }
 
