@@ -24,6 +24,8 @@ restore_audit() {
 	rm -rf "$scratch"
 }
 trap restore_audit EXIT
+# A signal ends the test through its EXIT trap, so auditing is restored then too.
+trap 'exit 1' INT TERM HUP
 choose_users
 
 mkdir "$scratch/out"
