@@ -186,7 +186,10 @@ static double cpu_seconds(const struct rusage *usage)
 static struct timing run(const struct bench *bench, enum workload workload, int count,
                          unsigned flags)
 {
-	struct moat_supervisor_options options = {.flags = flags & ~TWO_STEP_ADDFD};
+	/* Served from this thread's loop: one shard, one epoll. */
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .flags = flags & ~TWO_STEP_ADDFD,
+	                                          .threads = 1};
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	pid_t pids[MAXIMUM_SANDBOXES];
@@ -199,7 +202,8 @@ static struct timing run(const struct bench *bench, enum workload workload, int 
 	    moat_supervisor_handle(supervisor, "getpgid", answer_zero, NULL, &error) < 0)
 		die("supervisor", &error);
 	if (flags & TWO_STEP_ADDFD)
-		supervisor->addfd_send = false;
+		for (unsigned i = 0; i < supervisor->shard_count; i++)
+			supervisor->shards[i].addfd_send = false;
 	if (pipe(start) < 0)
 		die("pipe", NULL);
 	for (int i = 0; i < count; i++) {

@@ -3,15 +3,13 @@
  * `compat strict` and `compat best-effort`: what the policy needs that the
  * kernel's Landlock lacks, refused or reported.
  *
- * What a policy needs: a [filesystem] section needs Landlock, and it denies
- * every right of the policy language that no rule grants, so it needs every
- * one of them (truncate: ABI 3, ioctl-dev: ABI 5) — except refer. Landlock
- * denies reparenting (cross-directory rename and link) in every domain, even
- * on ABI 1 where the right does not exist, so the denial of refer holds on
- * any ABI; only a rule that grants refer needs ABI 2. Rights newer than the
- * language (resolve-unix, ABI 9) are handled when the kernel has them but
- * never needed. [network] needs ABI 4 for `connect tcp` and `bind tcp` and
- * ABI 6 for each scope.
+ * What a policy needs (docs/landlock.md, "Older kernels"): a [filesystem]
+ * section needs Landlock, and every right a rule names with `allow` needs
+ * the ABI that brought it. Rights that only the shorthands `read`, `write`
+ * and `exec` imply, or that no rule grants, are not needed: where the
+ * kernel lacks them, closures.c closes what it can with the seccomp filter
+ * and reports the rest. [network] needs ABI 4 for `connect tcp` and
+ * `bind tcp` and ABI 6 for each scope.
  */
 #include "landlock/internal.h"
 
@@ -19,6 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "landlock/closures.h"
 #include "util/error.h"
 
 /* The rights of policy format 1, which a [filesystem] section restricts. */
@@ -52,12 +51,12 @@ static struct gap *add_gap(struct gaps *gaps, const char *section, const char *f
 	return gap;
 }
 
-/* The first rule that grants `right`, else the first rule: where to point. */
+/* The first rule that names `right`, else the first rule: where to point. */
 static const struct moat_location *fs_location(const struct moat_filesystem_section *fs,
                                                uint64_t right)
 {
 	for (size_t i = 0; i < fs->count; i++)
-		if (fs->rules[i].access & right)
+		if (fs->rules[i].named & right)
 			return &fs->rules[i].location;
 	return fs->count ? &fs->rules[0].location : NULL;
 }
@@ -65,7 +64,7 @@ static const struct moat_location *fs_location(const struct moat_filesystem_sect
 static void find_fs_gaps(struct gaps *gaps, const struct moat_filesystem_section *fs,
                          const struct moat_landlock_features *features)
 {
-	uint64_t granted = 0;
+	uint64_t named = 0;
 	uint64_t missing;
 
 	if (!fs->present)
@@ -77,10 +76,8 @@ static void find_fs_gaps(struct gaps *gaps, const struct moat_filesystem_section
 		return;
 	}
 	for (size_t i = 0; i < fs->count; i++)
-		granted |= fs->rules[i].access;
-	missing = ((FORMAT1_FS_RIGHTS & ~LANDLOCK_ACCESS_FS_REFER) |
-	           (granted & LANDLOCK_ACCESS_FS_REFER)) &
-	          ~features->fs;
+		named |= fs->rules[i].named;
+	missing = named & FORMAT1_FS_RIGHTS & ~features->fs;
 	for (uint64_t right = 1; right & FORMAT1_FS_RIGHTS; right <<= 1) {
 		const struct moat_landlock_fs_right *info = moat_landlock_fs_right_info(right);
 		struct gap *gap;
@@ -110,17 +107,23 @@ static void find_network_gaps(struct gaps *gaps, const struct moat_network_secti
 	        {MOAT_SCOPE_SIGNAL, "scope signal",
 	         "processes outside the sandbox can be signalled"},
 	};
+	bool closed = moat_landlock_tcp_closable(net);
 	struct gap *gap;
 
 	if (!net->present)
 		return;
+
 	if (net->connect_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_CONNECT_TCP)) {
 		gap = add_gap(gaps, "[network]", "connect tcp", 4, &net->connect_tcp.location);
-		snprintf(gap->effect, sizeof(gap->effect), "TCP connect is not restricted");
+		snprintf(gap->effect, sizeof(gap->effect), "%s",
+		         closed ? "the seccomp filter refuses TCP sockets instead"
+		                : "TCP connect is not restricted");
 	}
 	if (net->bind_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_BIND_TCP)) {
 		gap = add_gap(gaps, "[network]", "bind tcp", 4, &net->bind_tcp.location);
-		snprintf(gap->effect, sizeof(gap->effect), "TCP bind is not restricted");
+		snprintf(gap->effect, sizeof(gap->effect), "%s",
+		         closed ? "the seccomp filter refuses TCP sockets instead"
+		                : "TCP bind is not restricted");
 	}
 	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
 		if (!(net->scopes & scopes[i].scope) || (features->scopes & scopes[i].scope))

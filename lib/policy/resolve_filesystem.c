@@ -40,7 +40,7 @@ static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_w
 }
 
 static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                          uint64_t access, const struct moat_statement *statement)
+                          uint64_t access, uint64_t named, const struct moat_statement *statement)
 {
 	const struct moat_source **source;
 	struct moat_path_rule *rule;
@@ -56,6 +56,7 @@ static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_
 		return;
 	*source = resolver->source;
 	rule->access = access;
+	rule->named = named;
 	rule->path = path;
 	rule->optional = optional;
 	rule->location = word->location;
@@ -69,8 +70,10 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 	struct moat_statement origin;
 	size_t first_path = 0;
 	uint64_t access = 0;
+	bool named = false;
 
 	if (!strcmp(keyword, "allow")) {
+		named = true;
 		/* `allow read-file, ioctl-dev /dev/tty`: a list may go on after ", ". */
 		while (first_path + 1 < statement->argument_count &&
 		       statement->arguments[first_path].text[0] &&
@@ -96,7 +99,8 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 	}
 	origin = moat_resolve_statement(resolver, statement);
 	for (size_t i = first_path; i < statement->argument_count; i++)
-		add_path_rule(resolver, &statement->arguments[i], access, &origin);
+		add_path_rule(resolver, &statement->arguments[i], access, named ? access : 0,
+		              &origin);
 }
 
 /* ---- [network] ------------------------------------------------------- */
@@ -184,6 +188,8 @@ void moat_resolve_network_statement(struct moat_resolver *resolver,
 	else if (!strcmp(keyword, "bind"))
 		resolve_ports(resolver, statement, &network->bind_tcp, &resolver->bind_ports,
 		              &resolver->bind_statements);
+	else if (!strcmp(keyword, "egress"))
+		moat_resolve_egress_statement(resolver, statement);
 	else
 		resolve_scope(resolver, statement);
 }

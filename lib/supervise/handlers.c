@@ -66,7 +66,8 @@ int moat_supervisor_handle(moat_supervisor *supervisor, const char *syscall,
 	if (number < 0)
 		return moat_error_set(error, -EINVAL, "unknown system call '%s'",
 		                      syscall ? syscall : "(null)");
-	pthread_mutex_lock(&supervisor->lock);
+	/* Waits for every batch in progress: a replaced handler is no longer running after. */
+	pthread_rwlock_wrlock(&supervisor->handler_lock);
 	at = position(supervisor, number);
 	found = at < supervisor->handler_count && supervisor->handlers[at].syscall == number;
 	if (found && handler)
@@ -75,7 +76,7 @@ int moat_supervisor_handle(moat_supervisor *supervisor, const char *syscall,
 		remove_at(supervisor, at);
 	else if (handler)
 		result = insert(supervisor, at, (struct moat_handler){number, handler, context});
-	pthread_mutex_unlock(&supervisor->lock);
+	pthread_rwlock_unlock(&supervisor->handler_lock);
 	if (result < 0)
 		return moat_error_set(error, result, "out of memory");
 	return 0;

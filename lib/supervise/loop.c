@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * The epoll loop: every listener and every brokered connect in progress is
- * one registration, every killed process in its grace period two. Each readable listener yields one
- * notification, and every notification gets exactly one answer: a handler's, the broker's, or
- * EACCES. Nothing a sandbox does stops the loop: a notification that went
- * stale (its thread died or was interrupted) makes a receive or a reply
- * fail with ENOENT, which is ignored; a listener that hangs up (no process
- * uses its filter any more) ends that sandbox only.
+ * The epoll loop of one shard (supervise.h): every listener and every
+ * brokered connect in progress of its sandboxes is one registration, every
+ * killed process in its grace period two. Each readable listener yields one
+ * notification, and every notification gets exactly one answer: a
+ * handler's, the broker's, or EACCES. Nothing a sandbox does stops the loop:
+ * a notification that went stale (its thread died or was interrupted) makes
+ * a receive or a reply fail with ENOENT, which is ignored; a listener that
+ * hangs up (no process uses its filter any more) ends that sandbox only.
+ * Shards share nothing but the handler table, read under its lock.
  */
 #include <errno.h>
 #include <signal.h>
@@ -44,16 +46,16 @@
 
 #define CONTAINER(pointer, type) ((type *)(void *)((char *)(pointer)-offsetof(type, watch)))
 
-static void bury(struct moat_supervisor *supervisor, struct moat_watch *watch)
+static void bury(struct moat_shard *shard, struct moat_watch *watch)
 {
 	watch->dead = true;
-	watch->next_dead = supervisor->dead;
-	supervisor->dead = watch;
+	watch->next_dead = shard->dead;
+	shard->dead = watch;
 }
 
-static void free_pending(struct moat_supervisor *supervisor, struct moat_pending_connect *pending)
+static void free_pending(struct moat_shard *shard, struct moat_pending_connect *pending)
 {
-	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+	epoll_ctl(shard->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
 	close(pending->socket);
 	free(pending);
 }
@@ -65,33 +67,35 @@ static void send_kill(int pidfd)
 }
 
 /* Ends the grace period early or on time: the process is killed either way. */
-static void free_pending_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+static void free_pending_kill(struct moat_shard *shard, struct moat_pending_kill *kill)
 {
 	send_kill(kill->pidfd);
-	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, kill->pidfd, NULL);
+	epoll_ctl(shard->epoll, EPOLL_CTL_DEL, kill->pidfd, NULL);
 	close(kill->pidfd);
 	if (kill->timer >= 0) {
-		epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, kill->timer, NULL);
+		epoll_ctl(shard->epoll, EPOLL_CTL_DEL, kill->timer, NULL);
 		close(kill->timer);
 	}
 	free(kill);
 }
 
-void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
+void moat_sandbox_free(struct moat_sandbox *sandbox)
 {
+	struct moat_shard *shard = sandbox->shard;
+
 	while (sandbox->kills) {
 		struct moat_pending_kill *next = sandbox->kills->next;
 
-		free_pending_kill(supervisor, sandbox->kills);
+		free_pending_kill(shard, sandbox->kills);
 		sandbox->kills = next;
 	}
 	while (sandbox->pending) {
 		struct moat_pending_connect *next = sandbox->pending->next;
 
-		free_pending(supervisor, sandbox->pending);
+		free_pending(shard, sandbox->pending);
 		sandbox->pending = next;
 	}
-	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, sandbox->listener, NULL);
+	epoll_ctl(shard->epoll, EPOLL_CTL_DEL, sandbox->listener, NULL);
 	/* Closing the listener fails whatever still waits with ENOSYS. */
 	close(sandbox->listener);
 	moat_grants_release(&sandbox->grants);
@@ -99,54 +103,54 @@ void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *
 	free(sandbox);
 }
 
-void moat_loop_prepare_listener(const struct moat_supervisor *supervisor, int listener)
+void moat_loop_prepare_listener(const struct moat_shard *shard, int listener)
 {
 	/* Older kernels lack it; the loop works the same, only slower. */
-	if (supervisor->sync_wake_up)
+	if (shard->sync_wake_up)
 		moat_notify_set_sync_wake_up(listener, true);
 }
 
-static void set_sync_wake_up(struct moat_supervisor *supervisor, bool on)
+static void set_sync_wake_up(struct moat_shard *shard, bool on)
 {
-	for (struct moat_sandbox *sandbox = supervisor->sandboxes; sandbox; sandbox = sandbox->next)
+	for (struct moat_sandbox *sandbox = shard->sandboxes; sandbox; sandbox = sandbox->next)
 		moat_notify_set_sync_wake_up(sandbox->listener, on);
-	supervisor->sync_wake_up = on;
+	shard->sync_wake_up = on;
 }
 
-static void adapt_wake_up(struct moat_supervisor *supervisor, const struct moat_sandbox *caller)
+static void adapt_wake_up(struct moat_shard *shard, const struct moat_sandbox *caller)
 {
-	if (supervisor->flags & MOAT_SUPERVISOR_NO_SYNC_WAKE_UP)
+	if (shard->supervisor->flags & MOAT_SUPERVISOR_NO_SYNC_WAKE_UP)
 		return;
-	if (caller == supervisor->last_caller) {
-		if (++supervisor->streak == ALONE) {
-			supervisor->switches = 0;
-			if (!supervisor->sync_wake_up)
-				set_sync_wake_up(supervisor, true);
+	if (caller == shard->last_caller) {
+		if (++shard->streak == ALONE) {
+			shard->switches = 0;
+			if (!shard->sync_wake_up)
+				set_sync_wake_up(shard, true);
 		}
 		return;
 	}
-	supervisor->last_caller = caller;
-	supervisor->streak = 0;
-	if (++supervisor->switches == CROWD && supervisor->sync_wake_up)
-		set_sync_wake_up(supervisor, false);
+	shard->last_caller = caller;
+	shard->streak = 0;
+	if (++shard->switches == CROWD && shard->sync_wake_up)
+		set_sync_wake_up(shard, false);
 }
 
-static void end_sandbox(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
+static void end_sandbox(struct moat_shard *shard, struct moat_sandbox *sandbox)
 {
-	struct moat_sandbox **link = &supervisor->sandboxes;
+	struct moat_sandbox **link = &shard->sandboxes;
 
 	while (*link != sandbox)
 		link = &(*link)->next;
 	*link = sandbox->next;
-	supervisor->sandbox_count--;
-	if (supervisor->last_caller == sandbox)
-		supervisor->last_caller = NULL;
+	shard->sandbox_count--;
+	if (shard->last_caller == sandbox)
+		shard->last_caller = NULL;
 	for (struct moat_pending_connect *pending = sandbox->pending; pending;
 	     pending = pending->next)
 		pending->watch.dead = true;
 	for (struct moat_pending_kill *kill = sandbox->kills; kill; kill = kill->next)
 		kill->watch.dead = true;
-	bury(supervisor, &sandbox->watch);
+	bury(shard, &sandbox->watch);
 }
 
 /*
@@ -154,7 +158,7 @@ static void end_sandbox(struct moat_supervisor *supervisor, struct moat_sandbox 
  * (a restarted call starts another); without this a sandbox could pile up
  * the supervisor's descriptors until each handshake timed out.
  */
-static void drop_stale_pending(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox)
+static void drop_stale_pending(struct moat_shard *shard, struct moat_sandbox *sandbox)
 {
 	struct moat_pending_connect **link = &sandbox->pending;
 
@@ -166,18 +170,19 @@ static void drop_stale_pending(struct moat_supervisor *supervisor, struct moat_s
 			continue;
 		}
 		*link = pending->next;
-		epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
-		bury(supervisor, &pending->watch);
+		epoll_ctl(shard->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+		bury(shard, &pending->watch);
 	}
 }
 
-int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                             uint64_t id, int socket_fd, int target, bool cloexec)
+int moat_pending_connect_add(struct moat_sandbox *sandbox, uint64_t id, int socket_fd, int target,
+                             bool cloexec)
 {
+	struct moat_shard *shard = sandbox->shard;
 	struct moat_pending_connect *pending;
 	struct epoll_event event = {.events = EPOLLOUT};
 
-	drop_stale_pending(supervisor, sandbox);
+	drop_stale_pending(shard, sandbox);
 	pending = calloc(1, sizeof(*pending));
 	if (!pending)
 		return -ENOMEM;
@@ -188,7 +193,7 @@ int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_san
 	pending->target = target;
 	pending->cloexec = cloexec;
 	event.data.ptr = &pending->watch;
-	if (epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, socket_fd, &event) < 0) {
+	if (epoll_ctl(shard->epoll, EPOLL_CTL_ADD, socket_fd, &event) < 0) {
 		int result = -errno;
 
 		free(pending);
@@ -199,23 +204,23 @@ int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_san
 	return 0;
 }
 
-static void finish_connect(struct moat_supervisor *supervisor, struct moat_pending_connect *pending)
+static void finish_connect(struct moat_shard *shard, struct moat_pending_connect *pending)
 {
 	struct moat_sandbox *sandbox = pending->sandbox;
 	struct moat_pending_connect **link = &sandbox->pending;
 	struct moat_reply reply;
 
 	moat_broker_connect_finish(pending, &reply);
-	moat_notify_reply(sandbox->listener, pending->id, &reply, &supervisor->addfd_send);
+	moat_notify_reply(sandbox->listener, pending->id, &reply, &shard->addfd_send);
 	while (*link != pending)
 		link = &(*link)->next;
 	*link = pending->next;
-	epoll_ctl(supervisor->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
-	bury(supervisor, &pending->watch);
+	epoll_ctl(shard->epoll, EPOLL_CTL_DEL, pending->socket, NULL);
+	bury(shard, &pending->watch);
 }
 
 /* Watches `pidfd` and a timer for the grace period; false when it cannot. */
-static bool watch_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+static bool watch_kill(struct moat_shard *shard, struct moat_pending_kill *kill)
 {
 	struct itimerspec grace = {.it_value = {.tv_sec = MOAT_SIGSYS_GRACE_MS / 1000,
 	                                        .tv_nsec = MOAT_SIGSYS_GRACE_MS % 1000 * 1000000L}};
@@ -223,9 +228,9 @@ static bool watch_kill(struct moat_supervisor *supervisor, struct moat_pending_k
 
 	kill->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (kill->timer < 0 || timerfd_settime(kill->timer, 0, &grace, NULL) < 0 ||
-	    epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, kill->timer, &event) < 0)
+	    epoll_ctl(shard->epoll, EPOLL_CTL_ADD, kill->timer, &event) < 0)
 		return false;
-	return epoll_ctl(supervisor->epoll, EPOLL_CTL_ADD, kill->pidfd, &event) == 0;
+	return epoll_ctl(shard->epoll, EPOLL_CTL_ADD, kill->pidfd, &event) == 0;
 }
 
 /*
@@ -233,8 +238,7 @@ static bool watch_kill(struct moat_supervisor *supervisor, struct moat_pending_k
  * waiting here, where every other sandbox waits too; it takes `pidfd`.
  * When it cannot (no room, no descriptors) the process is killed at once.
  */
-static void add_pending_kill(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                             int pidfd)
+static void add_pending_kill(struct moat_shard *shard, struct moat_sandbox *sandbox, int pidfd)
 {
 	struct moat_pending_kill *kill = NULL;
 
@@ -248,8 +252,8 @@ static void add_pending_kill(struct moat_supervisor *supervisor, struct moat_san
 	kill->watch.kind = MOAT_WATCH_KILL;
 	kill->sandbox = sandbox;
 	kill->pidfd = pidfd;
-	if (!watch_kill(supervisor, kill)) {
-		free_pending_kill(supervisor, kill);
+	if (!watch_kill(shard, kill)) {
+		free_pending_kill(shard, kill);
 		return;
 	}
 	kill->next = sandbox->kills;
@@ -258,7 +262,7 @@ static void add_pending_kill(struct moat_supervisor *supervisor, struct moat_san
 }
 
 /* The process ended or its grace period is over: SIGKILL, and the kill is done. */
-static void finish_kill(struct moat_supervisor *supervisor, struct moat_pending_kill *kill)
+static void finish_kill(struct moat_shard *shard, struct moat_pending_kill *kill)
 {
 	struct moat_sandbox *sandbox = kill->sandbox;
 	struct moat_pending_kill **link = &sandbox->kills;
@@ -268,12 +272,16 @@ static void finish_kill(struct moat_supervisor *supervisor, struct moat_pending_
 		link = &(*link)->next;
 	*link = kill->next;
 	sandbox->kill_count--;
-	bury(supervisor, &kill->watch);
+	bury(shard, &kill->watch);
 }
 
 static bool is_open(int syscall)
 {
-	return syscall == SYS_open || syscall == SYS_openat || syscall == SYS_openat2;
+#ifdef SYS_open /* not on aarch64 and riscv64 */
+	if (syscall == SYS_open)
+		return true;
+#endif
+	return syscall == SYS_openat || syscall == SYS_openat2;
 }
 
 /* A handler's failure: its errno (the reply checks the range); its fd is closed. */
@@ -284,11 +292,11 @@ static void handler_failed(struct moat_reply *reply, int result)
 	*reply = (struct moat_reply){.kind = MOAT_REPLY_ERRNO, .error = -result, .fd = -1};
 }
 
-static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
+static void decide(struct moat_shard *shard, struct moat_sandbox *sandbox,
                    const struct seccomp_notif *received)
 {
 	struct moat_request request = {
-	        .supervisor = supervisor,
+	        .supervisor = shard->supervisor,
 	        .sandbox = sandbox,
 	        .notification = {.id = received->id,
 	                         .pid = (pid_t)received->pid,
@@ -299,7 +307,8 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 	        .memory = {sandbox->listener, received->id, (pid_t)received->pid},
 	};
 	struct moat_reply reply = {.kind = MOAT_REPLY_ERRNO, .error = EACCES, .fd = -1};
-	const struct moat_handler *handler = moat_handler_find(supervisor, received->data.nr);
+	const struct moat_handler *handler =
+	        moat_handler_find(shard->supervisor, received->data.nr);
 	int grace_pidfd;
 
 	memcpy(request.notification.args, received->data.args, sizeof(request.notification.args));
@@ -310,7 +319,7 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 	           moat_report_decide(sandbox->report, sandbox->listener, received, &grace_pidfd)) {
 		/* a kill or refusal the policy decided, routed here to be reported */
 		if (grace_pidfd >= 0)
-			add_pending_kill(supervisor, sandbox, grace_pidfd);
+			add_pending_kill(shard, sandbox, grace_pidfd);
 		return;
 	} else if (handler) {
 		int result = handler->function(&request.notification, &request.memory, &reply,
@@ -324,74 +333,76 @@ static void decide(struct moat_supervisor *supervisor, struct moat_sandbox *sand
 		if (moat_broker_connect(&request, &reply) == 1)
 			return; /* answered when the connection is made */
 	}
-	moat_notify_reply(sandbox->listener, received->id, &reply, &supervisor->addfd_send);
+	moat_notify_reply(sandbox->listener, received->id, &reply, &shard->addfd_send);
 }
 
-static void sandbox_event(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                          uint32_t events)
+static void sandbox_event(struct moat_shard *shard, struct moat_sandbox *sandbox, uint32_t events)
 {
 	/* Waiting notifications first: a hang-up is reported again until they are answered. */
 	if (events & EPOLLIN) {
-		if (moat_notify_receive(sandbox->listener, supervisor->request,
-		                        supervisor->request_size) == 0) {
-			adapt_wake_up(supervisor, sandbox);
-			decide(supervisor, sandbox, supervisor->request);
+		if (moat_notify_receive(sandbox->listener, shard->request,
+		                        shard->supervisor->request_size) == 0) {
+			adapt_wake_up(shard, sandbox);
+			decide(shard, sandbox, shard->request);
 		}
 		return;
 	}
 	if (events & (EPOLLHUP | EPOLLERR))
-		end_sandbox(supervisor, sandbox);
+		end_sandbox(shard, sandbox);
 }
 
-static void handle(struct moat_supervisor *supervisor, struct moat_watch *watch, uint32_t events)
+static void handle(struct moat_shard *shard, struct moat_watch *watch, uint32_t events)
 {
 	switch (watch->kind) {
 	case MOAT_WATCH_SANDBOX:
-		sandbox_event(supervisor, CONTAINER(watch, struct moat_sandbox), events);
+		sandbox_event(shard, CONTAINER(watch, struct moat_sandbox), events);
 		break;
 	case MOAT_WATCH_CONNECT:
-		finish_connect(supervisor, CONTAINER(watch, struct moat_pending_connect));
+		finish_connect(shard, CONTAINER(watch, struct moat_pending_connect));
 		break;
 	case MOAT_WATCH_KILL:
-		finish_kill(supervisor, CONTAINER(watch, struct moat_pending_kill));
+		finish_kill(shard, CONTAINER(watch, struct moat_pending_kill));
 		break;
-	case MOAT_WATCH_STOP: /* the thread's loop reads `stopping` */
+	case MOAT_WATCH_STOP:  /* the threads' loops read `stopping` */
+	case MOAT_WATCH_SHARD: /* only in the supervisor's epoll */
 		break;
 	}
 }
 
 /* Frees what ended during the batch. */
-static void free_dead(struct moat_supervisor *supervisor)
+static void free_dead(struct moat_shard *shard)
 {
-	while (supervisor->dead) {
-		struct moat_watch *watch = supervisor->dead;
+	while (shard->dead) {
+		struct moat_watch *watch = shard->dead;
 
-		supervisor->dead = watch->next_dead;
+		shard->dead = watch->next_dead;
 		if (watch->kind == MOAT_WATCH_SANDBOX)
-			moat_sandbox_free(supervisor, CONTAINER(watch, struct moat_sandbox));
+			moat_sandbox_free(CONTAINER(watch, struct moat_sandbox));
 		else if (watch->kind == MOAT_WATCH_KILL)
-			free_pending_kill(supervisor, CONTAINER(watch, struct moat_pending_kill));
+			free_pending_kill(shard, CONTAINER(watch, struct moat_pending_kill));
 		else
-			free_pending(supervisor, CONTAINER(watch, struct moat_pending_connect));
+			free_pending(shard, CONTAINER(watch, struct moat_pending_connect));
 	}
 }
 
-int moat_loop_serve(struct moat_supervisor *supervisor, int timeout_ms)
+int moat_loop_serve(struct moat_shard *shard, int timeout_ms)
 {
 	struct epoll_event events[BATCH];
-	int count = epoll_wait(supervisor->epoll, events, BATCH, timeout_ms);
+	int count = epoll_wait(shard->epoll, events, BATCH, timeout_ms);
 
 	if (count < 0 && errno != EINTR)
 		return -errno;
-	pthread_mutex_lock(&supervisor->lock);
+	pthread_rwlock_rdlock(&shard->supervisor->handler_lock);
+	pthread_mutex_lock(&shard->lock);
 	for (int i = 0; i < count; i++) {
 		struct moat_watch *watch = events[i].data.ptr;
 
 		if (!watch->dead)
-			handle(supervisor, watch, events[i].events);
+			handle(shard, watch, events[i].events);
 	}
-	free_dead(supervisor);
-	count = (int)supervisor->sandbox_count;
-	pthread_mutex_unlock(&supervisor->lock);
+	free_dead(shard);
+	count = (int)shard->sandbox_count;
+	pthread_mutex_unlock(&shard->lock);
+	pthread_rwlock_unlock(&shard->supervisor->handler_lock);
 	return count;
 }

@@ -16,6 +16,8 @@
 #ifndef MOAT_SUPERVISE_H
 #define MOAT_SUPERVISE_H
 
+#include <limits.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -81,6 +83,51 @@ ssize_t moat_memory_read_raw(const struct moat_memory *memory, uint64_t address,
 int moat_memory_read_string_raw(const struct moat_memory *memory, uint64_t address, char *buffer,
                                 size_t size);
 
+/*
+ * Where the decoders read the sandbox's memory: moat_memory_source() for a
+ * sandbox's thread, a buffer in the fuzzer. `read` is moat_memory_read_raw()
+ * in shape: the bytes read (fewer at an unreadable page) or a negative errno.
+ */
+struct moat_memory_source {
+	ssize_t (*read)(const void *context, uint64_t address, void *buffer, size_t size);
+	const void *context;
+};
+
+struct moat_memory_source moat_memory_source(const struct moat_memory *memory);
+
+/* moat_memory_read_string_raw() from any source. */
+int moat_memory_source_read_string(const struct moat_memory_source *source, uint64_t address,
+                                   char *buffer, size_t size);
+
+/* ---- decoding a brokered call (decode.c) --------------------------------- */
+
+/* With O_PATH, open(2) ignores every flag but these. */
+#define MOAT_O_PATH_FLAGS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+struct moat_open_call {
+	int dirfd;
+	struct open_how how;
+	char path[PATH_MAX];
+};
+
+/*
+ * Reads open/openat/openat2 (`syscall`) with `args` as the kernel would:
+ * the flags it keeps, openat2's `struct open_how` with its size checks, the
+ * path (non-empty, NUL-terminated within PATH_MAX). An O_PATH open becomes
+ * a read-only one. Returns 0 or the errno the call gets. The caller checks
+ * afterwards that the notification still waits.
+ */
+int moat_decode_open(int syscall, const uint64_t args[6], const struct moat_memory_source *memory,
+                     struct moat_open_call *call);
+
+/*
+ * Copies connect's address (`args[1]`, length `args[2]`) into `address`
+ * and its length into `*length`. Returns 0, -EINVAL for a length connect
+ * refuses, -EFAULT for memory that cannot be read.
+ */
+int moat_decode_sockaddr(const uint64_t args[6], const struct moat_memory_source *memory,
+                         struct sockaddr_storage *address, size_t *length);
+
 /* ---- grants: one sandbox's [broker] rules (grants.c) --------------------- */
 
 struct moat_open_grant {
@@ -124,6 +171,10 @@ int moat_grants_build(struct moat_grants *grants, const struct moat_policy *poli
                       struct moat_error *error);
 
 void moat_grants_release(struct moat_grants *grants);
+
+/* True when connecting to `address` (`length` bytes, decoded) is what `grant` allows (decode.c). */
+bool moat_connect_grant_matches(const struct moat_connect_grant *grant,
+                                const struct sockaddr_storage *address, size_t length);
 
 /*
  * Writes the absolute path `path` to `out` (`size` bytes) with repeated and
@@ -170,6 +221,7 @@ int moat_broker_connect(const struct moat_request *request, struct moat_reply *r
 
 enum moat_watch_kind {
 	MOAT_WATCH_SANDBOX,
+	MOAT_WATCH_SHARD,
 	MOAT_WATCH_CONNECT,
 	MOAT_WATCH_KILL,
 	MOAT_WATCH_STOP,
@@ -210,10 +262,13 @@ struct moat_pending_kill {
 	struct moat_pending_kill *next;
 };
 
+struct moat_shard;
+
 struct moat_sandbox {
 	struct moat_watch watch;
 	int listener;
 	pid_t pid;
+	struct moat_shard *shard;   /* the one that serves it, all its events included */
 	struct moat_report *report; /* denial reports (report.h), or NULL */
 	struct moat_grants grants;
 	struct moat_pending_connect *pending;
@@ -228,28 +283,44 @@ struct moat_handler {
 	void *context;
 };
 
-struct moat_supervisor {
+/*
+ * A share of the sandboxes with an epoll of its own, served by one thread at
+ * a time: every descriptor of a sandbox (its listener, its connects under
+ * way, its killed processes) is watched by its shard alone, so one thread
+ * handles all of a sandbox's events, in the order the kernel queued its
+ * notifications, and nothing of a sandbox is touched by two threads.
+ */
+struct moat_shard {
+	struct moat_supervisor *supervisor;
 	int epoll;
-	int stop;                               /* eventfd that ends the thread's loop */
-	struct moat_watch stop_watch;           /* MOAT_WATCH_STOP */
-	unsigned flags;                         /* MOAT_SUPERVISOR_* */
+	struct moat_watch watch;                /* MOAT_WATCH_SHARD, in the supervisor's epoll */
 	bool addfd_send;                        /* the kernel has SECCOMP_ADDFD_FLAG_SEND */
-	bool sync_wake_up;                      /* the listeners have SYNC_WAKE_UP now (loop.c) */
+	bool sync_wake_up;                      /* its listeners have SYNC_WAKE_UP now (loop.c) */
 	const struct moat_sandbox *last_caller; /* compared only, never followed */
 	unsigned streak;                        /* calls in a row from last_caller */
 	unsigned switches;                      /* changes of caller since a long streak */
-	pthread_mutex_t lock;                   /* the lists below, against the thread */
+	pthread_mutex_t lock;                   /* everything of the shard, against its thread */
 	struct moat_sandbox *sandboxes;
 	size_t sandbox_count;
-	struct moat_handler *handlers; /* sorted by syscall */
-	size_t handler_count;
 	struct moat_watch *dead;       /* freed at the end of the batch */
 	struct seccomp_notif *request; /* the kernel's size */
-	size_t request_size;
-	bool made_undumpable; /* the process was dumpable until the supervisor came */
-	bool thread_started;
-	bool stopping; /* moat_supervisor_free() asks the thread to end */
 	pthread_t thread;
+};
+
+struct moat_supervisor {
+	int epoll; /* the shards' epolls, when there are several; else shard 0's */
+	int stop;  /* eventfd, in every shard's epoll, that ends the threads' loops */
+	struct moat_watch stop_watch; /* MOAT_WATCH_STOP */
+	unsigned flags;               /* MOAT_SUPERVISOR_* */
+	struct moat_shard *shards;
+	unsigned shard_count;
+	size_t request_size;
+	pthread_rwlock_t handler_lock; /* read while serving, written by moat_supervisor_handle() */
+	struct moat_handler *handlers; /* sorted by syscall */
+	size_t handler_count;
+	bool made_undumpable; /* the process was dumpable until the supervisor came */
+	bool threads_started;
+	bool stopping; /* moat_supervisor_free() asks the threads to end (atomic) */
 };
 
 struct moat_report;
@@ -268,7 +339,7 @@ int moat_supervisor_add_reported(struct moat_supervisor *supervisor, int listene
  */
 bool moat_supervisor_made_undumpable(const struct moat_supervisor *supervisor);
 
-/* The handler for `syscall`, or NULL (handlers.c). Called with the lock held. */
+/* The handler for `syscall`, or NULL (handlers.c). Called with handler_lock held. */
 const struct moat_handler *moat_handler_find(const struct moat_supervisor *supervisor, int syscall);
 
 /* Frees the handler table. */
@@ -280,26 +351,26 @@ void moat_handlers_release(struct moat_supervisor *supervisor);
  * sandbox whose notification went away are dropped first. On failure the
  * caller answers at once.
  */
-int moat_pending_connect_add(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox,
-                             uint64_t id, int socket_fd, int target, bool cloexec);
+int moat_pending_connect_add(struct moat_sandbox *sandbox, uint64_t id, int socket_fd, int target,
+                             bool cloexec);
 
 /* Answers a pending connect whose socket became writable (broker_connect.c). */
 void moat_broker_connect_finish(const struct moat_pending_connect *pending,
                                 struct moat_reply *reply);
 
 /*
- * Waits up to `timeout_ms` for events and handles them; returns the number
- * of sandboxes served, or a negative errno (loop.c).
+ * Waits up to `timeout_ms` for events of `shard` and handles them; returns
+ * the number of sandboxes it serves, or a negative errno (loop.c).
  */
-int moat_loop_serve(struct moat_supervisor *supervisor, int timeout_ms);
+int moat_loop_serve(struct moat_shard *shard, int timeout_ms);
 
-/* Sets the listener of a new sandbox to the supervisor's wake-up mode (loop.c). */
-void moat_loop_prepare_listener(const struct moat_supervisor *supervisor, int listener);
+/* Sets the listener of a new sandbox to its shard's wake-up mode (loop.c). */
+void moat_loop_prepare_listener(const struct moat_shard *shard, int listener);
 
 /*
  * Closes and frees a sandbox, its listener and what it has pending, at once;
  * a pending kill is sent at once (loop.c).
  */
-void moat_sandbox_free(struct moat_supervisor *supervisor, struct moat_sandbox *sandbox);
+void moat_sandbox_free(struct moat_sandbox *sandbox);
 
 #endif /* MOAT_SUPERVISE_H */

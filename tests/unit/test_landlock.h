@@ -143,6 +143,15 @@ static inline struct moat_path_rule ll_rule(uint64_t access, const char *path, u
 	        .access = access, .path = path, .optional = false, .location = ll_at(line)};
 }
 
+/* The same rule written with `allow` and the rights' names rather than a shorthand. */
+static inline struct moat_path_rule ll_named_rule(uint64_t access, const char *path, unsigned line)
+{
+	struct moat_path_rule rule = ll_rule(access, path, line);
+
+	rule.named = access;
+	return rule;
+}
+
 static inline void ll_policy_init(struct moat_policy *policy, enum moat_compat compat)
 {
 	memset(policy, 0, sizeof(*policy));

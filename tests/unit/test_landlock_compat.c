@@ -94,21 +94,27 @@ static int truncate_secret(void *unused)
 }
 
 /*
- * ABI 1: no refer, no truncate. Reading outside stays denied; truncating
- * outside works (ABI 1 cannot restrict it); moving a file between two
+ * ABI 1: no refer, no truncate. `write` only implies them, so strict builds
+ * the plan. Reading outside stays denied; Landlock alone lets truncating
+ * outside work (ABI 1 cannot restrict it: closures.c has seccomp close it,
+ * proven by tests/integration/landlock_abi.sh); moving a file between two
  * writable directories fails with EXDEV, as on a real ABI-1 kernel, where
- * reparenting is always denied.
+ * reparenting is always denied. Naming refer or truncate is refused.
  */
 static void test_abi1_filesystem(void **state)
 {
+	struct moat_landlock_features features;
 	struct moat_landlock_plan *faked;
 	struct moat_landlock_plan *real;
 	struct moat_policy policy;
+	struct moat_error error;
 
 	(void)state;
 	ll_require_abi(&kernel, 3, "comparing ABI 1 with a kernel that has refer and truncate");
-	sandbox_policy(&policy, MOAT_COMPAT_BEST_EFFORT);
-	faked = faked_plan(&policy, 1, "[filesystem] refer needs Landlock ABI 2");
+	sandbox_policy(&policy, MOAT_COMPAT_STRICT);
+	moat_landlock_features_for_abi(&features, 1);
+	faked = ll_plan(&policy, &features);
+	assert_int_equal(moat_landlock_plan_dropped_count(faked), 0);
 	real = ll_plan(&policy, &kernel);
 	for (enum ll_user user = LL_SELF; user <= ll_last_user(); user++) {
 		assert_int_equal(ll_run(faked, user, ll_read, tree.secret), EACCES);
@@ -120,6 +126,11 @@ static void test_abi1_filesystem(void **state)
 	moat_landlock_plan_free(faked);
 	moat_landlock_plan_free(real);
 	ll_write_file(tree.secret, "secret\n", 0644);
+
+	rules[0] = ll_named_rule(MOAT_FS_WRITE, tree.allowed, 2);
+	assert_int_equal(moat_landlock_plan_build(&faked, &policy, &features, &error), -EOPNOTSUPP);
+	assert_non_null(strstr(error.message, "[filesystem] refer needs Landlock ABI 2"));
+	assert_non_null(strstr(error.message, "[filesystem] truncate needs Landlock ABI 3"));
 }
 
 /* ABI 3: no network rules. The filesystem is restricted, TCP connect is not. */

@@ -29,6 +29,9 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -589,6 +592,51 @@ static void test_procfs_below_a_grant(void **state)
 	assert_int_equal(sv_run(fixture->policy, proc_body, &c), 0);
 	assert_int_equal(umount(proc), 0);
 	assert_int_equal(rmdir(proc), 0);
+}
+
+/*
+ * The broker skips its device check on files of a nodev mount (statfs
+ * reports ST_NODEV): the kernel refuses to open a device node there at all.
+ * This probes that premise on the running kernel, with /dev/null's numbers.
+ */
+static void test_nodev_mount_opens_no_device(void **state)
+{
+	char base[] = "/tmp/moat-nodev-XXXXXX", nodev[PATH_MAX], dev[PATH_MAX], node[PATH_MAX];
+	struct statfs filesystem;
+	int fd;
+
+	(void)state;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		print_message("SKIP: no mount namespace for tmpfs mounts (%s)\n", strerror(errno));
+		skip();
+	}
+	assert_non_null(mkdtemp(base));
+	path_in(nodev, base, "nodev");
+	path_in(dev, base, "dev");
+	assert_int_equal(mkdir(nodev, 0755), 0);
+	assert_int_equal(mkdir(dev, 0755), 0);
+	assert_int_equal(mount("tmpfs", nodev, "tmpfs", MS_NODEV, NULL), 0);
+	assert_int_equal(mount("tmpfs", dev, "tmpfs", 0, NULL), 0);
+	/* Positive control: the node opens as a device where devices are allowed. */
+	path_in(node, dev, "null");
+	assert_int_equal(mknod(node, S_IFCHR | 0666, makedev(1, 3)), 0);
+	fd = open(node, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(fstatfs(fd, &filesystem), 0);
+	assert_false(filesystem.f_flags & ST_NODEV);
+	close(fd);
+	/* On the nodev mount the same node does not open, and statfs says why. */
+	path_in(node, nodev, "null");
+	assert_int_equal(mknod(node, S_IFCHR | 0666, makedev(1, 3)), 0);
+	assert_int_equal(statfs(node, &filesystem), 0);
+	assert_true(filesystem.f_flags & ST_NODEV);
+	assert_int_equal(open(node, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), -1);
+	assert_int_equal(errno, EACCES);
+	assert_int_equal(umount(nodev), 0);
+	assert_int_equal(umount(dev), 0);
+	assert_int_equal(rmdir(nodev), 0);
+	assert_int_equal(rmdir(dev), 0);
+	assert_int_equal(rmdir(base), 0);
 }
 
 /* ---- the race ---------------------------------------------------------------- */
@@ -1428,6 +1476,7 @@ int main(void)
 	        cmocka_unit_test(test_exec_under_the_broker),
 	        cmocka_unit_test(test_escapes_are_refused),
 	        cmocka_unit_test(test_procfs_below_a_grant),
+	        cmocka_unit_test(test_nodev_mount_opens_no_device),
 	        cmocka_unit_test(test_race_never_opens_the_secret),
 	        cmocka_unit_test(test_race_beats_a_naive_supervisor),
 	        cmocka_unit_test(test_connect),

@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -18,17 +19,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "closures.h"
 #include "commands.h"
+#include "egress/egress.h"
 #include "landlock/landlock.h"
 #include "moat.h"
 #include "seccomp/abi.h"
 
 void moat_command_features_usage(FILE *stream)
 {
-	fprintf(stream, "usage: moat features\n\n"
+	fprintf(stream, "usage: moat features [--landlock-abi N]\n\n"
 	                "Prints what the running kernel can enforce: the Landlock ABI and its\n"
-	                "rights, seccomp actions and flags, user notification, namespaces, and\n"
-	                "whether an unprivileged user can create a user namespace.\n");
+	                "rights, what a policy gets of each feature on it, seccomp actions and\n"
+	                "flags, user notification, namespaces, whether an unprivileged user\n"
+	                "can create a user namespace, and whether [network] egress rules work\n"
+	                "for the caller. With --landlock-abi, as if the kernel had at most\n"
+	                "Landlock ABI N.\n");
 }
 
 static const char *yes_no(int value)
@@ -36,16 +42,49 @@ static const char *yes_no(int value)
 	return value ? "yes" : "no";
 }
 
-static void print_landlock(void)
+/* What a policy's [filesystem] and [network] get from this ABI, feature by feature. */
+static void print_policy_coverage(const struct moat_landlock_features *features)
+{
+	static const struct {
+		const char *feature;
+		int abi;
+		const char *otherwise;
+	} coverage[] = {
+	        {"read, write, exec, make-*, remove-*", 1, "not restricted: compat strict refuses"},
+	        {"refer", 2, "denied everywhere, also within write grants (EXDEV)"},
+	        {"truncate", 3,
+	         "seccomp refuses truncate(2), O_RDONLY|O_TRUNC and openat2 when no rule grants "
+	         "truncate; open otherwise; strict refuses `allow truncate`"},
+	        {"connect tcp, bind tcp", 4,
+	         "compat strict refuses; best-effort has seccomp refuse TCP sockets when both "
+	         "are `none`"},
+	        {"ioctl-dev", 5,
+	         "seccomp lets only harmless ioctl commands through; strict refuses `allow "
+	         "ioctl-dev`"},
+	        {"scope abstract-unix signal", 6, "not restricted: compat strict refuses"},
+	};
+
+	printf("  what policies get:\n");
+	for (size_t i = 0; i < sizeof(coverage) / sizeof(coverage[0]); i++) {
+		if (features->abi >= coverage[i].abi)
+			printf("    %s: Landlock\n", coverage[i].feature);
+		else
+			printf("    %s: needs ABI %d; %s\n", coverage[i].feature, coverage[i].abi,
+			       coverage[i].otherwise);
+	}
+}
+
+static void print_landlock(int abi_limit)
 {
 	struct moat_landlock_features features;
 
-	if (moat_landlock_probe(&features) < 0 || features.abi == 0) {
+	if (moat_command_kernel_features(&features, abi_limit) < 0 || features.abi == 0) {
 		printf("landlock: %s\n",
 		       features.disabled ? "built in but disabled at boot" : "not available");
 		return;
 	}
-	printf("landlock: abi %d\n  filesystem rights:", features.abi);
+	printf("landlock: abi %d%s\n  filesystem rights:", features.abi,
+	       abi_limit > 0 && abi_limit == features.abi ? " (--landlock-abi)" : "");
 	for (unsigned bit = 0; bit < 64; bit++) {
 		const char *name = moat_landlock_fs_right_name(1ULL << bit);
 
@@ -58,6 +97,7 @@ static void print_landlock(void)
 	       : features.scopes   ? ""
 	                           : "none");
 	printf("  restrict-self flags: %#x\n", features.restrict_flags);
+	print_policy_coverage(&features);
 }
 
 static int seccomp_call(unsigned operation, unsigned flags, void *argument)
@@ -194,18 +234,33 @@ static void print_unprivileged(void)
 	       yes_no(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
+/* The whole set-up, tried for real: a cgroup made, the programs loaded and attached, removed. */
+static void print_egress(void)
+{
+	struct moat_error error = {0};
+
+	if (moat_egress_probe(&error) == 0)
+		printf("network egress rules: yes (cgroup v2, cgroup BPF programs)\n");
+	else
+		printf("network egress rules: no (%s)\n", error.message);
+}
+
 int moat_command_features(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
-		moat_command_error("features takes no arguments");
+	int abi_limit = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "--landlock-abi")) {
+		abi_limit = atoi(argv[2]);
+	} else if (argc > 1) {
+		moat_command_error("features takes no arguments but --landlock-abi N");
 		return MOAT_EXIT_USAGE;
 	}
-	print_landlock();
+	print_landlock(abi_limit);
 	print_seccomp_actions();
 	print_seccomp_flags();
 	print_user_notify();
 	print_namespaces();
 	print_unprivileged();
+	print_egress();
 	return 0;
 }

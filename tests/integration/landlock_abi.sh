@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# The kernels people run (docs/landlock.md, "Older kernels"): with
+# --landlock-abi 1 to 7, every shipped policy runs a program of its own;
+# compat strict refuses only what a statement cannot enforce as written (a
+# scope, a tcp line, a named right); and each seccomp closure of a right the
+# simulated kernel lacks refuses its attack, beside the control where the
+# closure is absent and the same attack works.
+source "$(dirname "$0")/lib.sh"
+
+require_landlock_abi 7 "simulating every Landlock ABI from 1 to 7"
+shipped=$MOAT_SOURCE_DIR/policies
+holes=$MOAT_BUILD_DIR/tests/programs/abi_holes
+export MOAT_POLICY_PATH=$shipped
+choose_users
+
+policy() { # name, text: writes $scratch/NAME.policy
+	printf 'moat 1\n%s\n' "$2" >"$scratch/$1.policy"
+}
+policy best-effort 'compat best-effort'
+
+data=$scratch/data
+mkdir -p "$data"
+seq 1 200 >"$data/numbers.txt"
+chmod -R a+rX "$data"
+
+# ---- every shipped policy on every ABI ---------------------------------------
+# A program each, doing a small real job; program policies include
+# program-base, whose [network] has scopes (ABI 6): below that compat strict
+# refuses them, naming the scope, and they run with compat best-effort.
+declare -A jobs=(
+	[system]="/usr/bin/ls /usr"
+	[confined]="/usr/bin/ls /usr"
+	[bzip2]="/usr/bin/bzip2 -c $data/numbers.txt"
+	[cc]="/usr/bin/cc --version"
+	[convert]="/usr/bin/convert -version"
+	[curl]="/usr/bin/curl --version"
+	[file]="/usr/bin/file $data/numbers.txt"
+	[git]="/usr/bin/git --version"
+	[gpgv]="/usr/bin/gpgv --version"
+	[gzip]="/usr/bin/gzip -c $data/numbers.txt"
+	[jq]="/usr/bin/jq -n 1+1"
+	[lua]="/usr/bin/lua -e print(1)"
+	[make]="/usr/bin/make --version"
+	[node]="/usr/bin/node -e 1"
+	[openssl]="/usr/bin/openssl version"
+	[pdftotext]="/usr/bin/pdftotext -v"
+	[perl]="/usr/bin/perl -e 1"
+	[python3]="/usr/bin/python3 -c pass"
+	[rsync]="/usr/bin/rsync --version"
+	[shell]="/usr/bin/bash -c echo"
+	[sqlite3]="/usr/bin/sqlite3 :memory: select(1)"
+	[tar]="/usr/bin/tar --version"
+	[unzip]="/usr/bin/unzip -v"
+	[xmllint]="/usr/bin/xmllint --version"
+	[xz]="/usr/bin/xz -c $data/numbers.txt"
+	[zstd]="/usr/bin/zstd -c $data/numbers.txt"
+)
+for policy_file in "$shipped"/*.policy; do
+	name=$(basename "$policy_file" .policy)
+	case $name in
+	# Not for moat run with a program: stdio allows no execve (moat_enter),
+	# program-base is the base of the others, no-network is a layer.
+	stdio | program-base | no-network) continue ;;
+	esac
+	[[ -n ${jobs[$name]:-} ]] || {
+		fail "shipped policy $name has no job in this test"
+		continue
+	}
+	read -r -a job <<<"${jobs[$name]}"
+	if [[ ! -x ${job[0]} ]]; then
+		skip_check "policy $name on every ABI: ${job[0]} is not installed"
+		continue
+	fi
+	[[ $name == system ]] && needs_scope=0 || needs_scope=6
+	for abi in 1 2 3 4 5 6 7; do
+		if [[ $abi -ge $needs_scope || $abi -eq 5 ]]; then
+			run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
+		fi
+		if [[ $abi -ge $needs_scope ]]; then
+			expect_status 0 "-p $name on Landlock ABI $abi"
+			continue
+		fi
+		if [[ $abi -eq 5 ]]; then # the refusal comes from program-base: one ABI shows it
+			expect_status 125 "compat strict refuses -p $name's scopes on ABI $abi"
+			expect_stderr_contains "scope signal needs Landlock ABI 6" "-p $name on ABI $abi names the scope"
+		fi
+		run "$MOAT" run --landlock-abi "$abi" -p "$name" -p "$scratch/best-effort.policy" --read "$data" -- "${job[@]}"
+		expect_status 0 "-p $name with compat best-effort on Landlock ABI $abi"
+	done
+done
+
+# ---- the report says what each ABI gets --------------------------------------
+for abi in 1 2 3 4 5 6 7; do
+	run "$MOAT" run --report --landlock-abi "$abi" -p system -- /usr/bin/true
+	expect_status 0 "moat run --report -p system on ABI $abi"
+	expect_stderr_contains "enforced by Landlock: [filesystem]: Landlock ABI $abi enforces" "the report on ABI $abi"
+	if [[ $abi -lt 3 ]]; then
+		expect_stderr_contains "closed by seccomp: truncate (Landlock ABI 3)" "truncate closed on ABI $abi"
+	fi
+	if [[ $abi -lt 5 ]]; then
+		expect_stderr_contains "closed by seccomp: ioctl-dev (Landlock ABI 5)" "ioctl-dev closed on ABI $abi"
+	else
+		[[ $stderr != *"closed by seccomp"* ]] || fail "ABI $abi closes nothing: $stderr"
+	fi
+	[[ $stderr != *"open on this kernel"* ]] || fail "-p system leaves nothing open on ABI $abi: $stderr"
+	run "$MOAT" features --landlock-abi "$abi"
+	expect_stdout_contains "landlock: abi $abi" "moat features --landlock-abi $abi"
+done
+run "$MOAT" compile --landlock-abi 2 "$shipped/system.policy"
+expect_stdout_contains "compat: no Landlock truncate before ABI 3" "moat compile names the truncate closure"
+run "$MOAT" eval --landlock-abi 2 "$shipped/system.policy" truncate
+expect_stdout "errno EACCES by moat (compat: no Landlock truncate before ABI 3 (no rule grants truncate))" \
+	"moat eval names the closure that decided"
+run "$MOAT" eval --landlock-abi 3 "$shipped/system.policy" truncate
+expect_action allow "moat eval on ABI 3: the policy's own rule decides"
+run "$MOAT" compile --landlock-abi 7 "$shipped/system.policy"
+[[ $stdout != *"compat:"* ]] || fail "ABI 7 needs no closure: $stdout"
+
+# ---- strict still refuses what a statement names -----------------------------
+policy named-truncate '[filesystem]
+allow read-file,truncate /etc/hostname'
+run "$MOAT" run --landlock-abi 2 -p system -p "$scratch/named-truncate.policy" -- /usr/bin/true
+expect_status 125 "a named truncate on ABI 2"
+expect_stderr_contains "truncate needs Landlock ABI 3" "the refusal names truncate"
+
+# ---- the closures, each beside its control -----------------------------------
+# The attacks run the test program, which the policy must let run.
+grants=(--exec "$holes" --exec "$(dirname "$holes")")
+policy allow-ioctl '[syscalls]
+allow ioctl'
+policy named-ioctl '[filesystem]
+allow read-file,ioctl-dev /dev/urandom'
+policy tcp-none '[syscalls]
+allow socket bind listen getsockname connect
+[network]
+connect tcp none
+bind tcp none'
+policy connect-none '[syscalls]
+allow socket bind listen getsockname connect
+[network]
+connect tcp none'
+mkdir -p "$scratch/out"
+chmod 777 "$scratch/out"
+
+victim() { # a file granted for reading only, its content to prove it intact
+	echo precious >"$scratch/victim"
+	chmod 666 "$scratch/victim"
+}
+
+for user in "${users[@]}"; do
+	# truncate(2) of a file granted only for reading: the hole before ABI 3.
+	for attack in truncate open-trunc; do
+		victim
+		run as "$user" "$MOAT" run --landlock-abi 2 -p system "${grants[@]}" --read "$scratch/victim" \
+			-- "$holes" "$attack" "$scratch/victim"
+		expect_stdout "EACCES" "$user: $attack on ABI 2 is refused by the closure"
+		[[ -s $scratch/victim ]] || fail "$user: $attack on ABI 2 emptied the read-only file"
+		# Control: with a write grant elsewhere there is no closure, and ABI 2 lets it through.
+		victim
+		run as "$user" "$MOAT" run --landlock-abi 2 -p system "${grants[@]}" --read "$scratch/victim" \
+			--write "$scratch/out" -- "$holes" "$attack" "$scratch/victim"
+		expect_stdout "done" "$user: $attack on ABI 2 without the closure works (the hole)"
+		[[ ! -s $scratch/victim ]] || fail "$user: the control $attack did not empty the file"
+		expect_stderr_contains "open on this kernel" "$user: the report says truncate stays open"
+		# And ABI 3 closes it with Landlock.
+		victim
+		run as "$user" "$MOAT" run --landlock-abi 3 -p system "${grants[@]}" --read "$scratch/victim" \
+			--write "$scratch/out" -- "$holes" "$attack" "$scratch/victim"
+		expect_stdout "EACCES" "$user: $attack on ABI 3 is refused by Landlock"
+	done
+
+	# An ioctl on a device file the policy grants without ioctl-dev: the hole before ABI 5.
+	run as "$user" "$MOAT" run --landlock-abi 4 -p system -p "$scratch/allow-ioctl.policy" "${grants[@]}" \
+		-- "$holes" ioctl-dev
+	expect_stdout "EACCES" "$user: a device ioctl on ABI 4 is refused by the closure"
+	run as "$user" "$MOAT" run --landlock-abi 7 -p system -p "$scratch/allow-ioctl.policy" "${grants[@]}" \
+		-- "$holes" ioctl-dev
+	expect_stdout "EACCES" "$user: a device ioctl on ABI 7 is refused by Landlock"
+	# Control: where a rule names ioctl-dev there is no closure: best-effort on ABI 4 lets it through.
+	run as "$user" "$MOAT" run --landlock-abi 4 -p system -p "$scratch/allow-ioctl.policy" \
+		-p "$scratch/named-ioctl.policy" -p "$scratch/best-effort.policy" "${grants[@]}" -- "$holes" ioctl-dev
+	expect_stdout "done" "$user: the device ioctl without the closure works (the hole)"
+
+	# TCP where [network] allows none: the hole before ABI 4 (compat best-effort).
+	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/tcp-none.policy" \
+		-p "$scratch/best-effort.policy" "${grants[@]}" -- "$holes" tcp
+	expect_stdout "EACCES" "$user: TCP on ABI 3 is refused by the closure"
+	run as "$user" "$MOAT" run --landlock-abi 7 -p system -p "$scratch/tcp-none.policy" "${grants[@]}" \
+		-- "$holes" tcp
+	expect_stdout "EACCES" "$user: TCP on ABI 7 is refused by Landlock"
+	# Control: bind allowed, so no closure; ABI 3 lets the connect through.
+	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/connect-none.policy" \
+		-p "$scratch/best-effort.policy" "${grants[@]}" -- "$holes" tcp
+	expect_stdout "done" "$user: TCP on ABI 3 without the closure works (the hole)"
+	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/tcp-none.policy" "${grants[@]}" \
+		-- "$holes" tcp
+	expect_status 125 "$user: compat strict still refuses a tcp line on ABI 3"
+done
+
+finish

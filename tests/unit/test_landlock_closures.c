@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The seccomp closures of what an older Landlock lacks (landlock/closures.c)
+ * and their placement in the filter (policy/narrow.c): for each ABI, the
+ * compiled filter refuses the hole only where the policy lets the call
+ * through, leaves a stricter rule of the policy deciding, names the
+ * closure's statement, and adds nothing where the kernel has the right or
+ * where a closure would refuse what the policy's grants need. Each closure
+ * is checked beside its control: the same call on a kernel with the right.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "landlock/closures.h"
+#include "moat.h"
+#include "policy/ir.h"
+
+/* A filter of `text` as moat run compiles it on a kernel with Landlock ABI `abi`. */
+struct closed {
+	moat_policy *policy;
+	struct moat_landlock_closures closures;
+	moat_filter *filter;
+};
+
+static void close_for(struct closed *closed, const char *text, int abi)
+{
+	struct moat_landlock_features features;
+	struct moat_error error;
+
+	assert_int_equal(moat_policy_load_string(&closed->policy, "closures.policy", text,
+	                                         strlen(text), NULL, &error),
+	                 0);
+	moat_landlock_features_for_abi(&features, abi);
+	assert_int_equal(
+	        moat_landlock_closures_build(&closed->closures, closed->policy, &features, &error),
+	        0);
+	assert_int_equal(moat_filter_compile(&closed->filter, &closed->closures.policy, &error), 0);
+}
+
+static void release(struct closed *closed)
+{
+	moat_filter_free(closed->filter);
+	moat_landlock_closures_release(&closed->closures);
+	moat_policy_free(closed->policy);
+}
+
+/* The filter's action for one call: "allow", "errno 13", "kill". */
+static const char *decide(const struct closed *closed, int number, uint64_t arg0, uint64_t arg1,
+                          uint64_t arg2)
+{
+	static char text[32];
+	uint64_t args[6] = {arg0, arg1, arg2, 0, 0, 0};
+	struct moat_action action;
+
+	assert_int_equal(moat_filter_eval(closed->filter, number, args, &action), 0);
+	if (action.kind == MOAT_ACTION_ERRNO)
+		snprintf(text, sizeof(text), "errno %d", action.errno_value);
+	else
+		snprintf(text, sizeof(text), "%s",
+		         action.kind == MOAT_ACTION_ALLOW ? "allow" : "other");
+	return text;
+}
+
+static bool has_line(const struct closed *closed, enum moat_coverage coverage, const char *text)
+{
+	for (size_t i = 0; i < closed->closures.line_count; i++) {
+		const struct moat_coverage_line *line = &closed->closures.lines[i];
+
+		if (line->coverage == coverage && strstr(line->text, text))
+			return true;
+	}
+	return false;
+}
+
+/* Grants reading only; allows the calls whose closures are tested, and one stricter rule each. */
+static const char read_only[] = "moat 1\n"
+                                "[syscalls]\n"
+                                "default allow\n"
+                                "errno EPERM truncate if arg1 == 7\n"
+                                "kill openat if arg2 == 0x7fff\n"
+                                "allow ioctl if arg1 in {TCGETS, TIOCSTI}\n"
+                                "errno EPERM ioctl\n"
+                                "[filesystem]\n"
+                                "read /usr\n";
+
+#define READ_TRUNC (O_RDONLY | O_TRUNC)
+
+static void test_truncate_closed_below_abi3(void **state)
+{
+	struct closed closed;
+
+	(void)state;
+	for (int abi = 1; abi <= 2; abi++) {
+		close_for(&closed, read_only, abi);
+		assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "errno 13");
+		assert_string_equal(decide(&closed, SYS_truncate, 0, 7, 0), "errno 1");
+		assert_string_equal(decide(&closed, SYS_openat, 0, 0, READ_TRUNC), "errno 13");
+		assert_string_equal(decide(&closed, SYS_openat, 0, 0, O_RDONLY), "allow");
+		assert_string_equal(decide(&closed, SYS_openat, 0, 0, O_WRONLY | O_TRUNC), "allow");
+		assert_string_equal(decide(&closed, SYS_openat, 0, 0, 0x7fff), "other");
+		assert_string_equal(decide(&closed, SYS_open, 0, READ_TRUNC, 0), "errno 13");
+		assert_string_equal(decide(&closed, SYS_openat2, 0, 0, 0), "errno 38");
+		assert_true(has_line(&closed, MOAT_COVERAGE_SECCOMP, "truncate (Landlock ABI 3)"));
+		release(&closed);
+	}
+	/* The control: ABI 3 has the right, so the filter is the policy's own. */
+	close_for(&closed, read_only, 3);
+	assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "allow");
+	assert_string_equal(decide(&closed, SYS_openat, 0, 0, READ_TRUNC), "allow");
+	assert_string_equal(decide(&closed, SYS_openat2, 0, 0, 0), "allow");
+	assert_int_equal(closed.closures.rule_count, 1); /* ioctl's */
+	release(&closed);
+}
+
+static void test_closure_names_its_statement(void **state)
+{
+	const struct moat_syscall_rules *rules;
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, read_only, 2);
+	rules = moat_policy_find_syscall(&closed.closures.policy, SYS_openat);
+	assert_non_null(rules);
+	assert_true(rules->conditional_count >= 2);
+	/* The policy's kill comes first; the closure before the default's allow. */
+	assert_int_equal(rules->conditional[0].action.kind, MOAT_ACTION_KILL_PROCESS);
+	assert_string_equal(rules->conditional[1].statement.text,
+	                    "compat: no Landlock truncate before ABI 3 (no rule grants truncate)");
+	/* The caller's policy is untouched. */
+	assert_null(moat_policy_find_syscall(closed.policy, SYS_openat2));
+	release(&closed);
+}
+
+static void test_write_grant_leaves_truncate_open(void **state)
+{
+	static const char writes[] = "moat 1\n[syscalls]\ndefault allow\n"
+	                             "[filesystem]\nread /usr\nwrite /tmp\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, writes, 2);
+	assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "allow");
+	assert_string_equal(decide(&closed, SYS_openat, 0, 0, READ_TRUNC), "allow");
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "outside the write grants"));
+	release(&closed);
+}
+
+static void test_write_file_on_a_file_is_reported(void **state)
+{
+	static const char writes[] = "moat 1\n[syscalls]\ndefault allow\n[filesystem]\n"
+	                             "allow read-file,write-file /dev/null /etc/hostname\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, writes, 2);
+	assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "errno 13");
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "/etc/hostname"));
+	assert_false(has_line(&closed, MOAT_COVERAGE_OPEN, "/dev/null"));
+	release(&closed);
+}
+
+static void test_ioctl_closed_below_abi5(void **state)
+{
+	struct closed closed;
+
+	(void)state;
+	for (int abi = 1; abi <= 4; abi++) {
+		close_for(&closed, read_only, abi);
+		assert_string_equal(decide(&closed, SYS_ioctl, 0, TCGETS, 0), "allow");
+		assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSTI, 0), "errno 13");
+		/* Never widened: an ioctl the policy refuses stays refused its way. */
+		assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSPGRP, 0), "errno 1");
+		assert_true(has_line(&closed, MOAT_COVERAGE_SECCOMP, "ioctl-dev (Landlock ABI 5)"));
+		release(&closed);
+	}
+	close_for(&closed, read_only, 5);
+	assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSTI, 0), "allow");
+	assert_true(has_line(&closed, MOAT_COVERAGE_LANDLOCK, "ioctl-dev"));
+	release(&closed);
+}
+
+static void test_named_ioctl_dev_is_not_closed(void **state)
+{
+	static const char named[] = "moat 1\ncompat best-effort\n[syscalls]\ndefault allow\n"
+	                            "[filesystem]\nallow read-file,ioctl-dev /dev/null\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, named, 4);
+	assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSTI, 0), "allow");
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "a rule names ioctl-dev"));
+	release(&closed);
+}
+
+static void test_tcp_closed_below_abi4(void **state)
+{
+	static const char no_tcp[] = "moat 1\ncompat best-effort\n[syscalls]\ndefault allow\n"
+	                             "[network]\nconnect tcp none\nbind tcp none\n";
+	static const char some_tcp[] = "moat 1\ncompat best-effort\n[syscalls]\ndefault allow\n"
+	                               "[network]\nconnect tcp 443\nbind tcp none\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, no_tcp, 3);
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_STREAM, 0), "errno 13");
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	                    "errno 13");
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_DGRAM, 0), "allow");
+	assert_string_equal(decide(&closed, SYS_socket, AF_UNIX, SOCK_STREAM, 0), "allow");
+	release(&closed);
+	/* The controls: ABI 4 enforces it with Landlock; a port list cannot be closed. */
+	close_for(&closed, no_tcp, 4);
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_STREAM, 0), "allow");
+	release(&closed);
+	close_for(&closed, some_tcp, 3);
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_STREAM, 0), "allow");
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "TCP connect and bind"));
+	release(&closed);
+}
+
+static void test_no_filter_no_closure(void **state)
+{
+	static const char no_syscalls[] = "moat 1\n[filesystem]\nread /usr\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, no_syscalls, 1);
+	assert_int_equal(closed.closures.rule_count, 0);
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "no [syscalls] section"));
+	release(&closed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_truncate_closed_below_abi3),
+	        cmocka_unit_test(test_closure_names_its_statement),
+	        cmocka_unit_test(test_write_grant_leaves_truncate_open),
+	        cmocka_unit_test(test_write_file_on_a_file_is_reported),
+	        cmocka_unit_test(test_ioctl_closed_below_abi5),
+	        cmocka_unit_test(test_named_ioctl_dev_is_not_closed),
+	        cmocka_unit_test(test_tcp_closed_below_abi4),
+	        cmocka_unit_test(test_no_filter_no_closure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
