@@ -22,6 +22,7 @@
 
 #include "commands.h"
 #include "grants.h"
+#include "landlock_report.h"
 #include "moat.h"
 #include "policy/load.h"
 
@@ -30,6 +31,10 @@
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NOT_FOUND      127
 #define MAXIMUM_POLICIES    64
+/* After the program ended, audit records are read until none came for this long, */
+#define AUDIT_QUIET_MS      20
+/* and for no longer than this. */
+#define AUDIT_DRAIN_MS      100
 
 /* Signals a terminal or a supervisor sends that belong to the program. */
 static const int forwarded_signals[] = {SIGINT,  SIGTERM,  SIGHUP,  SIGQUIT, SIGUSR1,
@@ -64,6 +69,8 @@ void moat_command_run_usage(FILE *stream)
 	        "  --report                first say what this kernel enforces of the policy\n"
 	        "                          (Landlock, seccomp in its place, what stays open);\n"
 	        "                          at exit, also list the calls refused with an errno\n"
+	        "                          and the accesses Landlock refused (as root, with\n"
+	        "                          kernel auditing on)\n"
 	        "  --quiet                 print no denial lines (not even a kill's)\n"
 	        "  --timeout SECONDS       kill the whole sandbox after SECONDS (exit 124)\n\n"
 	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
@@ -231,16 +238,18 @@ static int until(int64_t deadline)
  * namespace) and sets `*timed_out`. Returns 0 with `*result`, or -1.
  */
 static int supervise(moat_child *child, int signals, moat_supervisor *supervisor,
-                     int64_t timeout_ms, bool *timed_out, struct moat_exit *result)
+                     struct moat_landlock_audit *audit, int64_t timeout_ms, bool *timed_out,
+                     struct moat_exit *result)
 {
-	struct pollfd fds[3] = {{moat_child_pidfd(child), POLLIN, 0},
+	struct pollfd fds[4] = {{moat_child_pidfd(child), POLLIN, 0},
 	                        {signals, POLLIN, 0},
-	                        {supervisor ? moat_supervisor_fd(supervisor) : -1, POLLIN, 0}};
+	                        {supervisor ? moat_supervisor_fd(supervisor) : -1, POLLIN, 0},
+	                        {audit ? moat_landlock_audit_fd(audit) : -1, POLLIN, 0}};
 	int64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
 	struct signalfd_siginfo info;
 
 	for (;;) {
-		int ready = poll(fds, 3, until(deadline));
+		int ready = poll(fds, 4, until(deadline));
 
 		if (ready < 0 && errno != EINTR)
 			break;
@@ -255,6 +264,9 @@ static int supervise(moat_child *child, int signals, moat_supervisor *supervisor
 			moat_child_kill(child, (int)info.ssi_signo);
 		if (fds[2].revents)
 			moat_supervisor_dispatch(supervisor, 0);
+		/* Read as they come, so that other sandboxes' records cannot fill the socket. */
+		if (fds[3].revents)
+			moat_landlock_audit_read(audit);
 	}
 	return moat_child_wait_result(child, result) < 0 ? -1 : 0;
 }
@@ -280,11 +292,13 @@ static void print_call(const struct moat_reported_call *call)
 /*
  * The denial lines (docs/authoring.md): the kill, when the supervisor
  * decided one; a note when the kernel killed alone; with --report every
- * errno refusal, and what --report cannot see.
+ * errno refusal, every Landlock refusal the audit records showed, and what
+ * --report cannot see.
  */
-static void print_denials(const moat_child *child, const struct moat_exit *exit, unsigned report)
+static void print_denials(const moat_child *child, const struct moat_exit *exit, unsigned report,
+                          const struct moat_landlock_audit *audit, const moat_policy *policy)
 {
-	size_t count = moat_child_refusal_count(child);
+	size_t count = moat_child_refusal_count(child), landlock_count;
 
 	if (exit->call.count) {
 		fputs("moat: killed: ", stderr);
@@ -311,10 +325,9 @@ static void print_denials(const moat_child *child, const struct moat_exit *exit,
 		        strerrorname_np(call.action.errno_value), call.count,
 		        call.count == 1 ? "" : "s");
 	}
-	fprintf(stderr,
-	        "moat: report: %zu distinct errno refusal%s; Landlock refusals are not "
-	        "visible to moat (the program sees EACCES)\n",
-	        count, count == 1 ? "" : "s");
+	landlock_count = moat_command_print_landlock_refusals(audit, policy);
+	fprintf(stderr, "moat: report: %zu distinct errno refusal%s", count, count == 1 ? "" : "s");
+	moat_command_print_landlock_summary(audit, landlock_count);
 }
 
 /* Kills every child of this process and reaps it; returns how many there were. */
@@ -381,6 +394,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
+	struct moat_landlock_audit *audit = NULL;
 	struct moat_error error;
 	moat_child *child;
 	sigset_t previous;
@@ -400,12 +414,21 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	}
 	options.supervisor = supervisor;
 	options.report = arguments->report;
+	/* Open before the sandbox starts, so that none of its audit records is missed. */
+	if ((arguments->report & MOAT_REPORT_ERRNO) &&
+	    !(audit = moat_command_landlock_audit_open(arguments->landlock_abi_limit))) {
+		moat_command_error("run: out of memory");
+		free(path);
+		moat_supervisor_free(supervisor);
+		return EXIT_MOAT_FAILED;
+	}
 	/* Blocked before the child starts, so no signal slips through; it unblocks its own. */
 	signals = block_forwarded_signals(&previous);
 	result = moat_spawn(&child, policy, path, arguments->program, &options, &error);
 	free(path);
 	if (result < 0) {
 		print_error(&error);
+		moat_landlock_audit_free(audit);
 		moat_supervisor_free(supervisor);
 		return exit_status_for(result, &error);
 	}
@@ -416,13 +439,20 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	 * sandbox's child writes its own uid map while this process is dumpable.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	status = supervise(child, signals, supervisor, arguments->timeout_ms, &timed_out, &exit);
+	if (audit)
+		moat_landlock_audit_watch(audit, moat_child_pid(child));
+	status = supervise(child, signals, supervisor, audit, arguments->timeout_ms, &timed_out,
+	                   &exit);
 	end_leftovers(moat_child_pid(child));
 	if (timed_out && !arguments->quiet)
 		moat_command_error("timed out: killed the sandbox after %.3g s",
 		                   (double)arguments->timeout_ms / 1000);
+	/* The kernel sends its records asynchronously: the last ones may still come. */
+	if (audit)
+		moat_landlock_audit_drain(audit, AUDIT_QUIET_MS, AUDIT_DRAIN_MS);
 	if (status == 0 && !arguments->quiet)
-		print_denials(child, &exit, arguments->report);
+		print_denials(child, &exit, arguments->report, audit, policy);
+	moat_landlock_audit_free(audit);
 	moat_child_free(child);
 	moat_supervisor_free(supervisor);
 	if (status < 0)
