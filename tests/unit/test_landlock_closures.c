@@ -34,6 +34,7 @@ struct closed {
 
 static void close_for(struct closed *closed, const char *text, int abi)
 {
+	struct moat_sandbox_shape shape = {false, false};
 	struct moat_landlock_features features;
 	struct moat_error error;
 
@@ -42,7 +43,8 @@ static void close_for(struct closed *closed, const char *text, int abi)
 	                 0);
 	moat_landlock_features_for_abi(&features, abi);
 	assert_int_equal(
-	        moat_landlock_closures_build(&closed->closures, closed->policy, &features, &error),
+	        moat_landlock_closures_build(&closed->closures, closed->policy, &features, &shape,
+	                                     &error),
 	        0);
 	assert_int_equal(moat_filter_compile(&closed->filter, &closed->closures.policy, &error), 0);
 }
