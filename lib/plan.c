@@ -92,7 +92,8 @@ static struct moat_sandbox_shape sandbox_shape(const struct moat_plan *plan,
 
 	if (!spawning)
 		return shape;
-	shape.pid_namespace = policy->process.die_with_parent || moat_isolate_has_init(plan->isolate);
+	shape.pid_namespace =
+	        policy->process.die_with_parent || moat_isolate_has_init(plan->isolate);
 	shape.net_namespace = (moat_isolate_clone_flags(plan->isolate) & CLONE_NEWNET) != 0;
 	return shape;
 }

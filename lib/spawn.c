@@ -427,8 +427,8 @@ static void report_signals_unheld(const struct moat_plan *plan,
 }
 
 /* Best-effort's report when the PID namespace for die-with-parent could not be had. */
-static void report_unbound(const struct moat_plan *plan,
-                           const struct moat_sandbox_options *options, const char *reason)
+static void report_unbound(const struct moat_plan *plan, const struct moat_sandbox_options *options,
+                           const char *reason)
 {
 	char line[320];
 
@@ -548,8 +548,9 @@ static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_pla
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); pass "
 		                      "one in options->supervisor (moat_supervisor_new)");
-	result = moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
-	                                        routed, moat_isolate_has_init(plan->isolate), error);
+	result =
+	        moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
+	                                       routed, moat_isolate_has_init(plan->isolate), error);
 	if (result == 0 && handoff->dropped)
 		warn(options, handoff->dropped);
 	return result;
@@ -616,9 +617,10 @@ static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
 	if (plan->landlock_features.abi < 6 && plan->policy->compat == MOAT_COMPAT_STRICT &&
 	    !plan->policy->syscalls.has_notify && !moat_isolate_has_init(plan->isolate)) {
 		if (report & MOAT_REPORT_ERRNO)
-			warn(options, "no denial reports: the supervisor that makes them needs "
-			              "Landlock ABI 6, or a PID namespace of the sandbox's own, to be "
-			              "safe from the sandbox's signals");
+			warn(options,
+			     "no denial reports: the supervisor that makes them needs "
+			     "Landlock ABI 6, or a PID namespace of the sandbox's own, to be "
+			     "safe from the sandbox's signals");
 		return 0;
 	}
 	if (!options->supervisor)

@@ -143,7 +143,7 @@ struct call_shape {
 };
 
 /* int arguments: the kernel reads the low 32 bits. */
-#define INT_BITS 0xffffffffULL
+#define INT_BITS         0xffffffffULL
 /* The type's low bits; SOCK_NONBLOCK and SOCK_CLOEXEC are above them. */
 #define SOCKET_TYPE_BITS 0xfULL
 
@@ -153,9 +153,7 @@ static const struct call_shape tcp_sockets = {
         2};
 static const struct call_shape unix_sockets = {"socket", {{0, INT_BITS, {AF_UNIX}, 1}}, 1};
 static const struct call_shape unix_datagram_pairs = {
-        "socketpair",
-        {{0, INT_BITS, {AF_UNIX}, 1}, {1, SOCKET_TYPE_BITS, {SOCK_DGRAM}, 1}},
-        2};
+        "socketpair", {{0, INT_BITS, {AF_UNIX}, 1}, {1, SOCKET_TYPE_BITS, {SOCK_DGRAM}, 1}}, 2};
 static const struct call_shape any_io_uring = {"io_uring_setup", {{0}}, 0};
 
 static bool one_of(uint64_t value, const struct argument_constraint *constraint)
@@ -197,7 +195,8 @@ static bool comparison_excludes(const struct moat_comparison *comparison,
 			break;
 		case MOAT_COMPARE_IN:
 			for (size_t j = 0; j < comparison->set_count; j++)
-				excluded &= equal_excludes(comparison, comparison->set[j], constraint);
+				excluded &=
+				        equal_excludes(comparison, comparison->set[j], constraint);
 			if (excluded)
 				return true;
 			break;
@@ -476,20 +475,18 @@ static unsigned tcp_none_lines(const struct moat_network_section *net)
 }
 
 /* The `none` lines hold when no TCP socket can be had: the others stay gaps. */
-static int hold_tcp(struct moat_landlock_closures *closures,
-                    const struct moat_network_section *net, const char *how,
-                    struct moat_error *error)
+static int hold_tcp(struct moat_landlock_closures *closures, const struct moat_network_section *net,
+                    const char *how, struct moat_error *error)
 {
 	unsigned lines = tcp_none_lines(net);
 
 	closures->held |= lines;
-	return add_line(closures, MOAT_COVERAGE_HELD, error,
-	                "%s%s%s (Landlock ABI 4): held by the seccomp filter (socket refused): %s",
-	                lines & MOAT_LANDLOCK_HELD_CONNECT_TCP ? "connect tcp none" : "",
-	                lines == (MOAT_LANDLOCK_HELD_CONNECT_TCP | MOAT_LANDLOCK_HELD_BIND_TCP)
-	                        ? ", "
-	                        : "",
-	                lines & MOAT_LANDLOCK_HELD_BIND_TCP ? "bind tcp none" : "", how);
+	return add_line(
+	        closures, MOAT_COVERAGE_HELD, error,
+	        "%s%s%s (Landlock ABI 4): held by the seccomp filter (socket refused): %s",
+	        lines & MOAT_LANDLOCK_HELD_CONNECT_TCP ? "connect tcp none" : "",
+	        lines == (MOAT_LANDLOCK_HELD_CONNECT_TCP | MOAT_LANDLOCK_HELD_BIND_TCP) ? ", " : "",
+	        lines & MOAT_LANDLOCK_HELD_BIND_TCP ? "bind tcp none" : "", how);
 }
 
 static int cover_tcp(struct moat_landlock_closures *closures, const struct moat_policy *policy,
@@ -563,10 +560,11 @@ static int cover_scopes(struct moat_landlock_closures *closures, const struct mo
 		holder = abstract_unix_holder(closures, policy, shape);
 		if (holder)
 			closures->held |= MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX;
-		code = add_line(closures, holder ? MOAT_COVERAGE_HELD : OPEN_DROPPED, error,
-		                "scope abstract-unix (Landlock ABI 6): %s",
-		                holder ? holder
-		                       : "abstract unix sockets outside the sandbox can be reached");
+		code = add_line(
+		        closures, holder ? MOAT_COVERAGE_HELD : OPEN_DROPPED, error,
+		        "scope abstract-unix (Landlock ABI 6): %s",
+		        holder ? holder
+		               : "abstract unix sockets outside the sandbox can be reached");
 	}
 	if (code == 0 && (scopes & MOAT_SCOPE_SIGNAL)) {
 		if (shape->pid_namespace)

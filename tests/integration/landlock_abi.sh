@@ -174,6 +174,13 @@ kill @default-deny
 scope signal'
 policy no-die '[process]
 die-with-parent no'
+policy broker "include \"$shipped/system.policy\"
+[syscalls]
+notify openat if arg2 & O_ACCMODE == O_RDONLY
+[broker]
+open read /usr
+open read /etc
+open read $data"
 mkdir -p "$scratch/out"
 chmod 777 "$scratch/out"
 
@@ -283,6 +290,16 @@ for user in "${users[@]}"; do
 		wait "$target" 2>/dev/null
 		kill "$target" 2>/dev/null && fail "$user: the control $attack did not end the process"
 	done
+
+	# A supervisor (`notify`) below ABI 6: safe in the PID namespace, refused without it.
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/broker.policy" -- /usr/bin/head -c 3 "$data/numbers.txt"
+	expect_status 0 "$user: ABI 5, strict: a notify policy runs in the sandbox's PID namespace"
+	expect_stdout "1
+2" "$user: ABI 5: the brokered open worked"
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/broker.policy" -p "$scratch/no-die.policy" \
+		-- /usr/bin/head -c 3 "$data/numbers.txt"
+	expect_status 125 "$user: ABI 5, strict, no PID namespace: a notify policy is refused"
+	expect_stderr_contains "not protected from the sandbox's signals" "$user: the refusal says why"
 
 	# Denial reports stay on below ABI 6 in the PID namespace: the kill is reported.
 	run as "$user" "$MOAT" run --landlock-abi 5 -p system -- /usr/bin/python3 -c 'import os; os.kill(os.getpid(), 0)'

@@ -86,8 +86,7 @@ static int tcp_connect_self(void)
 	return connect(client, (struct sockaddr *)&address, sizeof(address));
 }
 
-static socklen_t abstract_address(struct sockaddr_un *address, const char *name,
-                                  const char *suffix)
+static socklen_t abstract_address(struct sockaddr_un *address, const char *name, const char *suffix)
 {
 	memset(address, 0, sizeof(*address));
 	address->sun_family = AF_UNIX;

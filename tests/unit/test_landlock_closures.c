@@ -42,10 +42,9 @@ static void close_shaped(struct closed *closed, const char *text, int abi,
 	                                         strlen(text), NULL, &error),
 	                 0);
 	moat_landlock_features_for_abi(&features, abi);
-	assert_int_equal(
-	        moat_landlock_closures_build(&closed->closures, closed->policy, &features, &shape,
-	                                     &error),
-	        0);
+	assert_int_equal(moat_landlock_closures_build(&closed->closures, closed->policy, &features,
+	                                              &shape, &error),
+	                 0);
 	assert_int_equal(moat_filter_compile(&closed->filter, &closed->closures.policy, &error), 0);
 }
 
@@ -236,7 +235,7 @@ static void test_tcp_closed_below_abi4(void **state)
 	release(&closed);
 }
 
-#define HELD_TCP (MOAT_LANDLOCK_HELD_CONNECT_TCP | MOAT_LANDLOCK_HELD_BIND_TCP)
+#define HELD_TCP    (MOAT_LANDLOCK_HELD_CONNECT_TCP | MOAT_LANDLOCK_HELD_BIND_TCP)
 #define HELD_SCOPES (MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX | MOAT_LANDLOCK_HELD_SCOPE_SIGNAL)
 
 /* program-base's [syscalls] and [network], in short. */
@@ -255,8 +254,9 @@ static void test_program_base_holds_on_every_abi(void **state)
 		close_shaped(&closed, no_sockets, abi, spawned);
 		assert_int_equal(closed.closures.held, (abi < 4 ? HELD_TCP : 0) | HELD_SCOPES);
 		assert_true(has_line(&closed, MOAT_COVERAGE_HELD, "held by the PID namespace"));
-		assert_true(has_line(&closed, MOAT_COVERAGE_HELD,
-		                     "scope abstract-unix (Landlock ABI 6): held by the seccomp filter"));
+		assert_true(has_line(
+		        &closed, MOAT_COVERAGE_HELD,
+		        "scope abstract-unix (Landlock ABI 6): held by the seccomp filter"));
 		/* A datagram pair sends to any address: closed; a stream pair stays allowed. */
 		assert_string_equal(decide(&closed, SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0),
 		                    "errno 13");
