@@ -5,6 +5,7 @@
  * the first step, so a call that fails early changes nothing.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "plan.h"
 #include "seccomp/install.h"
@@ -19,7 +20,11 @@ static int check_threads(const struct moat_plan *plan, struct moat_error *error)
 		return 0;
 	threads = moat_landlock_count_threads();
 	if (threads < 0)
-		return moat_error_set(error, threads, "cannot count the threads of this process");
+		return moat_error_set(error, threads,
+		                      "cannot count the threads of this process (/proc/self/task: "
+		                      "%s), which Landlock ABI %d needs; a sandbox entered before "
+		                      "must let this process read /proc",
+		                      strerror(-threads), plan->landlock_features.abi);
 	if (threads > 1)
 		return moat_error_set(error, -EBUSY,
 		                      "Landlock ABI %d binds only the calling thread and this "
@@ -36,6 +41,12 @@ static int check_policy(const struct moat_policy *policy, const int *listener_fd
 		return moat_error_set_at(error, -EINVAL, &policy->namespaces.unshare_location,
 		                         "namespaces and mounts apply to a new process; use "
 		                         "moat_spawn() (or `moat run`) for this policy");
+	/* The programs go with a cgroup that moat makes, and removes when the sandbox ends. */
+	if (policy->network.egress.present)
+		return moat_error_set_at(
+		        error, -EINVAL, &policy->network.egress.location,
+		        "[network] egress applies to a new process in a cgroup of "
+		        "its own; use moat_spawn() (or `moat run`) for this policy");
 	if (policy->syscalls.has_notify && !listener_fd)
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); "
@@ -46,8 +57,10 @@ static int check_policy(const struct moat_policy *policy, const int *listener_fd
 static int apply(const struct moat_plan *plan, int *listener_fd, struct moat_error *error)
 {
 	unsigned seccomp_flags = MOAT_SECCOMP_TSYNC;
-	int result = moat_process_apply_cwd(plan->process, error);
+	int result = moat_process_apply_identity(plan->process, true, error);
 
+	if (!result)
+		result = moat_process_apply_cwd(plan->process, error);
 	if (!result)
 		result = moat_process_apply_no_new_privs(plan->process, error);
 	if (!result)
@@ -76,7 +89,9 @@ int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *opt
 		result = moat_plan_build(&plan, policy, false, options, error);
 	if (result < 0)
 		return result;
-	result = check_threads(plan, error);
+	result = moat_plan_check_identity(plan, error);
+	if (result == 0)
+		result = check_threads(plan, error);
 	if (result == 0)
 		result = apply(plan, listener_fd, error);
 	moat_plan_free(plan);

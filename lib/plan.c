@@ -7,7 +7,9 @@
 #include <linux/sched.h>
 #include <sys/syscall.h>
 
+#include "syscalls/syscalls.h"
 #include "util/error.h"
+#include "util/options.h"
 
 extern char **environ;
 
@@ -98,17 +100,49 @@ static struct moat_sandbox_shape sandbox_shape(const struct moat_plan *plan,
 	return shape;
 }
 
+static int build_identity(struct moat_plan *plan, const struct moat_policy *policy,
+                          const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	uid_t uid;
+	gid_t gid;
+	int result = moat_process_identity_build(plan->process, options, error);
+
+	if (result < 0)
+		return result;
+	moat_process_identity_ids(plan->process, &uid, &gid);
+	return moat_isolate_plan_set_identity(plan->isolate, policy, uid, gid, error);
+}
+
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error)
+{
+	return moat_process_identity_check(plan->process,
+	                                   moat_isolate_has_user_namespace(plan->isolate), error);
+}
+
 int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy, bool spawning,
                     const struct moat_sandbox_options *options, struct moat_error *error)
 {
 	const char *const *environment = options && options->environment
 	                                         ? options->environment
 	                                         : (const char *const *)environ;
-	struct moat_plan *plan = calloc(1, sizeof(*plan));
-	int result;
+	struct moat_plan *plan;
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
 
+	if (result < 0)
+		return result;
+	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (policy->syscalls.arch && policy->syscalls.arch != moat_arch_native()) {
+		free(plan);
+		return moat_error_set(error, -EINVAL,
+		                      "the policy was loaded for %s; only a policy for the native "
+		                      "architecture (%s) can be applied",
+		                      moat_arch_name(policy->syscalls.arch),
+		                      moat_arch_name(moat_arch_native()));
+	}
 	plan->policy = &plan->closures.policy;
 	result = probe_landlock(plan, options);
 	if (result < 0)
@@ -128,6 +162,8 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy, bo
 		result = build_landlock(plan, plan->policy, error);
 	if (result == 0)
 		result = moat_process_plan_build(&plan->process, plan->policy, environment, error);
+	if (result == 0)
+		result = build_identity(plan, plan->policy, options, error);
 	if (result < 0) {
 		moat_plan_free(plan);
 		return result;
@@ -137,10 +173,40 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy, bo
 	return 0;
 }
 
+int moat_plan_build_egress(struct moat_plan *plan, const struct moat_sandbox_options *options,
+                           struct moat_error *error)
+{
+	const struct moat_egress_list *egress = &plan->policy->network.egress;
+	struct moat_diagnostic warning = {.severity = MOAT_SEVERITY_WARNING};
+	struct moat_error reason = {0};
+	char line[sizeof(reason.message) + 160];
+	int result = moat_egress_setup(&plan->egress, egress, &reason);
+
+	if (result == 0)
+		return 0;
+	if (plan->policy->compat == MOAT_COMPAT_STRICT)
+		return moat_error_set_at(
+		        error, result, &egress->location,
+		        "the system cannot enforce this policy (compat strict): "
+		        "[network] egress needs cgroup BPF programs on a cgroup v2 "
+		        "of the sandbox's own: %s (`compat best-effort` runs "
+		        "without it)",
+		        reason.message);
+	snprintf(line, sizeof(line),
+	         "compat best-effort: [network] egress dropped, TCP and UDP may reach any "
+	         "address: %s",
+	         reason.message);
+	warning.message = line;
+	if (options && options->on_diagnostic)
+		options->on_diagnostic(&warning, options->diagnostic_context);
+	return 0;
+}
+
 void moat_plan_free(struct moat_plan *plan)
 {
 	if (!plan)
 		return;
+	moat_egress_release(plan->egress);
 	moat_filter_free(plan->filter);
 	moat_landlock_plan_free(plan->landlock);
 	moat_process_plan_free(plan->process);

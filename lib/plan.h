@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "egress/egress.h"
 #include "isolate/isolate.h"
 #include "landlock/closures.h"
 #include "landlock/landlock.h"
@@ -26,6 +27,7 @@ struct moat_plan {
 	struct moat_landlock_plan *landlock;
 	struct moat_process_plan *process;
 	struct moat_isolate_plan *isolate; /* [namespaces] and [mounts] */
+	struct moat_egress *egress;        /* [network] egress: NULL without, or when dropped */
 };
 
 /*
@@ -47,7 +49,23 @@ struct moat_plan {
 int moat_plan_build(struct moat_plan **plan, const struct moat_policy *policy, bool spawning,
                     const struct moat_sandbox_options *options, struct moat_error *error);
 
+/*
+ * [network] egress for moat_spawn: the sandbox's cgroup with its programs
+ * (egress/egress.h). When that cannot be had, `compat strict` fails naming
+ * what is missing and best-effort reports the drop as a warning. The
+ * cgroup outlives the plan when the caller takes plan->egress.
+ */
+int moat_plan_build_egress(struct moat_plan *plan, const struct moat_sandbox_options *options,
+                           struct moat_error *error);
+
 void moat_plan_free(struct moat_plan *plan);
+
+/*
+ * Whether the caller may run the sandbox as the identity the options ask
+ * for, with the namespaces the plan now creates (after the PID namespace
+ * for die-with-parent is added): -EPERM or -EINVAL with a message if not.
+ */
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error);
 
 /*
  * -EPERM with a message when the filter refuses execve whatever its

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "plan.h"
 #include "seccomp/install.h"
 #include "seccomp/split.h"
@@ -33,23 +34,19 @@
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/message.h"
+#include "util/options.h"
 
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
 #endif
 
-struct moat_child {
-	pid_t pid;
-	int pidfd;
-	int status_fd; /* with an init: where it reports the program's wait status; else -1 */
-	bool reaped;
-	struct moat_report *report; /* denial reports, or NULL */
-};
-
 struct spawn {
 	const struct moat_plan *plan;
 	const char *path;
 	char *const *argv;
+	const struct moat_spawn_target *target; /* with a function, it runs in place of execve */
+	const struct moat_fd_map *fd_map;
+	size_t fd_map_count;
 	const int *keep;
 	size_t keep_count;
 	pid_t parent;
@@ -103,12 +100,17 @@ static int unblock_signals(void)
  */
 static int close_descriptors(const struct spawn *spawn, struct moat_error *error)
 {
-	int keep[64 + 2], own[2] = {spawn->report_fd, spawn->handoff_socket};
+	int keep[64 + 64 + 2], own[2] = {spawn->report_fd, spawn->handoff_socket};
 	size_t count = spawn->keep_count;
 	int result;
 
 	if (count)
 		memcpy(keep, spawn->keep, count * sizeof(*keep));
+	for (size_t i = 0; i < spawn->fd_map_count; i++)
+		keep[count++] = spawn->fd_map[i].child_fd;
+	/* execve would close init's status pipe (close-on-exec); a function must not write it. */
+	if (spawn->target->function && spawn->init.status_fd >= 0)
+		close(spawn->init.status_fd);
 	for (size_t i = 0; i < 2; i++) {
 		if (own[i] >= 0)
 			keep[count++] = own[i];
@@ -151,6 +153,12 @@ static int session(const struct spawn *spawn, pid_t parent, struct moat_error *e
 }
 
 /* Under an init, init watches the parent: a signal the program could clear adds nothing. */
+static int identity(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_identity(spawn->plan->process, false, error);
+}
+
 static int parent_death(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	if (spawn->init.status_fd >= 0)
@@ -168,6 +176,13 @@ static int no_new_privs(const struct spawn *spawn, pid_t parent, struct moat_err
 {
 	(void)parent;
 	return moat_process_apply_no_new_privs(spawn->plan->process, error);
+}
+
+/* The cgroup namespace needs CAP_SYS_ADMIN (here, or in a new user namespace). */
+static int egress(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_egress_enter(spawn->plan->egress, error);
 }
 
 static int landlock(const struct spawn *spawn, pid_t parent, struct moat_error *error)
@@ -190,6 +205,13 @@ static int boundary(const struct spawn *spawn, pid_t parent, struct moat_error *
 	if (spawn->handoff || abi < 1)
 		return 0;
 	return moat_landlock_enter_boundary(abi >= 6, error);
+}
+
+/* After Landlock, whose rules' descriptors the map may overwrite: they are no longer needed. */
+static int map_descriptors(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_fd_map_apply(spawn->fd_map, spawn->fd_map_count, error);
 }
 
 static int descriptors(const struct spawn *spawn, pid_t parent, struct moat_error *error)
@@ -233,11 +255,14 @@ static const struct {
         /* clang-format off */
         {"signals", unblock},
         {"session", session},
+        {"identity", identity},
         {"parent death", parent_death},
         {"cwd", cwd},
         {"no_new_privs", no_new_privs},
+        {"egress", egress},
         {"landlock", landlock},
         {"boundary", boundary},
+        {"descriptor map", map_descriptors},
         {"descriptors", descriptors},
         {"limits", limits},
         {"capabilities", capabilities},
@@ -245,7 +270,7 @@ static const struct {
         /* clang-format on */
 };
 
-/* The program's process, whose parent is `parent`: the steps above, then execve. */
+/* The program's process, whose parent is `parent`: the steps above, then execve or the function. */
 static void run_program(const struct spawn *spawn, pid_t parent)
 {
 	struct moat_error error = {0};
@@ -254,6 +279,8 @@ static void run_program(const struct spawn *spawn, pid_t parent)
 		if (program_steps[i].apply(spawn, parent, &error) < 0)
 			report_and_exit(spawn, program_steps[i].name, &error);
 	}
+	if (spawn->target->function)
+		moat_spawn_run_function(spawn->target, spawn->report_fd, spawn->handoff_socket);
 	execve(spawn->path, spawn->argv,
 	       (char *const *)moat_process_plan_environment(spawn->plan->process));
 	exec_failed(spawn, -errno);
@@ -296,7 +323,8 @@ static void run_child(const struct spawn *spawn)
 	run_program(spawn, spawn->parent);
 }
 
-static pid_t clone_child(uint64_t namespaces, int *pidfd)
+/* With egress rules the child starts in the sandbox's cgroup, before it can make a socket. */
+static pid_t clone_child(uint64_t namespaces, int cgroup, int *pidfd)
 {
 	struct clone_args arguments = {
 	        .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND | namespaces,
@@ -304,10 +332,18 @@ static pid_t clone_child(uint64_t namespaces, int *pidfd)
 	        .exit_signal = SIGCHLD,
 	};
 
+	if (cgroup >= 0) {
+		arguments.flags |= CLONE_INTO_CGROUP;
+		arguments.cgroup = (uint64_t)cgroup;
+	}
+
 	return (pid_t)syscall(SYS_clone3, &arguments, sizeof(arguments));
 }
 
-/* Reads the child's report: 0 when the pipe closed at execve, else its error. */
+/*
+ * Reads the child's report: 0 when the pipe closed at execve, or when a
+ * function's process wrote a report without an error; else its error.
+ */
 static int read_report(int fd, struct moat_error *error)
 {
 	struct moat_error report;
@@ -320,21 +356,29 @@ static int read_report(int fd, struct moat_error *error)
 		return 0;
 	if (count != (ssize_t)sizeof(report))
 		return moat_error_set(error, -EIO, "the sandbox set-up ended without a report");
+	if (report.code == 0)
+		return 0;
 	if (error)
 		*error = report;
 	return report.code < 0 ? report.code : -EIO;
 }
 
-static int check_arguments(const char *path, char *const argv[],
+static int check_arguments(const struct moat_spawn_target *target,
                            const struct moat_sandbox_options *options, struct moat_error *error)
 {
-	if (!path || !argv || !argv[0])
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
+
+	if (result < 0)
+		return result;
+	if (!target->function && (!target->path || !target->argv || !target->argv[0]))
 		return moat_error_set(error, -EINVAL, "no program to run");
 	if (options && options->keep_fd_count > 64)
 		return moat_error_set(error, -EINVAL, "at most 64 descriptors can be passed");
 	if (options && options->keep_fd_count && !options->keep_fds)
 		return moat_error_set(error, -EINVAL, "keep_fd_count without keep_fds");
-	return 0;
+	return moat_fd_map_check(options, error);
 }
 
 /*
@@ -363,6 +407,9 @@ static int open_init_descriptors(struct spawn *spawn, struct moat_error *error)
 		return moat_error_set(error, -errno, "cannot create a pipe");
 	spawn->init.status_read_fd = status_fds[0];
 	spawn->init.status_fd = status_fds[1];
+	if (moat_fd_lift(&spawn->init.status_fd,
+	                 moat_fd_map_highest(spawn->fd_map, spawn->fd_map_count)) < 0)
+		return moat_error_set(error, -errno, "cannot move a descriptor");
 	return 0;
 }
 
@@ -479,7 +526,8 @@ static int clone_sandbox(moat_child *child, struct spawn *spawn,
 
 	if (result < 0)
 		return result;
-	child->pid = clone_child(moat_isolate_clone_flags(isolate), &child->pidfd);
+	child->pid = clone_child(moat_isolate_clone_flags(isolate),
+	                         moat_egress_cgroup_fd(spawn->plan->egress), &child->pidfd);
 	if (child->pid == 0)
 		run_child(spawn);
 	if (child->pid > 0)
@@ -502,15 +550,20 @@ static int start(moat_child *child, struct spawn *spawn, const struct moat_sandb
                  struct moat_error *error)
 {
 	int pipe_fds[2], pair[2] = {-1, -1}, result = 0;
+	int highest = moat_fd_map_highest(spawn->fd_map, spawn->fd_map_count);
 
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		return moat_error_set(error, -errno, "cannot create a pipe");
-	spawn->report_fd = pipe_fds[1];
 	spawn->parent = getpid();
 	spawn->init = (struct moat_isolate_init){
 	        .status_fd = -1, .status_read_fd = -1, .parent_pidfd = -1};
 	if (spawn->handoff && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		result = moat_error_set(error, -errno, "cannot create a socket pair");
+	/* Out of the map's way, so that it cannot overwrite them in the child. */
+	if (result == 0 && (moat_fd_lift(&pipe_fds[1], highest) < 0 ||
+	                    (pair[1] >= 0 && moat_fd_lift(&pair[1], highest) < 0)))
+		result = moat_error_set(error, -errno, "cannot move a descriptor");
+	spawn->report_fd = pipe_fds[1];
 	spawn->handoff_socket = pair[1];
 	child->pid = -1;
 	if (result == 0)
@@ -527,7 +580,7 @@ static int start(moat_child *child, struct spawn *spawn, const struct moat_sandb
 		close(pair[0]);
 	if (result == 0)
 		result = read_report(pipe_fds[0], error);
-	if (result == -ENOENT && error && !strcmp(error->step, "exec"))
+	if (result == -ENOENT && error && !strcmp(error->step, "exec") && spawn->path)
 		moat_isolate_explain_missing(spawn->plan->isolate, spawn->path, error);
 	close(pipe_fds[0]);
 	if (result < 0 && child->pid > 0)
@@ -645,9 +698,14 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	int result = moat_plan_build(&plan, policy, true, options, error);
 
 	if (result == 0)
-		result = moat_plan_check_exec(plan, error);
+		result = spawn->target->function ? moat_spawn_check_function(plan, error)
+		                                 : moat_plan_check_exec(plan, error);
+	if (result == 0)
+		result = moat_plan_build_egress(plan, options, error);
 	if (result == 0)
 		result = bind_to_parent(plan, options, error);
+	if (result == 0)
+		result = moat_plan_check_identity(plan, error);
 	if (result == 0)
 		result = check_dumpable(plan, options, error);
 	if (result == 0)
@@ -660,7 +718,13 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 		spawn->plan = plan;
 		spawn->keep = options ? options->keep_fds : NULL;
 		spawn->keep_count = options ? options->keep_fd_count : 0;
+		spawn->fd_map = options ? options->fd_map : NULL;
+		spawn->fd_map_count = options ? options->fd_map_count : 0;
 		result = start(child, spawn, options, error);
+	}
+	if (result == 0) {
+		child->egress = plan->egress; /* the cgroup lives until the sandbox ends */
+		plan->egress = NULL;
 	}
 	moat_handoff_plan_release(&handoff);
 	moat_plan_free(plan);
@@ -671,12 +735,26 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 	return result;
 }
 
-int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, char *const argv[],
-               const struct moat_sandbox_options *options, struct moat_error *error)
+/* The policy's limits that wait.c tells a limit's kill by. */
+static void note_limits(moat_child *child, const moat_policy *policy)
 {
-	struct spawn spawn = {.path = path, .argv = argv, .handoff_socket = -1};
+	const struct moat_limit *cpu = &policy->limits.limits[MOAT_LIMIT_CPU];
+	const struct moat_limit *as = &policy->limits.limits[MOAT_LIMIT_AS];
+
+	if (cpu->present && cpu->hard != MOAT_LIMIT_UNLIMITED)
+		child->cpu_hard = cpu->hard;
+	if (as->present && as->soft != MOAT_LIMIT_UNLIMITED)
+		child->as_soft = as->soft;
+}
+
+int moat_spawn_target(moat_child **out, const moat_policy *policy,
+                      const struct moat_spawn_target *target,
+                      const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct spawn spawn = {
+	        .path = target->path, .argv = target->argv, .target = target, .handoff_socket = -1};
 	moat_child *child;
-	int result = check_arguments(path, argv, options, error);
+	int result = check_arguments(target, options, error);
 
 	if (result < 0)
 		return result;
@@ -690,8 +768,18 @@ int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, ch
 		free(child);
 		return result;
 	}
+	child->supervisor = options ? options->supervisor : NULL;
+	note_limits(child, policy);
 	*out = child;
 	return 0;
+}
+
+int moat_spawn(moat_child **out, const moat_policy *policy, const char *path, char *const argv[],
+               const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	struct moat_spawn_target target = {.path = path, .argv = argv};
+
+	return moat_spawn_target(out, policy, &target, options, error);
 }
 
 pid_t moat_child_pid(const moat_child *child)
@@ -711,53 +799,6 @@ int moat_child_kill(moat_child *child, int signal)
 	if (syscall(SYS_pidfd_send_signal, child->pidfd, signal, NULL, 0) < 0)
 		return -errno;
 	return 0;
-}
-
-int moat_child_wait(moat_child *child, int *status)
-{
-	if (child->reaped)
-		return -ECHILD;
-	while (waitpid(child->pid, status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	child->reaped = true;
-	if (child->status_fd >= 0)
-		moat_isolate_read_program_status(child->status_fd, status);
-	return 0;
-}
-
-static void classify(struct moat_exit *result, moat_child *child)
-{
-	int status = result->status;
-
-	if (child->report)
-		moat_report_kill(child->report, &result->call);
-
-	if (WIFEXITED(status)) {
-		result->kind = MOAT_EXIT_EXITED;
-		result->code = WEXITSTATUS(status);
-		return;
-	}
-	result->kind = MOAT_EXIT_SIGNALLED;
-	result->code = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	if (result->call.count)
-		result->kind = MOAT_EXIT_FILTER_KILLED;
-	else if (result->code == SIGXCPU || result->code == SIGXFSZ) {
-		result->kind = MOAT_EXIT_LIMIT;
-		result->limit = result->code == SIGXCPU ? "cpu" : "fsize";
-	}
-}
-
-int moat_child_wait_result(moat_child *child, struct moat_exit *result)
-{
-	int rc;
-
-	memset(result, 0, sizeof(*result));
-	rc = moat_child_wait(child, &result->status);
-	if (rc == 0)
-		classify(result, child);
-	return rc;
 }
 
 int moat_child_reports_kills(const moat_child *child)
@@ -791,5 +832,6 @@ void moat_child_free(moat_child *child)
 	if (child->status_fd >= 0)
 		close(child->status_fd);
 	moat_report_release(child->report);
+	moat_egress_release(child->egress);
 	free(child);
 }

@@ -23,11 +23,28 @@ for name in program-base python3 perl node jq sqlite3 gzip xz zstd bzip2 tar unz
 		fail "the installed policy $name is not found by name, or invalid"
 done
 
-# Only the public API leaves the shared library.
-foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 != "MOAT_0" {print $3}')
-[[ -z "$foreign" ]] || fail "libmoat.so exports non-moat symbols: $foreign"
-exported=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 ~ /^moat_/' | wc -l)
-echo "libmoat.so exports $exported moat_* symbols and nothing else"
+# Only the public API leaves the libraries: exactly lib/libmoat.symbols.
+nm -D --defined-only "$libdir/libmoat.so" | awk '$3 != "MOAT_0" {sub(/@.*/, "", $3); print $3}' |
+	sort >"$build/exported.shared"
+nm -g --defined-only "$libdir/libmoat.a" | awk 'NF == 3 {print $3}' | sort >"$build/exported.static"
+for list in shared static; do
+	diff -u <(sort lib/libmoat.symbols) "$build/exported.$list" ||
+		fail "the installed $list library does not export exactly lib/libmoat.symbols"
+done
+echo "libmoat.so and libmoat.a export the $(wc -l <lib/libmoat.symbols) public functions and nothing else"
+
+# The ABI: a consumer built against this version's installed header runs
+# against the installed libraries, shared and static (tests/abi/).
+cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c -L"$libdir" -lmoat \
+	-o "$build/abi_consumer"
+LD_LIBRARY_PATH=$libdir "$build/abi_consumer" || fail "the ABI consumer fails against libmoat.so"
+cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c "$libdir/libmoat.a" \
+	-o "$build/abi_consumer_static"
+"$build/abi_consumer_static" || fail "the ABI consumer fails against libmoat.a"
+echo "the ABI consumer runs against the installed libraries"
+
+# The policy language's reference page, moat.policy(5).
+[[ -e "$stage/share/man/man5/moat.policy.5" ]] || fail "moat.policy.5 is not installed"
 
 # Every exported function has a man page (or an alias of one), installed.
 for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do
@@ -48,12 +65,27 @@ flags=$(pkg-config --define-prefix --cflags --libs moat)
 cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_pkgconfig"
 LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
 
+# The plugin host example, out of the tree with pkg-config, run against its
+# plugins (tests/package/check_plugin_host.sh checks every reason).
+plugins=$build/package-plugins
+rm -rf "$plugins" && mkdir -p "$plugins"
+cc -Wall -Wextra -Werror examples/plugin_host.c $flags -o "$build/plugin_host_pkgconfig"
+for source in examples/plugins/*.c; do
+	cc -Wall -Wextra -Werror -shared -fPIC "$source" -o "$plugins/$(basename "$source" .c).so"
+done
+LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/plugin_host_pkgconfig" \
+	"$plugins" >/dev/null || fail "the plugin host built with pkg-config"
+
 # find_package(moat) from a separate CMake project, shared and static.
 cmake -S tests/package -B "$build/package-check" -DCMAKE_PREFIX_PATH="$stage" \
-	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" >/dev/null
+	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" \
+	-DPLUGIN_HOST_SOURCE="$(pwd)/examples/plugin_host.c" \
+	-DPLUGIN_SOURCES="$(pwd)/examples/plugins" >/dev/null
 cmake --build "$build/package-check" >/dev/null
 LD_LIBRARY_PATH=$libdir "$build/package-check/check_policy" tests/data/spec/parser.policy
 "$build/package-check/check_policy_static" tests/data/spec/parser.policy
+LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/package-check/plugin_host" \
+	"$build/package-check/plugins" >/dev/null || fail "the plugin host built with find_package"
 if "$build/package-check/check_policy_static" tests/data/spec/conflict.policy 2>/dev/null; then
 	fail "an invalid policy was accepted"
 fi

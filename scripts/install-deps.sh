@@ -6,11 +6,18 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang clang-format
 	libseccomp-dev libcmocka-dev
+	# [network] egress: cgroup BPF programs built with clang -target bpf, loaded with libbpf.
+	libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
 	util-linux iproute2 tzdata
 	# The programs whose shipped policies tests/integration/policies.sh proves.
 	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash
 	coreutils grep sed gawk findutils git curl openssl file imagemagick poppler-utils
 	libxml2-utils gcc make lua5.4 gpgv rsync
+	# /usr/bin/time: the CPU time of the long fuzzing runs (scripts/fuzz-long.sh).
+	time
+	# scripts/cross.sh: cross-builds for aarch64 and riscv64, run under qemu-user.
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+	qemu-user-static
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

@@ -86,15 +86,20 @@ struct moat_syscall_rule {
  * the first rule that applies decides.
  */
 struct moat_syscall_rules {
-	int number; /* native architecture */
+	int number; /* on the section's architecture */
 	const char *name;
 	const struct moat_syscall_rule *conditional;
 	size_t conditional_count;
 	const struct moat_syscall_rule *unconditional; /* NULL: the default decides */
 };
 
+struct moat_arch;
+
 struct moat_syscalls_section {
 	bool present;
+	/* Whose syscall numbers and argument widths the rules use: the native
+	 * one unless the policy was loaded for another (moat_policy_load_arch). */
+	const struct moat_arch *arch;
 	struct moat_action default_action;         /* kill unless a `default` said otherwise */
 	struct moat_location default_location;     /* line 0 when no file set one */
 	struct moat_statement default_statement;   /* moat's own when no file set one */
@@ -177,6 +182,29 @@ enum {
 	MOAT_SCOPE_SIGNAL = 1U << 1,
 };
 
+/*
+ * One port range of an `egress ADDRESS[/PREFIX] tcp|udp PORT[-PORT]...`
+ * line. An IPv4-mapped IPv6 address is refused by the resolver, so every
+ * IPv4 destination is written, and decided, as AF_INET.
+ */
+struct moat_egress_rule {
+	int family;          /* AF_INET or AF_INET6 */
+	uint8_t address[16]; /* network order, host bits clear; AF_INET uses the first 4 bytes */
+	unsigned prefix;     /* 0..32 or 0..128 */
+	int protocol;        /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t first_port;
+	uint16_t last_port;
+	struct moat_statement statement;
+};
+
+/* Every `egress` line: once present, TCP and UDP reach only what they list. */
+struct moat_egress_list {
+	bool present;
+	const struct moat_egress_rule *rules;
+	size_t count;
+	struct moat_location location; /* the first `egress` statement */
+};
+
 struct moat_network_section {
 	bool present;
 	struct moat_location location; /* the first [network] header */
@@ -184,6 +212,7 @@ struct moat_network_section {
 	struct moat_port_list bind_tcp;
 	unsigned scopes; /* MOAT_SCOPE_* */
 	struct moat_location scope_location;
+	struct moat_egress_list egress;
 };
 
 /* ---- [namespaces] ---------------------------------------------------- */

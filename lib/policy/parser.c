@@ -46,6 +46,7 @@ static const struct {
         {MOAT_SECTION_NETWORK, "connect", 2, ~0U, "connect tcp PORT...|none"},
         {MOAT_SECTION_NETWORK, "bind", 2, ~0U, "bind tcp PORT...|none"},
         {MOAT_SECTION_NETWORK, "scope", 1, ~0U, "scope abstract-unix|signal..."},
+        {MOAT_SECTION_NETWORK, "egress", 3, ~0U, "egress ADDRESS[/PREFIX] tcp|udp PORT[-PORT]..."},
         {MOAT_SECTION_NAMESPACES, "unshare", 1, ~0U, "unshare NAMESPACE...|all"},
         {MOAT_SECTION_NAMESPACES, "hostname", 1, 1, "hostname NAME"},
         {MOAT_SECTION_NAMESPACES, "uid", 1, 1, "uid NUMBER"},

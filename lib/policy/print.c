@@ -6,8 +6,10 @@
  */
 #include "policy/print.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "policy/constants.h"
@@ -301,11 +303,29 @@ static void print_ports(FILE *out, const char *verb, const struct moat_port_list
 	fputc('\n', out);
 }
 
+/* One line per port range: `egress ADDRESS/PREFIX tcp|udp FIRST[-LAST]`. */
+static void print_egress(FILE *out, const struct moat_egress_list *list)
+{
+	char address[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < list->count; i++) {
+		const struct moat_egress_rule *rule = &list->rules[i];
+
+		inet_ntop(rule->family, rule->address, address, sizeof(address));
+		fprintf(out, "egress %s/%u %s %u", address, rule->prefix,
+		        rule->protocol == IPPROTO_TCP ? "tcp" : "udp", rule->first_port);
+		if (rule->last_port != rule->first_port)
+			fprintf(out, "-%u", rule->last_port);
+		fputc('\n', out);
+	}
+}
+
 static void print_network(FILE *out, const struct moat_network_section *section)
 {
 	fputs("\n[network]\n", out);
 	print_ports(out, "connect", &section->connect_tcp);
 	print_ports(out, "bind", &section->bind_tcp);
+	print_egress(out, &section->egress);
 	if (section->scopes) {
 		fputs("scope", out);
 		if (section->scopes & MOAT_SCOPE_ABSTRACT_UNIX)

@@ -73,6 +73,7 @@ struct moat_resolver {
 	struct moat_vector bind_ports;         /* uint16_t */
 	struct moat_vector connect_statements; /* struct moat_statement, one per port */
 	struct moat_vector bind_statements;
+	struct moat_vector egress_rules;         /* struct moat_egress_rule */
 	struct moat_vector mounts;               /* struct moat_mount */
 	const struct moat_source *mounts_source; /* of the first mount, for diagnostics */
 	struct moat_vector environment_keep;     /* const char * */
@@ -224,6 +225,9 @@ void moat_resolve_syscall_statement(struct moat_resolver *resolver,
                                     const struct moat_ast_statement *statement);
 void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
                                        const struct moat_ast_statement *statement);
+/* `egress ADDRESS[/PREFIX] tcp|udp PORT[-PORT]...` (resolve_egress.c) */
+void moat_resolve_egress_statement(struct moat_resolver *resolver,
+                                   const struct moat_ast_statement *statement);
 void moat_resolve_network_statement(struct moat_resolver *resolver,
                                     const struct moat_ast_statement *statement);
 void moat_resolve_namespaces_statement(struct moat_resolver *resolver,
@@ -244,6 +248,7 @@ void moat_resolve_filesystem_finish(struct moat_resolver *resolver);
 void moat_resolve_isolation_finish(struct moat_resolver *resolver);
 void moat_resolve_process_finish(struct moat_resolver *resolver);
 void moat_resolve_broker_finish(struct moat_resolver *resolver);
+void moat_resolve_egress_finish(struct moat_resolver *resolver);
 
 /* ---- conditions (conditions.c) ---------------------------------------- */
 

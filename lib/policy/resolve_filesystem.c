@@ -188,6 +188,8 @@ void moat_resolve_network_statement(struct moat_resolver *resolver,
 	else if (!strcmp(keyword, "bind"))
 		resolve_ports(resolver, statement, &network->bind_tcp, &resolver->bind_ports,
 		              &resolver->bind_statements);
+	else if (!strcmp(keyword, "egress"))
+		moat_resolve_egress_statement(resolver, statement);
 	else
 		resolve_scope(resolver, statement);
 }

@@ -21,6 +21,7 @@
 
 #include "closures.h"
 #include "commands.h"
+#include "egress/egress.h"
 #include "landlock/landlock.h"
 #include "moat.h"
 #include "seccomp/abi.h"
@@ -30,9 +31,10 @@ void moat_command_features_usage(FILE *stream)
 	fprintf(stream, "usage: moat features [--landlock-abi N]\n\n"
 	                "Prints what the running kernel can enforce: the Landlock ABI and its\n"
 	                "rights, what a policy gets of each feature on it, seccomp actions and\n"
-	                "flags, user notification, namespaces, and whether an unprivileged user\n"
-	                "can create a user namespace. With --landlock-abi, as if the kernel had\n"
-	                "at most Landlock ABI N.\n");
+	                "flags, user notification, namespaces, whether an unprivileged user\n"
+	                "can create a user namespace, and whether [network] egress rules work\n"
+	                "for the caller. With --landlock-abi, as if the kernel had at most\n"
+	                "Landlock ABI N.\n");
 }
 
 static const char *yes_no(int value)
@@ -239,6 +241,17 @@ static void print_unprivileged(void)
 	       yes_no(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
+/* The whole set-up, tried for real: a cgroup made, the programs loaded and attached, removed. */
+static void print_egress(void)
+{
+	struct moat_error error = {0};
+
+	if (moat_egress_probe(&error) == 0)
+		printf("network egress rules: yes (cgroup v2, cgroup BPF programs)\n");
+	else
+		printf("network egress rules: no (%s)\n", error.message);
+}
+
 int moat_command_features(int argc, char **argv)
 {
 	int abi_limit = 0;
@@ -255,5 +268,6 @@ int moat_command_features(int argc, char **argv)
 	print_user_notify();
 	print_namespaces();
 	print_unprivileged();
+	print_egress();
 	return 0;
 }

@@ -3,8 +3,9 @@
  * moat run -p POLICY [-p POLICY ...] [--] PROGRAM [ARGS...]
  *
  * Exit status (the CLI contract): the program's own status; 128+N when
- * signal N ended it; 125 when moat itself failed; 126 when the program
- * cannot be executed; 127 when it cannot be found.
+ * signal N ended it; 124 when --timeout killed the sandbox; 125 when moat
+ * itself failed; 126 when the program cannot be executed; 127 when it
+ * cannot be found.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -23,6 +25,7 @@
 #include "moat.h"
 #include "policy/load.h"
 
+#define EXIT_TIMED_OUT      124
 #define EXIT_MOAT_FAILED    125
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NOT_FOUND      127
@@ -39,7 +42,8 @@ struct run_arguments {
 	struct moat_command_grants grants;
 	unsigned report; /* MOAT_REPORT_*: KILLS unless --quiet, ERRNO and KERNEL with --report */
 	bool quiet;
-	char **program; /* PROGRAM ARGS..., ending in NULL */
+	int64_t timeout_ms; /* --timeout; 0: none */
+	char **program;     /* PROGRAM ARGS..., ending in NULL */
 };
 
 void moat_command_run_usage(FILE *stream)
@@ -60,9 +64,28 @@ void moat_command_run_usage(FILE *stream)
 	        "  --report                first say what this kernel enforces of the policy\n"
 	        "                          (Landlock, seccomp in its place, what stays open);\n"
 	        "                          at exit, also list the calls refused with an errno\n"
-	        "  --quiet                 print no denial lines (not even a kill's)\n\n"
+	        "  --quiet                 print no denial lines (not even a kill's)\n"
+	        "  --timeout SECONDS       kill the whole sandbox after SECONDS (exit 124)\n\n"
 	        "exit status: PROGRAM's own; 128+N when signal N ended it (159 for a\n"
-	        "seccomp kill); 125 moat failed; 126 PROGRAM not executable; 127 not found.\n");
+	        "seccomp kill); 124 timed out; 125 moat failed; 126 PROGRAM not\n"
+	        "executable; 127 not found.\n");
+}
+
+/* SECONDS as timeout(1) takes them: a positive number, fractions allowed. */
+static int parse_timeout(const char *text, int64_t *timeout_ms)
+{
+	char *end;
+	double seconds = strtod(text, &end);
+
+	if (end == text || *end || !(seconds > 0) || seconds > 1e9) {
+		moat_command_error("run: --timeout needs a positive number of seconds, not '%s'",
+		                   text);
+		return -1;
+	}
+	*timeout_ms = (int64_t)(seconds * 1000);
+	if (*timeout_ms == 0)
+		*timeout_ms = 1;
+	return 0;
 }
 
 static int parse_arguments(int argc, char **argv, struct run_arguments *arguments)
@@ -97,6 +120,9 @@ static int parse_arguments(int argc, char **argv, struct run_arguments *argument
 			arguments->policies[arguments->policy_count++] = argv[++i];
 		} else if (moat_command_is_grant_option(option)) {
 			if (moat_command_grants_add(&arguments->grants, option, argv[++i]) < 0)
+				return -1;
+		} else if (!strcmp(option, "--timeout")) {
+			if (parse_timeout(argv[++i], &arguments->timeout_ms) < 0)
 				return -1;
 		} else if (!strcmp(option, "--landlock-abi")) {
 			arguments->landlock_abi_limit = atoi(argv[++i]);
@@ -179,22 +205,52 @@ static int block_forwarded_signals(sigset_t *previous)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* poll(2)'s timeout until `deadline` (0: none). */
+static int until(int64_t deadline)
+{
+	int64_t left;
+
+	if (!deadline)
+		return -1;
+	left = deadline - now_ms();
+	return left <= 0 ? 0 : (int)(left > 1 << 30 ? 1 << 30 : left);
+}
+
 /*
  * Passes the signals meant for the program on, and serves its notified
- * calls, until it ends; returns its wait status.
+ * calls, until it ends or `timeout_ms` (0: none) has passed; then kills
+ * the sandbox (SIGKILL to its init takes every process of its PID
+ * namespace) and sets `*timed_out`. Returns 0 with `*result`, or -1.
  */
 static int supervise(moat_child *child, int signals, moat_supervisor *supervisor,
-                     struct moat_exit *result)
+                     int64_t timeout_ms, bool *timed_out, struct moat_exit *result)
 {
 	struct pollfd fds[3] = {{moat_child_pidfd(child), POLLIN, 0},
 	                        {signals, POLLIN, 0},
 	                        {supervisor ? moat_supervisor_fd(supervisor) : -1, POLLIN, 0}};
+	int64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
 	struct signalfd_siginfo info;
+
 	for (;;) {
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+		int ready = poll(fds, 3, until(deadline));
+
+		if (ready < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
 			break;
+		if (ready == 0 && deadline) {
+			*timed_out = true;
+			moat_child_kill(child, SIGKILL);
+			break;
+		}
 		if (fds[1].revents && read(signals, &info, sizeof(info)) == sizeof(info))
 			moat_child_kill(child, (int)info.ssi_signo);
 		if (fds[2].revents)
@@ -305,7 +361,8 @@ static void end_leftovers(pid_t group)
 static int make_supervisor(const moat_policy *policy, unsigned report, moat_supervisor **supervisor)
 {
 	/* One sandbox, served from this process's poll loop: one epoll, no nesting. */
-	struct moat_supervisor_options options = {.threads = 1};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .threads = 1};
 	struct moat_error error;
 
 	*supervisor = NULL;
@@ -319,7 +376,8 @@ static int make_supervisor(const moat_policy *policy, unsigned report, moat_supe
 
 static int run(struct run_arguments *arguments, moat_policy *policy)
 {
-	struct moat_sandbox_options options = {.on_diagnostic = print_diagnostic,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = print_diagnostic,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
@@ -327,6 +385,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	moat_child *child;
 	sigset_t previous;
 	struct moat_exit exit = {0};
+	bool timed_out = false;
 	int signals, status, result;
 
 	if (!path) {
@@ -357,14 +416,19 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	 * sandbox's child writes its own uid map while this process is dumpable.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	status = supervise(child, signals, supervisor, &exit);
+	status = supervise(child, signals, supervisor, arguments->timeout_ms, &timed_out, &exit);
 	end_leftovers(moat_child_pid(child));
+	if (timed_out && !arguments->quiet)
+		moat_command_error("timed out: killed the sandbox after %.3g s",
+		                   (double)arguments->timeout_ms / 1000);
 	if (status == 0 && !arguments->quiet)
 		print_denials(child, &exit, arguments->report);
 	moat_child_free(child);
 	moat_supervisor_free(supervisor);
 	if (status < 0)
 		return EXIT_MOAT_FAILED;
+	if (timed_out)
+		return EXIT_TIMED_OUT;
 	/* A kill the supervisor made with SIGKILL (the program caught SIGSYS) is still a kill. */
 	return exit.kind == MOAT_EXIT_FILTER_KILLED ? 128 + SIGSYS : status_of(exit.status);
 }
