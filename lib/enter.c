@@ -86,7 +86,7 @@ int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *opt
 		return moat_error_set(error, -EINVAL, "no policy");
 	result = check_policy(policy, listener_fd, error);
 	if (result == 0)
-		result = moat_plan_build(&plan, policy, options, error);
+		result = moat_plan_build(&plan, policy, false, options, error);
 	if (result < 0)
 		return result;
 	result = moat_plan_check_identity(plan, error);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 
 #include "syscalls/syscalls.h"
@@ -44,6 +45,7 @@ static void report_coverage(const struct moat_plan *plan,
 	        [MOAT_COVERAGE_LANDLOCK] = "enforced by Landlock",
 	        [MOAT_COVERAGE_SECCOMP] = "closed by seccomp",
 	        [MOAT_COVERAGE_OPEN] = "open on this kernel",
+	        [MOAT_COVERAGE_HELD] = "held without Landlock",
 	};
 	bool everything = options->report & MOAT_REPORT_KERNEL;
 
@@ -76,10 +78,26 @@ static void report_dropped(const struct moat_plan *plan, const struct moat_sandb
 static int build_landlock(struct moat_plan *plan, const struct moat_policy *policy,
                           struct moat_error *error)
 {
-	if (moat_isolate_has_new_root(plan->isolate))
-		return moat_landlock_plan_build_in_new_root(&plan->landlock, policy,
-		                                            &plan->landlock_features, error);
-	return moat_landlock_plan_build(&plan->landlock, policy, &plan->landlock_features, error);
+	return moat_landlock_plan_build_held(&plan->landlock, policy, &plan->landlock_features,
+	                                     plan->closures.held,
+	                                     moat_isolate_has_new_root(plan->isolate), error);
+}
+
+/*
+ * The namespaces the sandbox gets, as the isolation plan decided them (a
+ * namespace best-effort could not have is not there).
+ */
+static struct moat_sandbox_shape sandbox_shape(const struct moat_plan *plan,
+                                               const struct moat_policy *policy, bool spawning)
+{
+	struct moat_sandbox_shape shape = {false, false};
+
+	if (!spawning)
+		return shape;
+	shape.pid_namespace =
+	        policy->process.die_with_parent || moat_isolate_has_init(plan->isolate);
+	shape.net_namespace = (moat_isolate_clone_flags(plan->isolate) & CLONE_NEWNET) != 0;
+	return shape;
 }
 
 static int build_identity(struct moat_plan *plan, const struct moat_policy *policy,
@@ -101,7 +119,7 @@ int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *er
 	                                   moat_isolate_has_user_namespace(plan->isolate), error);
 }
 
-int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
+int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy, bool spawning,
                     const struct moat_sandbox_options *options, struct moat_error *error)
 {
 	const char *const *environment = options && options->environment
@@ -129,13 +147,17 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 	result = probe_landlock(plan, options);
 	if (result < 0)
 		moat_error_set(error, result, "cannot probe Landlock");
+	/* The narrowed copy shares [namespaces] and [mounts] with the caller's policy. */
 	if (result == 0)
+		result = moat_isolate_plan_build(&plan->isolate, policy, error);
+	if (result == 0) {
+		struct moat_sandbox_shape shape = sandbox_shape(plan, policy, spawning);
+
 		result = moat_landlock_closures_build(&plan->closures, policy,
-		                                      &plan->landlock_features, error);
+		                                      &plan->landlock_features, &shape, error);
+	}
 	if (result == 0)
 		result = moat_filter_compile(&plan->filter, plan->policy, error);
-	if (result == 0)
-		result = moat_isolate_plan_build(&plan->isolate, plan->policy, error);
 	if (result == 0)
 		result = build_landlock(plan, plan->policy, error);
 	if (result == 0)

@@ -41,7 +41,13 @@ struct moat_plan {
  * the options' diagnostic callback as warnings; what Landlock enforces and
  * seccomp closes, as notes. `policy` must outlive the plan.
  */
-int moat_plan_build(struct moat_plan **plan, const struct moat_policy *policy,
+/*
+ * `spawning`: for moat_spawn(), whose sandbox gets the namespaces of
+ * moat_sandbox_shape_of_spawn() (a PID namespace with die-with-parent),
+ * which can make a [network] statement hold without its Landlock ABI
+ * (closures.h); moat_enter() gets none.
+ */
+int moat_plan_build(struct moat_plan **plan, const struct moat_policy *policy, bool spawning,
                     const struct moat_sandbox_options *options, struct moat_error *error);
 
 /*

@@ -465,8 +465,20 @@ static void warn(const struct moat_sandbox_options *options, const char *message
 		options->on_diagnostic(&warning, options->diagnostic_context);
 }
 
+/* Below Landlock ABI 6, `scope signal` that the PID namespace held holds no more without it. */
+static void report_signals_unheld(const struct moat_plan *plan,
+                                  const struct moat_sandbox_options *options)
+{
+	if ((plan->closures.held & MOAT_LANDLOCK_HELD_SCOPE_SIGNAL) &&
+	    !moat_isolate_has_init(plan->isolate))
+		warn(options, "compat best-effort: scope signal (Landlock ABI 6) does not hold "
+		              "without the PID namespace: processes outside the sandbox can be "
+		              "signalled");
+}
+
 /* Best-effort's report when the PID namespace for die-with-parent could not be had. */
-static void report_unbound(const struct moat_sandbox_options *options, const char *reason)
+static void report_unbound(const struct moat_plan *plan, const struct moat_sandbox_options *options,
+                           const char *reason)
 {
 	char line[320];
 
@@ -476,6 +488,7 @@ static void report_unbound(const struct moat_sandbox_options *options, const cha
 	         "starts",
 	         reason);
 	warn(options, line);
+	report_signals_unheld(plan, options);
 }
 
 /*
@@ -504,7 +517,8 @@ static int stop_routing_kills(struct spawn *spawn, struct moat_error *error)
 		return 0;
 	}
 	return moat_handoff_plan_build_routed(spawn->handoff, spawn->plan->policy,
-	                                      spawn->plan->landlock_features.abi, routed, error);
+	                                      spawn->plan->landlock_features.abi, routed,
+	                                      moat_isolate_has_init(spawn->plan->isolate), error);
 }
 
 static int clone_sandbox(moat_child *child, struct spawn *spawn,
@@ -528,7 +542,7 @@ static int clone_sandbox(moat_child *child, struct spawn *spawn,
 	close_init_descriptors(spawn);
 	if (spawn->init.status_read_fd >= 0)
 		close(spawn->init.status_read_fd);
-	report_unbound(options, strerror(-result));
+	report_unbound(spawn->plan, options, strerror(-result));
 	result = stop_routing_kills(spawn, error);
 	if (result < 0)
 		return result;
@@ -590,8 +604,9 @@ static int plan_handoff(struct moat_handoff_plan *handoff, const struct moat_pla
 		return moat_error_set(error, -EINVAL,
 		                      "the policy routes syscalls to a supervisor (`notify`); pass "
 		                      "one in options->supervisor (moat_supervisor_new)");
-	result = moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
-	                                        routed, error);
+	result =
+	        moat_handoff_plan_build_routed(handoff, plan->policy, plan->landlock_features.abi,
+	                                       routed, moat_isolate_has_init(plan->isolate), error);
 	if (result == 0 && handoff->dropped)
 		warn(options, handoff->dropped);
 	return result;
@@ -611,8 +626,9 @@ static int check_dumpable(const struct moat_plan *plan, const struct moat_sandbo
 		return 0;
 	if (plan->policy->compat == MOAT_COMPAT_BEST_EFFORT &&
 	    moat_isolate_plan_unbind_from_parent(plan->isolate)) {
-		report_unbound(options, "this process is not dumpable, so the user namespace "
-		                        "it needs cannot be given a uid map");
+		report_unbound(plan, options,
+		               "this process is not dumpable, so the user namespace it needs "
+		               "cannot be given a uid map");
 		return 0;
 	}
 	return moat_error_set(error, -EPERM,
@@ -628,8 +644,10 @@ static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbo
 	const char *dropped;
 	int result = moat_isolate_plan_bind_to_parent(plan->isolate, plan->policy, &dropped, error);
 
-	if (result == 0 && dropped)
+	if (result == 0 && dropped) {
 		warn(options, dropped);
+		report_signals_unheld(plan, options);
+	}
 	return result;
 }
 
@@ -649,15 +667,18 @@ static int plan_reports(struct spawn *spawn, struct moat_plan *plan,
 	if (!report || !plan->policy->syscalls.present)
 		return 0;
 	/*
-	 * Below Landlock ABI 6 the sandbox could signal the supervisor, which
-	 * compat strict refuses (handoff.c); reports alone are not worth a
-	 * refused run: the kernel decides alone, as without them.
+	 * Below Landlock ABI 6, a sandbox outside a PID namespace of its own
+	 * could signal the supervisor, which compat strict refuses (handoff.c);
+	 * reports alone are not worth a refused run: the kernel decides alone,
+	 * as without them.
 	 */
 	if (plan->landlock_features.abi < 6 && plan->policy->compat == MOAT_COMPAT_STRICT &&
-	    !plan->policy->syscalls.has_notify) {
+	    !plan->policy->syscalls.has_notify && !moat_isolate_has_init(plan->isolate)) {
 		if (report & MOAT_REPORT_ERRNO)
-			warn(options, "no denial reports: the supervisor that makes them needs "
-			              "Landlock ABI 6 to be safe from the sandbox's signals");
+			warn(options,
+			     "no denial reports: the supervisor that makes them needs "
+			     "Landlock ABI 6, or a PID namespace of the sandbox's own, to be "
+			     "safe from the sandbox's signals");
 		return 0;
 	}
 	if (!options->supervisor)
@@ -683,7 +704,7 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 {
 	struct moat_handoff_plan handoff = {0};
 	struct moat_plan *plan = NULL;
-	int result = moat_plan_build(&plan, policy, options, error);
+	int result = moat_plan_build(&plan, policy, true, options, error);
 
 	if (result == 0)
 		result = spawn->target->function ? moat_spawn_check_function(plan, error)

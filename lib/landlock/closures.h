@@ -31,6 +31,16 @@ enum moat_coverage {
 	MOAT_COVERAGE_LANDLOCK, /* Landlock enforces it as written (or more strictly) */
 	MOAT_COVERAGE_SECCOMP,  /* the seccomp filter closes what Landlock cannot */
 	MOAT_COVERAGE_OPEN,     /* neither: it stays open on this kernel */
+	MOAT_COVERAGE_HELD,     /* the statement holds without Landlock (a namespace, the filter) */
+};
+
+/*
+ * What the sandbox gets besides Landlock and seccomp, which can make a
+ * [network] statement hold without the Landlock ABI that enforces it.
+ */
+struct moat_sandbox_shape {
+	bool pid_namespace; /* a PID namespace of its own: no process outside is addressable */
+	bool net_namespace; /* a network namespace of its own: abstract sockets outside are not */
 };
 
 struct moat_coverage_line {
@@ -41,7 +51,7 @@ struct moat_coverage_line {
 
 /* truncate, ioctl-dev, refer, TCP and scopes, each at most twice, and Landlock's own. */
 #define MOAT_CLOSURES_MAX_LINES 16
-/* truncate: 3 syscalls; ioctl: 1; socket: 1. */
+/* truncate: 4 syscalls; ioctl: 1; socket: 1; socketpair: 1. */
 #define MOAT_CLOSURES_MAX_RULES 8
 
 struct moat_landlock_closures {
@@ -52,17 +62,38 @@ struct moat_landlock_closures {
 	size_t rule_count;
 	struct moat_coverage_line lines[MOAT_CLOSURES_MAX_LINES];
 	size_t line_count;
+	/*
+	 * MOAT_LANDLOCK_HELD_*: the [network] statements this kernel's Landlock
+	 * cannot enforce that hold as written all the same, so that `compat
+	 * strict` runs them (moat_landlock_plan_build_held()).
+	 */
+	unsigned held;
 };
 
 /*
- * Decides the closures of `policy` on a kernel with `features` and fills
- * `closures` (release it with moat_landlock_closures_release()). Returns 0,
- * or -ENOMEM with `error` filled.
+ * Decides the closures of `policy` on a kernel with `features`, for a
+ * sandbox of `shape`, and fills `closures` (release it with
+ * moat_landlock_closures_release()). Returns 0, or -ENOMEM with `error`
+ * filled.
+ *
+ * Below Landlock ABI 4, `connect tcp none` and `bind tcp none` hold when
+ * the filter refuses every IPv4 and IPv6 stream socket, by the policy's own
+ * rules or by the TCP closure; below ABI 6, `scope signal` holds in a PID
+ * namespace of the sandbox's own, and `scope abstract-unix` in a network
+ * namespace of its own or when the filter refuses unix sockets (docs/
+ * landlock.md, "Older kernels").
  */
 int moat_landlock_closures_build(struct moat_landlock_closures *closures,
                                  const struct moat_policy *policy,
                                  const struct moat_landlock_features *features,
-                                 struct moat_error *error);
+                                 const struct moat_sandbox_shape *shape, struct moat_error *error);
+
+/*
+ * The shape moat_spawn() gives a sandbox of `policy` (`moat run`): a PID
+ * namespace with `die-with-parent yes` or `unshare pid`, a network
+ * namespace with `unshare net`.
+ */
+struct moat_sandbox_shape moat_sandbox_shape_of_spawn(const struct moat_policy *policy);
 
 void moat_landlock_closures_release(struct moat_landlock_closures *closures);
 

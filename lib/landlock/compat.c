@@ -9,7 +9,9 @@
  * and `exec` imply, or that no rule grants, are not needed: where the
  * kernel lacks them, closures.c closes what it can with the seccomp filter
  * and reports the rest. [network] needs ABI 4 for `connect tcp` and
- * `bind tcp` and ABI 6 for each scope.
+ * `bind tcp` and ABI 6 for each scope, unless the statement holds by other
+ * means on this kernel (closures.h): `none` with the filter refusing TCP
+ * sockets, a scope with a namespace of the sandbox's own.
  */
 #include "landlock/internal.h"
 
@@ -95,16 +97,17 @@ static void find_fs_gaps(struct gaps *gaps, const struct moat_filesystem_section
 }
 
 static void find_network_gaps(struct gaps *gaps, const struct moat_network_section *net,
-                              const struct moat_landlock_features *features)
+                              const struct moat_landlock_features *features, unsigned held)
 {
 	static const struct {
 		unsigned scope;
+		unsigned held;
 		const char *feature;
 		const char *effect;
 	} scopes[] = {
-	        {MOAT_SCOPE_ABSTRACT_UNIX, "scope abstract-unix",
-	         "abstract unix sockets outside the sandbox can be reached"},
-	        {MOAT_SCOPE_SIGNAL, "scope signal",
+	        {MOAT_SCOPE_ABSTRACT_UNIX, MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX,
+	         "scope abstract-unix", "abstract unix sockets outside the sandbox can be reached"},
+	        {MOAT_SCOPE_SIGNAL, MOAT_LANDLOCK_HELD_SCOPE_SIGNAL, "scope signal",
 	         "processes outside the sandbox can be signalled"},
 	};
 	bool closed = moat_landlock_tcp_closable(net);
@@ -113,20 +116,23 @@ static void find_network_gaps(struct gaps *gaps, const struct moat_network_secti
 	if (!net->present)
 		return;
 
-	if (net->connect_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_CONNECT_TCP)) {
+	if (net->connect_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_CONNECT_TCP) &&
+	    !(held & MOAT_LANDLOCK_HELD_CONNECT_TCP)) {
 		gap = add_gap(gaps, "[network]", "connect tcp", 4, &net->connect_tcp.location);
 		snprintf(gap->effect, sizeof(gap->effect), "%s",
 		         closed ? "the seccomp filter refuses TCP sockets instead"
 		                : "TCP connect is not restricted");
 	}
-	if (net->bind_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_BIND_TCP)) {
+	if (net->bind_tcp.present && !(features->net & LANDLOCK_ACCESS_NET_BIND_TCP) &&
+	    !(held & MOAT_LANDLOCK_HELD_BIND_TCP)) {
 		gap = add_gap(gaps, "[network]", "bind tcp", 4, &net->bind_tcp.location);
 		snprintf(gap->effect, sizeof(gap->effect), "%s",
 		         closed ? "the seccomp filter refuses TCP sockets instead"
 		                : "TCP bind is not restricted");
 	}
 	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
-		if (!(net->scopes & scopes[i].scope) || (features->scopes & scopes[i].scope))
+		if (!(net->scopes & scopes[i].scope) || (features->scopes & scopes[i].scope) ||
+		    (held & scopes[i].held))
 			continue;
 		gap = add_gap(gaps, "[network]", scopes[i].feature, 6, &net->scope_location);
 		snprintf(gap->effect, sizeof(gap->effect), "%s", scopes[i].effect);
@@ -219,13 +225,13 @@ static int report(struct moat_landlock_plan *plan, const struct gaps *gaps,
 }
 
 int moat_landlock_compat_check(struct moat_landlock_plan *plan, const struct moat_policy *policy,
-                               const struct moat_landlock_features *features,
+                               const struct moat_landlock_features *features, unsigned held,
                                struct moat_error *error)
 {
 	struct gaps gaps = {.count = 0};
 
 	find_fs_gaps(&gaps, &policy->filesystem, features);
-	find_network_gaps(&gaps, &policy->network, features);
+	find_network_gaps(&gaps, &policy->network, features, held);
 	if (gaps.count == 0)
 		return 0;
 	if (policy->compat == MOAT_COMPAT_STRICT)

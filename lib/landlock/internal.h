@@ -67,10 +67,11 @@ const struct moat_landlock_fs_right *moat_landlock_fs_right_info(uint64_t right)
  * `compat strict` a gap is an error (-EOPNOTSUPP) naming every missing
  * feature; under `compat best-effort` each gap becomes a line in
  * plan->dropped. The plan's masks are computed separately from `features`,
- * which already excludes whatever is missing.
+ * which already excludes whatever is missing. The statements of `held`
+ * (MOAT_LANDLOCK_HELD_*) hold by other means: they are no gap.
  */
 int moat_landlock_compat_check(struct moat_landlock_plan *plan, const struct moat_policy *policy,
-                               const struct moat_landlock_features *features,
+                               const struct moat_landlock_features *features, unsigned held,
                                struct moat_error *error);
 
 #endif /* MOAT_LANDLOCK_INTERNAL_H */

@@ -80,6 +80,28 @@ int moat_landlock_plan_build_in_new_root(struct moat_landlock_plan **plan,
                                          const struct moat_landlock_features *features,
                                          struct moat_error *error);
 
+/*
+ * [network] statements that hold on this kernel without the Landlock ABI
+ * that enforces them (landlock/closures.h): compat does not count them as
+ * missing.
+ */
+enum {
+	MOAT_LANDLOCK_HELD_CONNECT_TCP = 1U << 0,
+	MOAT_LANDLOCK_HELD_BIND_TCP = 1U << 1,
+	MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX = 1U << 2,
+	MOAT_LANDLOCK_HELD_SCOPE_SIGNAL = 1U << 3,
+};
+
+/*
+ * moat_landlock_plan_build() or, with `in_new_root`,
+ * moat_landlock_plan_build_in_new_root(), where the statements of `held`
+ * (MOAT_LANDLOCK_HELD_*) hold by other means.
+ */
+int moat_landlock_plan_build_held(struct moat_landlock_plan **plan,
+                                  const struct moat_policy *policy,
+                                  const struct moat_landlock_features *features, unsigned held,
+                                  bool in_new_root, struct moat_error *error);
+
 /* True when applying the plan restricts anything. */
 bool moat_landlock_plan_enforces(const struct moat_landlock_plan *plan);
 

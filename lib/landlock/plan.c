@@ -224,8 +224,8 @@ static int plan_network(struct moat_landlock_plan *plan, const struct moat_netwo
 }
 
 static int build(struct moat_landlock_plan **plan, const struct moat_policy *policy,
-                 const struct moat_landlock_features *features, bool open_when_applied,
-                 struct moat_error *error)
+                 const struct moat_landlock_features *features, unsigned held,
+                 bool open_when_applied, struct moat_error *error)
 {
 	struct moat_landlock_plan *built;
 	int code;
@@ -238,7 +238,7 @@ static int build(struct moat_landlock_plan **plan, const struct moat_policy *pol
 	built->abi = features->abi;
 	built->restrict_flags = features->restrict_flags;
 	built->ruleset_size = ruleset_size(features->abi);
-	code = moat_landlock_compat_check(built, policy, features, error);
+	code = moat_landlock_compat_check(built, policy, features, held, error);
 	if (code == 0)
 		code = plan_filesystem(built, policy, features, error);
 	if (code == 0)
@@ -255,7 +255,7 @@ int moat_landlock_plan_build(struct moat_landlock_plan **plan, const struct moat
                              const struct moat_landlock_features *features,
                              struct moat_error *error)
 {
-	return build(plan, policy, features, false, error);
+	return build(plan, policy, features, 0, false, error);
 }
 
 int moat_landlock_plan_build_in_new_root(struct moat_landlock_plan **plan,
@@ -263,7 +263,15 @@ int moat_landlock_plan_build_in_new_root(struct moat_landlock_plan **plan,
                                          const struct moat_landlock_features *features,
                                          struct moat_error *error)
 {
-	return build(plan, policy, features, true, error);
+	return build(plan, policy, features, 0, true, error);
+}
+
+int moat_landlock_plan_build_held(struct moat_landlock_plan **plan,
+                                  const struct moat_policy *policy,
+                                  const struct moat_landlock_features *features, unsigned held,
+                                  bool in_new_root, struct moat_error *error)
+{
+	return build(plan, policy, features, held, in_new_root, error);
 }
 
 bool moat_landlock_plan_enforces(const struct moat_landlock_plan *plan)

@@ -159,10 +159,15 @@ int moat_listener_receive(int socket_fd, int pidfd, int timeout_ms, int *listene
 /* ---- planning ------------------------------------------------------------ */
 
 static int plan_isolation(struct moat_handoff_plan *plan, const struct moat_policy *policy,
-                          int landlock_abi, struct moat_error *error)
+                          int landlock_abi, bool own_pid_namespace, struct moat_error *error)
 {
 	if (landlock_abi >= 6) {
 		plan->isolation = MOAT_HANDOFF_LANDLOCK | MOAT_HANDOFF_SCOPE_SIGNALS;
+		return 0;
+	}
+	/* No process outside the sandbox's PID namespace has a number in it. */
+	if (landlock_abi >= 1 && own_pid_namespace) {
+		plan->isolation = MOAT_HANDOFF_LANDLOCK;
 		return 0;
 	}
 	if (landlock_abi >= 1) {
@@ -184,16 +189,17 @@ static int plan_isolation(struct moat_handoff_plan *plan, const struct moat_poli
 int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_policy *policy,
                             int landlock_abi, struct moat_error *error)
 {
-	return moat_handoff_plan_build_routed(plan, policy, landlock_abi, 0, error);
+	return moat_handoff_plan_build_routed(plan, policy, landlock_abi, 0, false, error);
 }
 
 int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
-                                   int landlock_abi, unsigned routed, struct moat_error *error)
+                                   int landlock_abi, unsigned routed, bool own_pid_namespace,
+                                   struct moat_error *error)
 {
 	int result;
 
 	memset(plan, 0, sizeof(*plan));
-	result = plan_isolation(plan, policy, landlock_abi, error);
+	result = plan_isolation(plan, policy, landlock_abi, own_pid_namespace, error);
 	if (result == 0 && moat_filter_routed_fits_one(policy, routed))
 		result = moat_filter_compile_one(policy, routed, &plan->notify_part, error);
 	else if (result == 0)

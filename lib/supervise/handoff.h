@@ -65,9 +65,13 @@ int moat_handoff_plan_build(struct moat_handoff_plan *plan, const struct moat_po
  * child's calls outright (moat_filter_routed_fits_one()), the notify part
  * is the whole filter (moat_filter_compile_one()) and there is no enforce
  * part: calls the policy allows on a condition then run one filter, not two.
+ * With `own_pid_namespace` (the sandbox has one) the sandbox cannot name
+ * the supervisor's process to signal it, so a kernel below ABI 6 is no
+ * reason to refuse.
  */
 int moat_handoff_plan_build_routed(struct moat_handoff_plan *plan, const struct moat_policy *policy,
-                                   int landlock_abi, unsigned routed, struct moat_error *error);
+                                   int landlock_abi, unsigned routed, bool own_pid_namespace,
+                                   struct moat_error *error);
 
 void moat_handoff_plan_release(struct moat_handoff_plan *plan);
 

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 [[ -x $greeter ]] || skip "$greeter is not built"
 system=$MOAT_SOURCE_DIR/policies/system.policy
-require_landlock_abi 5 "the shipped system.policy (its [filesystem] rules ask for ioctl-dev)"
+require_landlock_abi 4 "the TCP Fast Open checks ([network] connect tcp PORT)"
 
 mkdir -p "$scratch/granted"
 echo "granted data" >"$scratch/granted/data"

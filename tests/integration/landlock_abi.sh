@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The kernels people run (docs/landlock.md, "Older kernels"): with
-# --landlock-abi 1 to 7, every shipped policy runs a program of its own;
-# compat strict refuses only what a statement cannot enforce as written (a
-# scope, a tcp line, a named right); and each seccomp closure of a right the
-# simulated kernel lacks refuses its attack, beside the control where the
-# closure is absent and the same attack works.
+# --landlock-abi 1 to 7, every shipped policy runs a program of its own
+# under compat strict; strict refuses only what a statement cannot enforce
+# as written (a scope or a tcp line that nothing else holds, a named right);
+# each seccomp closure of a right the simulated kernel lacks refuses its
+# attack, and each statement held by a namespace or the filter stops its
+# attack, beside the control where the closure or namespace is absent and
+# the same attack works.
 source "$(dirname "$0")/lib.sh"
 
 require_landlock_abi 7 "simulating every Landlock ABI from 1 to 7"
@@ -25,8 +27,10 @@ chmod -R a+rX "$data"
 
 # ---- every shipped policy on every ABI ---------------------------------------
 # A program each, doing a small real job; program policies include
-# program-base, whose [network] has scopes (ABI 6): below that compat strict
-# refuses them, naming the scope, and they run with compat best-effort.
+# program-base, whose [network] has `none` tcp lines (ABI 4) and scopes (ABI
+# 6): below those the filter (no socket) and the PID namespace hold them, so
+# they run under compat strict. shell names ioctl-dev on /dev/tty, a right
+# the contract has strict refuse below ABI 5: there it runs with best-effort.
 declare -A jobs=(
 	[system]="/usr/bin/ls /usr"
 	[confined]="/usr/bin/ls /usr"
@@ -71,21 +75,14 @@ for policy_file in "$shipped"/*.policy; do
 		skip_check "policy $name on every ABI: ${job[0]} is not installed"
 		continue
 	fi
-	[[ $name == system ]] && needs_scope=0 || needs_scope=6
 	for abi in 1 2 3 4 5 6 7; do
-		if [[ $abi -ge $needs_scope || $abi -eq 5 ]]; then
-			run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
+		run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
+		if [[ $name == shell && $abi -lt 5 ]]; then
+			expect_status 125 "compat strict refuses -p shell's named ioctl-dev on ABI $abi"
+			expect_stderr_contains "ioctl-dev needs Landlock ABI 5" "-p shell on ABI $abi names ioctl-dev"
+			run "$MOAT" run --landlock-abi "$abi" -p "$name" -p "$scratch/best-effort.policy" --read "$data" -- "${job[@]}"
 		fi
-		if [[ $abi -ge $needs_scope ]]; then
-			expect_status 0 "-p $name on Landlock ABI $abi"
-			continue
-		fi
-		if [[ $abi -eq 5 ]]; then # the refusal comes from program-base: one ABI shows it
-			expect_status 125 "compat strict refuses -p $name's scopes on ABI $abi"
-			expect_stderr_contains "scope signal needs Landlock ABI 6" "-p $name on ABI $abi names the scope"
-		fi
-		run "$MOAT" run --landlock-abi "$abi" -p "$name" -p "$scratch/best-effort.policy" --read "$data" -- "${job[@]}"
-		expect_status 0 "-p $name with compat best-effort on Landlock ABI $abi"
+		expect_status 0 "-p $name under compat strict on Landlock ABI $abi"
 	done
 done
 
@@ -103,8 +100,28 @@ for abi in 1 2 3 4 5 6 7; do
 		[[ $stderr != *"closed by seccomp"* ]] || fail "ABI $abi closes nothing: $stderr"
 	fi
 	[[ $stderr != *"open on this kernel"* ]] || fail "-p system leaves nothing open on ABI $abi: $stderr"
+	# A program policy: what holds its [network] statements below ABI 4 and 6.
+	run "$MOAT" run --report --landlock-abi "$abi" -p jq -- /usr/bin/jq -n 1
+	expect_status 0 "moat run --report -p jq on ABI $abi"
+	if [[ $abi -lt 4 ]]; then
+		expect_stderr_contains "held without Landlock: connect tcp none, bind tcp none (Landlock ABI 4): held by the seccomp filter (socket refused)" \
+			"the tcp lines held on ABI $abi"
+	fi
+	if [[ $abi -lt 6 ]]; then
+		expect_stderr_contains "held without Landlock: scope signal (Landlock ABI 6): held by the PID namespace" \
+			"scope signal held on ABI $abi"
+		expect_stderr_contains "held without Landlock: scope abstract-unix (Landlock ABI 6): held by the seccomp filter (socket refused)" \
+			"scope abstract-unix held on ABI $abi"
+	else
+		[[ $stderr != *"held without Landlock"* ]] || fail "ABI $abi holds nothing without Landlock: $stderr"
+	fi
+	[[ $stderr != *"open on this kernel"* ]] || fail "-p jq leaves nothing open on ABI $abi: $stderr"
+	[[ $stderr != *"no denial reports"* ]] || fail "-p jq keeps its reports on ABI $abi: $stderr"
 	run "$MOAT" features --landlock-abi "$abi"
 	expect_stdout_contains "landlock: abi $abi" "moat features --landlock-abi $abi"
+	if [[ $abi -lt 6 ]]; then
+		expect_stdout_contains "held by the PID namespace" "moat features --landlock-abi $abi: scope signal"
+	fi
 done
 run "$MOAT" compile --landlock-abi 2 "$shipped/system.policy"
 expect_stdout_contains "compat: no Landlock truncate before ABI 3" "moat compile names the truncate closure"
@@ -139,6 +156,31 @@ policy connect-none '[syscalls]
 allow socket bind listen getsockname connect
 [network]
 connect tcp none'
+policy tcp-port '[network]
+connect tcp 443'
+policy unix-sockets '[syscalls]
+default allow
+kill @default-deny
+[network]
+scope abstract-unix'
+policy own-net '[namespaces]
+unshare net'
+policy scope-unix '[network]
+scope abstract-unix'
+policy scope-signal '[syscalls]
+default allow
+kill @default-deny
+[network]
+scope signal'
+policy no-die '[process]
+die-with-parent no'
+policy broker "include \"$shipped/system.policy\"
+[syscalls]
+notify openat if arg2 & O_ACCMODE == O_RDONLY
+[broker]
+open read /usr
+open read /etc
+open read $data"
 mkdir -p "$scratch/out"
 chmod 777 "$scratch/out"
 
@@ -192,9 +234,77 @@ for user in "${users[@]}"; do
 	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/connect-none.policy" \
 		-p "$scratch/best-effort.policy" "${grants[@]}" -- "$holes" tcp
 	expect_stdout "done" "$user: TCP on ABI 3 without the closure works (the hole)"
+	# Under compat strict the closure holds `none`: the run goes ahead, the attack fails.
 	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/tcp-none.policy" "${grants[@]}" \
 		-- "$holes" tcp
-	expect_status 125 "$user: compat strict still refuses a tcp line on ABI 3"
+	expect_stdout "EACCES" "$user: compat strict on ABI 3: TCP refused by the closure that holds 'none'"
+	# A port list cannot hold below ABI 4: strict refuses it.
+	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/tcp-none.policy" \
+		-p "$scratch/tcp-port.policy" "${grants[@]}" -- "$holes" tcp
+	expect_status 125 "$user: compat strict refuses a tcp port list on ABI 3"
+	expect_stderr_contains "connect tcp needs Landlock ABI 4" "$user: the refusal names the port list"
+
+	# ---- statements held without Landlock, each beside its hole ---------------
+	listen_name=moat-abi-$$-$user
+	"$holes" listen "$listen_name" 20 >"$scratch/listener" &
+	listener=$!
+	wait_until 5 test -s "$scratch/listener" || fail "the abstract listener did not start"
+	# scope abstract-unix with unix sockets allowed: strict refuses it on ABI 5 ...
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/unix-sockets.policy" -- "$holes" abstract "$listen_name"
+	expect_status 125 "$user: compat strict refuses scope abstract-unix that nothing holds on ABI 5"
+	expect_stderr_contains "scope abstract-unix needs Landlock ABI 6" "$user: the refusal names the scope"
+	# ... runs in a network namespace of its own, where the host's name is out of reach ...
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/unix-sockets.policy" -p "$scratch/own-net.policy" \
+		-- "$holes" abstract "$listen_name"
+	expect_stdout "ECONNREFUSED" "$user: ABI 5, own network namespace: the host's abstract socket is out of reach"
+	# ... and the hole is real: best-effort without it connects.
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/unix-sockets.policy" -p "$scratch/best-effort.policy" \
+		-- "$holes" abstract "$listen_name"
+	expect_stdout "done" "$user: ABI 5, best-effort, no network namespace: the abstract socket is reached (the hole)"
+	run as "$user" "$MOAT" run --landlock-abi 6 -p "$scratch/unix-sockets.policy" -- "$holes" abstract "$listen_name"
+	expect_stdout "EPERM" "$user: ABI 6: Landlock's scope refuses the connect"
+	# A unix datagram pair sends to any address: the closure refuses the pair where a scope needs it.
+	run as "$user" "$MOAT" run --landlock-abi 5 -p system -p "$scratch/scope-unix.policy" "${grants[@]}" \
+		-- "$holes" abstract-pair "$listen_name"
+	expect_stdout "EACCES" "$user: ABI 5: a datagram pair refused where scope abstract-unix needs it"
+	run as "$user" "$MOAT" run --landlock-abi 5 -p system "${grants[@]}" -- "$holes" abstract-pair "$listen_name"
+	expect_stdout "done" "$user: ABI 5 without the scope: the pair reaches the host's socket (the hole)"
+	kill "$listener"
+	wait "$listener" 2>/dev/null
+
+	# scope signal: a process of the same user outside the sandbox, by number and through /proc.
+	for attack in signal pidfd-signal; do
+		# Not through `as`, whose subshell would be the process signalled.
+		if [[ $user == nobody ]]; then "${unprivileged[@]}" sleep 30 & else sleep 30 & fi
+		target=$!
+		run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/scope-signal.policy" -- "$holes" "$attack" "$target"
+		expect_status 1 "$user: ABI 5: $attack fails in the sandbox's PID namespace"
+		kill -0 "$target" 2>/dev/null || fail "$user: $attack on ABI 5 reached the process outside"
+		run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/scope-signal.policy" -p "$scratch/no-die.policy" \
+			-- "$holes" "$attack" "$target"
+		expect_status 125 "$user: compat strict refuses scope signal without a PID namespace on ABI 5"
+		# The control: no PID namespace, best-effort: the signal reaches it.
+		run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/scope-signal.policy" -p "$scratch/no-die.policy" \
+			-p "$scratch/best-effort.policy" -- "$holes" "$attack" "$target"
+		expect_stdout "done" "$user: ABI 5 without a PID namespace: $attack works (the hole)"
+		wait "$target" 2>/dev/null
+		kill "$target" 2>/dev/null && fail "$user: the control $attack did not end the process"
+	done
+
+	# A supervisor (`notify`) below ABI 6: safe in the PID namespace, refused without it.
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/broker.policy" -- /usr/bin/head -c 3 "$data/numbers.txt"
+	expect_status 0 "$user: ABI 5, strict: a notify policy runs in the sandbox's PID namespace"
+	expect_stdout "1
+2" "$user: ABI 5: the brokered open worked"
+	run as "$user" "$MOAT" run --landlock-abi 5 -p "$scratch/broker.policy" -p "$scratch/no-die.policy" \
+		-- /usr/bin/head -c 3 "$data/numbers.txt"
+	expect_status 125 "$user: ABI 5, strict, no PID namespace: a notify policy is refused"
+	expect_stderr_contains "not protected from the sandbox's signals" "$user: the refusal says why"
+
+	# Denial reports stay on below ABI 6 in the PID namespace: the kill is reported.
+	run as "$user" "$MOAT" run --landlock-abi 5 -p system -- /usr/bin/python3 -c 'import os; os.kill(os.getpid(), 0)'
+	expect_status 159 "$user: ABI 5: the filter kills kill(2)"
+	expect_stderr_contains "moat: killed: kill(" "$user: ABI 5: the kill is reported"
 done
 
 finish

@@ -32,7 +32,8 @@ struct closed {
 	moat_filter *filter;
 };
 
-static void close_for(struct closed *closed, const char *text, int abi)
+static void close_shaped(struct closed *closed, const char *text, int abi,
+                         struct moat_sandbox_shape shape)
 {
 	struct moat_landlock_features features;
 	struct moat_error error;
@@ -41,10 +42,16 @@ static void close_for(struct closed *closed, const char *text, int abi)
 	                                         strlen(text), NULL, &error),
 	                 0);
 	moat_landlock_features_for_abi(&features, abi);
-	assert_int_equal(
-	        moat_landlock_closures_build(&closed->closures, closed->policy, &features, &error),
-	        0);
+	assert_int_equal(moat_landlock_closures_build(&closed->closures, closed->policy, &features,
+	                                              &shape, &error),
+	                 0);
 	assert_int_equal(moat_filter_compile(&closed->filter, &closed->closures.policy, &error), 0);
+}
+
+/* Without namespaces, as moat_enter() applies a policy. */
+static void close_for(struct closed *closed, const char *text, int abi)
+{
+	close_shaped(closed, text, abi, (struct moat_sandbox_shape){false, false});
 }
 
 static void release(struct closed *closed)
@@ -228,6 +235,115 @@ static void test_tcp_closed_below_abi4(void **state)
 	release(&closed);
 }
 
+#define HELD_TCP    (MOAT_LANDLOCK_HELD_CONNECT_TCP | MOAT_LANDLOCK_HELD_BIND_TCP)
+#define HELD_SCOPES (MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX | MOAT_LANDLOCK_HELD_SCOPE_SIGNAL)
+
+/* program-base's [syscalls] and [network], in short. */
+static const char no_sockets[] = "moat 1\n[syscalls]\ndefault kill\n"
+                                 "allow socketpair if arg0 == AF_UNIX\nerrno EACCES socket\n"
+                                 "[network]\nconnect tcp none\nbind tcp none\n"
+                                 "scope abstract-unix signal\n";
+
+static void test_program_base_holds_on_every_abi(void **state)
+{
+	const struct moat_sandbox_shape spawned = {.pid_namespace = true};
+	struct closed closed;
+
+	(void)state;
+	for (int abi = 1; abi <= 5; abi++) {
+		close_shaped(&closed, no_sockets, abi, spawned);
+		assert_int_equal(closed.closures.held, (abi < 4 ? HELD_TCP : 0) | HELD_SCOPES);
+		assert_true(has_line(&closed, MOAT_COVERAGE_HELD, "held by the PID namespace"));
+		assert_true(has_line(
+		        &closed, MOAT_COVERAGE_HELD,
+		        "scope abstract-unix (Landlock ABI 6): held by the seccomp filter"));
+		/* A datagram pair sends to any address: closed; a stream pair stays allowed. */
+		assert_string_equal(decide(&closed, SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0),
+		                    "errno 13");
+		assert_string_equal(
+		        decide(&closed, SYS_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0),
+		        "errno 13");
+		assert_string_equal(decide(&closed, SYS_socketpair, AF_UNIX, SOCK_STREAM, 0),
+		                    "allow");
+		release(&closed);
+	}
+	/* ABI 6 enforces it all: no closure of the pairs. */
+	close_shaped(&closed, no_sockets, 6, spawned);
+	assert_int_equal(closed.closures.held, 0);
+	assert_string_equal(decide(&closed, SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0), "allow");
+	release(&closed);
+}
+
+static void test_scope_signal_needs_a_pid_namespace(void **state)
+{
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, no_sockets, 5);
+	assert_int_equal(closed.closures.held, MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX);
+	assert_true(has_line(&closed, MOAT_COVERAGE_OPEN, "processes outside the sandbox"));
+	release(&closed);
+}
+
+static void test_abstract_unix_with_unix_sockets(void **state)
+{
+	static const char unix_sockets[] = "moat 1\n[syscalls]\ndefault kill\n"
+	                                   "allow socket if arg0 == AF_UNIX\n"
+	                                   "[network]\nscope abstract-unix\n";
+	static const char inet_only[] = "moat 1\n[syscalls]\ndefault kill\n"
+	                                "allow socket if arg0 in {AF_INET, AF_INET6}\n"
+	                                "errno EACCES socket\n"
+	                                "[network]\nscope abstract-unix\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, unix_sockets, 5);
+	assert_int_equal(closed.closures.held, 0);
+	release(&closed);
+	close_shaped(&closed, unix_sockets, 5, (struct moat_sandbox_shape){.net_namespace = true});
+	assert_int_equal(closed.closures.held, MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX);
+	assert_true(has_line(&closed, MOAT_COVERAGE_HELD, "held by the network namespace"));
+	release(&closed);
+	/* Only inet sockets pass: unix ones are refused. */
+	close_for(&closed, inet_only, 5);
+	assert_int_equal(closed.closures.held, MOAT_LANDLOCK_HELD_SCOPE_ABSTRACT_UNIX);
+	release(&closed);
+}
+
+static void test_tcp_none_held_by_the_filter(void **state)
+{
+	static const char closable[] = "moat 1\n[syscalls]\ndefault allow\nkill io_uring_setup\n"
+	                               "[network]\nconnect tcp none\nbind tcp none\n";
+	static const char with_io_uring[] = "moat 1\n[syscalls]\ndefault allow\n"
+	                                    "[network]\nconnect tcp none\nbind tcp none\n";
+	static const char notified[] = "moat 1\n[syscalls]\ndefault allow\nkill io_uring_setup\n"
+	                               "notify socket if arg0 == AF_INET\n"
+	                               "[network]\nconnect tcp none\nbind tcp none\n";
+	static const char unix_only[] = "moat 1\n[syscalls]\ndefault kill\n"
+	                                "allow socket if arg0 == AF_UNIX\n"
+	                                "[network]\nconnect tcp none\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, closable, 3);
+	assert_int_equal(closed.closures.held, HELD_TCP);
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET, SOCK_STREAM, 0), "errno 13");
+	release(&closed);
+	/* io_uring creates sockets past seccomp; a supervisor may let one through. */
+	close_for(&closed, with_io_uring, 3);
+	assert_int_equal(closed.closures.held, 0);
+	release(&closed);
+	close_for(&closed, notified, 3);
+	assert_int_equal(closed.closures.held, 0);
+	assert_string_equal(decide(&closed, SYS_socket, AF_INET6, SOCK_STREAM, 0), "errno 13");
+	release(&closed);
+	/* connect alone: no closure (bind is allowed), but the policy's own rules hold it. */
+	close_for(&closed, unix_only, 3);
+	assert_int_equal(closed.closures.held, MOAT_LANDLOCK_HELD_CONNECT_TCP);
+	assert_int_equal(closed.closures.rule_count, 0);
+	release(&closed);
+}
+
 static void test_no_filter_no_closure(void **state)
 {
 	static const char no_syscalls[] = "moat 1\n[filesystem]\nread /usr\n";
@@ -251,6 +367,10 @@ int main(void)
 	        cmocka_unit_test(test_named_ioctl_dev_is_not_closed),
 	        cmocka_unit_test(test_tcp_closed_below_abi4),
 	        cmocka_unit_test(test_no_filter_no_closure),
+	        cmocka_unit_test(test_program_base_holds_on_every_abi),
+	        cmocka_unit_test(test_scope_signal_needs_a_pid_namespace),
+	        cmocka_unit_test(test_abstract_unix_with_unix_sockets),
+	        cmocka_unit_test(test_tcp_none_held_by_the_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

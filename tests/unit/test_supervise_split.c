@@ -306,7 +306,8 @@ static bool routed_plan_is_one_filter(const char *text, unsigned routed)
 	struct moat_error error;
 	bool fits = moat_filter_routed_fits_one(policy, routed);
 
-	assert_int_equal(moat_handoff_plan_build_routed(&plan, policy, 6, routed, &error), 0);
+	assert_int_equal(moat_handoff_plan_build_routed(&plan, policy, 6, routed, false, &error),
+	                 0);
 	assert_non_null(plan.notify_part);
 	assert_true(plan.notify_part->wants_listener);
 	assert_int_equal(plan.enforce_part == NULL, fits);

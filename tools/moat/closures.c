@@ -27,6 +27,7 @@ int moat_command_kernel_features(struct moat_landlock_features *features, int ab
 const struct moat_policy *moat_command_close_gaps(struct moat_landlock_closures *closures,
                                                   const struct moat_policy *policy, int abi_limit)
 {
+	struct moat_sandbox_shape shape = moat_sandbox_shape_of_spawn(policy);
 	struct moat_landlock_features features;
 	struct moat_error error = {0};
 
@@ -37,7 +38,8 @@ const struct moat_policy *moat_command_close_gaps(struct moat_landlock_closures 
 	}
 	if (moat_command_kernel_features(&features, abi_limit) < 0)
 		return NULL;
-	if (moat_landlock_closures_build(closures, policy, &features, &error) < 0) {
+	/* As moat run starts it. */
+	if (moat_landlock_closures_build(closures, policy, &features, &shape, &error) < 0) {
 		moat_command_error("%s", error.message);
 		moat_landlock_closures_release(closures);
 		return NULL;

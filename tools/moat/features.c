@@ -56,12 +56,19 @@ static void print_policy_coverage(const struct moat_landlock_features *features)
 	         "seccomp refuses truncate(2), O_RDONLY|O_TRUNC and openat2 when no rule grants "
 	         "truncate; open otherwise; strict refuses `allow truncate`"},
 	        {"connect tcp, bind tcp", 4,
-	         "compat strict refuses; best-effort has seccomp refuse TCP sockets when both "
-	         "are `none`"},
+	         "`none` is held by the seccomp filter (socket refused) when the policy refuses "
+	         "TCP sockets, or both are `none` and seccomp refuses them; strict refuses a port "
+	         "list"},
 	        {"ioctl-dev", 5,
 	         "seccomp lets only harmless ioctl commands through; strict refuses `allow "
 	         "ioctl-dev`"},
-	        {"scope abstract-unix signal", 6, "not restricted: compat strict refuses"},
+	        {"scope signal", 6,
+	         "held by the PID namespace (moat run gives one with die-with-parent); strict "
+	         "refuses it without one"},
+	        {"scope abstract-unix", 6,
+	         "held by the network namespace (`unshare net`), or by the seccomp filter "
+	         "(socket refused) when the policy refuses unix sockets (seccomp then refuses "
+	         "unix datagram pairs); strict refuses it otherwise"},
 	};
 
 	printf("  what policies get:\n");
