@@ -11,6 +11,11 @@ packages=(
 	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash
 	coreutils grep sed gawk findutils git curl openssl file imagemagick poppler-utils
 	libxml2-utils gcc make lua5.4 gpgv rsync
+	# moat export/import --format oci read and write JSON with json-c (docs/oci.md).
+	libjson-c-dev
+	# The default seccomp profile of Podman and CRI-O (/usr/share/containers/seccomp.json):
+	# scripts/oci.sh imports it and compares the result with libseccomp's reading.
+	golang-github-containers-common
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then
