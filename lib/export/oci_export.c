@@ -262,6 +262,8 @@ static void add_conditionals(struct exporter *exporter, struct rule_list *list,
 			                         &condition->conjunctions[j], &model,
 			                         narrow) == MOAT_OCI_WIDER;
 		if (wider && narrow) {
+			if (same_action(&weakest, &strictest))
+				continue; /* every call gets this action anyway */
 			warn(exporter, &rule->location,
 			     "OCI cannot compare %s's arguments as this condition does: the calls it "
 			     "cannot single out are left to the rules after it and the default",
