@@ -442,6 +442,39 @@ static void test_podman_profile_round_trip_is_stable(void **state)
 	free(json);
 }
 
+/*
+ * Without CAP_AUDIT_WRITE the profile refuses audit netlink sockets with
+ * `socket` rules on arg2 (an int). libseccomp compares all 64 bits, so a
+ * protocol of 9 with a bit set in the upper half passes its `arg2 != 9`
+ * rule while the kernel reads 9 (the control). moat reads 32 bits: refused.
+ */
+static void test_upper_half_cannot_pass_an_imported_rule(void **state)
+{
+	char *json = podman_profile();
+	char *text = import_json(json, "", NULL);
+	moat_policy *policy = load_text(text);
+	moat_filter *filter = compile_policy(policy);
+	struct reference reference = reference_of(json, "");
+	uint64_t plain[6] = {16 /* AF_NETLINK */, 3 /* SOCK_RAW */, 9 /* NETLINK_AUDIT */};
+	uint64_t upper[6] = {16, 3, 0x100000009};
+	int socket_number = moat_syscall_number("socket");
+
+	(void)state;
+	assert_int_equal(reference_action(&reference, socket_number, plain).kind,
+	                 MOAT_ACTION_ERRNO);
+	assert_int_equal(reference_action(&reference, socket_number, upper).kind,
+	                 MOAT_ACTION_ALLOW);
+	assert_true(same_action(moat_action_of(filter, socket_number, plain),
+	                        (struct moat_action){MOAT_ACTION_ERRNO, EINVAL}));
+	assert_true(same_action(moat_action_of(filter, socket_number, upper),
+	                        (struct moat_action){MOAT_ACTION_ERRNO, EINVAL}));
+	free(reference.program);
+	moat_filter_free(filter);
+	moat_policy_free(policy);
+	free(text);
+	free(json);
+}
+
 /* The rules runc makes of comparisons, capabilities, architectures and actions. */
 static void test_import_reads_as_runc(void **state)
 {
@@ -686,6 +719,7 @@ int main(void)
 	        cmocka_unit_test(test_podman_profile_decides_as_libseccomp),
 	        cmocka_unit_test(test_sweep_sees_a_different_profile),
 	        cmocka_unit_test(test_podman_profile_round_trip_is_stable),
+	        cmocka_unit_test(test_upper_half_cannot_pass_an_imported_rule),
 	        cmocka_unit_test(test_import_reads_as_runc),
 	        cmocka_unit_test(test_import_errors_are_located),
 	        cmocka_unit_test(test_shipped_policies_export_safely),
