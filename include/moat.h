@@ -680,7 +680,6 @@ MOAT_API int moat_listener_send(int socket, int listener_fd, struct moat_error *
 MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
                                    struct moat_error *error);
 
-
 /* ---------------------------------------------------------------------------
  * OCI and Docker seccomp profiles: a policy's [syscalls] section for runc,
  * crun, Podman, Docker and Kubernetes, and their profiles as moat policies

@@ -23,6 +23,14 @@ for name in program-base python3 perl node jq sqlite3 gzip xz zstd bzip2 tar unz
 		fail "the installed policy $name is not found by name, or invalid"
 done
 
+# The installed command exports and imports seccomp profiles (docs/oci.md).
+(cd / && MOAT_POLICY_PATH="$stage/share/moat/policies" "$stage/bin/moat" export --format oci \
+	stdio >"$build/stdio.json") || fail "the installed moat cannot export a profile"
+"$stage/bin/moat" import "$build/stdio.json" >/dev/null || fail "the installed moat cannot import"
+[[ -e "$stage/share/doc/moat/oci.md" ]] || fail "docs/oci.md is not installed"
+[[ -e "$stage/share/man/man1/moat.1" ]] && grep -q "moat import" "$stage/share/man/man1/moat.1" ||
+	fail "moat(1) does not document import"
+
 # Only the public API leaves the shared library.
 foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 != "MOAT_0" {print $3}')
 [[ -z "$foreign" ]] || fail "libmoat.so exports non-moat symbols: $foreign"
@@ -46,6 +54,9 @@ done
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 flags=$(pkg-config --define-prefix --cflags --libs moat)
 cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_pkgconfig"
+# A static link needs json-c, which the .pc names as a private requirement.
+pkg-config --define-prefix --static --libs moat | grep -q -- -ljson-c ||
+	fail "pkg-config --static --libs moat lacks json-c"
 LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
 
 # find_package(moat) from a separate CMake project, shared and static.

@@ -57,8 +57,7 @@ static bool add(struct moat_oci_choice *choice, struct moat_oci_arg arg)
 	return true;
 }
 
-static bool add_equal(struct moat_oci_choice *choice, unsigned index, uint64_t mask,
-                      uint64_t value)
+static bool add_equal(struct moat_oci_choice *choice, unsigned index, uint64_t mask, uint64_t value)
 {
 	if (mask == UINT64_MAX)
 		return add(choice, (struct moat_oci_arg){index, MOAT_OCI_EQ, value, 0});
@@ -130,8 +129,8 @@ static bool direct(const struct moat_comparison *comparison, uint64_t width,
  * do (and also for some upper halves); else one comparison of the group that
  * can be written exactly; else nothing.
  */
-static void superset(const struct moat_comparison *const *comparisons, size_t count,
-                     uint64_t width, struct moat_oci_choice *choice)
+static void superset(const struct moat_comparison *const *comparisons, size_t count, uint64_t width,
+                     struct moat_oci_choice *choice)
 {
 	for (size_t i = 0; i < count; i++) {
 		const struct moat_comparison *comparison = comparisons[i];
@@ -142,8 +141,9 @@ static void superset(const struct moat_comparison *const *comparisons, size_t co
 		    (comparison->op == MOAT_COMPARE_NE || comparison->op == MOAT_COMPARE_GT ||
 		     comparison->op == MOAT_COMPARE_GE)) {
 			choice->count = 0;
-			add(choice, (struct moat_oci_arg){comparison->arg, ordering_ops[comparison->op],
-			                                  comparison->value & width, 0});
+			add(choice,
+			    (struct moat_oci_arg){comparison->arg, ordering_ops[comparison->op],
+			                          comparison->value & width, 0});
 			return;
 		}
 	}

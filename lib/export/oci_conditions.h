@@ -21,7 +21,7 @@
 #include "oci/names.h"
 #include "policy/ir.h"
 
-#define MOAT_OCI_ARGUMENTS 6
+#define MOAT_OCI_ARGUMENTS        6
 /* Alternatives for one argument at most (and rules for one conjunction). */
 #define MOAT_OCI_MAX_ALTERNATIVES 256
 
@@ -46,6 +46,6 @@ enum moat_oci_fit {
 
 /* Fills `choices` (one per argument) for `conjunction` of syscall `number`. */
 enum moat_oci_fit moat_oci_translate(const struct moat_conjunction *conjunction, int number,
-                        struct moat_oci_choice choices[MOAT_OCI_ARGUMENTS]);
+                                     struct moat_oci_choice choices[MOAT_OCI_ARGUMENTS]);
 
 #endif /* MOAT_EXPORT_OCI_CONDITIONS_H */

@@ -128,7 +128,8 @@ static struct moat_action exportable(struct exporter *exporter, struct moat_acti
 	return without_notify(action);
 }
 
-static bool push_rule(struct exporter *exporter, struct rule_list *list, const struct oci_rule *rule)
+static bool push_rule(struct exporter *exporter, struct rule_list *list,
+                      const struct oci_rule *rule)
 {
 	if (list->count == list->capacity) {
 		size_t capacity = list->capacity ? 2 * list->capacity : 8;
@@ -251,8 +252,9 @@ static void add_conditionals(struct exporter *exporter, struct rule_list *list,
 	for (size_t i = 0; i < rules->conditional_count; i++) {
 		const struct moat_syscall_rule *rule = &rules->conditional[i];
 		const struct moat_condition *condition = rule->condition;
-		struct oci_rule model = {.action = exportable(exporter, rule->action, &rule->location),
-		                         .source = rule};
+		struct oci_rule model = {
+		        .action = exportable(exporter, rule->action, &rule->location),
+		        .source = rule};
 		bool narrow = same_action(&model.action, &weakest);
 		size_t first = list->count;
 		bool wider = false;
@@ -265,7 +267,8 @@ static void add_conditionals(struct exporter *exporter, struct rule_list *list,
 			if (same_action(&weakest, &strictest))
 				continue; /* every call gets this action anyway */
 			warn(exporter, &rule->location,
-			     "OCI cannot compare %s's arguments as this condition does: the calls it "
+			     "OCI cannot compare %s's arguments as this condition does: the calls "
+			     "it "
 			     "cannot single out are left to the rules after it and the default",
 			     rules->name);
 			continue;
@@ -324,7 +327,8 @@ static void settle_overlaps(struct exporter *exporter, struct rule_list *list, c
 				continue;
 			if (later->source != earlier->source)
 				warn(exporter, &later->source->location,
-				     "this rule for %s may overlap an earlier one with action %s, and "
+				     "this rule for %s may overlap an earlier one with action %s, "
+				     "and "
 				     "libseccomp does not decide overlaps in order: exported with "
 				     "that action",
 				     name, moat_oci_action_name(earlier->action.kind));
@@ -359,8 +363,8 @@ static void choose_shape(struct exporter *exporter, struct rule_list *list,
 		return;
 	if (all_same) {
 		list->count = 0;
-		push_rule(exporter, list, &(struct oci_rule){.action = unconditional,
-		                                             .source = fallback});
+		push_rule(exporter, list,
+		          &(struct oci_rule){.action = unconditional, .source = fallback});
 		return;
 	}
 	everywhere = unconditional;
@@ -455,8 +459,8 @@ static bool add_name(struct exporter *exporter, const struct oci_rule *rule, con
 			entry = &exporter->entries[i];
 	}
 	if (!entry) {
-		struct entry *grown = realloc(exporter->entries,
-		                              (exporter->entry_count + 1) * sizeof(*grown));
+		struct entry *grown =
+		        realloc(exporter->entries, (exporter->entry_count + 1) * sizeof(*grown));
 
 		if (!grown)
 			return false;
@@ -504,7 +508,8 @@ static int compare_entries(const void *left, const void *right)
 	const struct entry *a = left, *b = right;
 	int order = compare_rules(&a->rule, &b->rule);
 
-	if ((a->rule.count != 0) != (b->rule.count != 0) || a->rule.action.kind != b->rule.action.kind)
+	if ((a->rule.count != 0) != (b->rule.count != 0) ||
+	    a->rule.action.kind != b->rule.action.kind)
 		return order;
 	return a->order < b->order ? -1 : a->order > b->order;
 }
@@ -586,12 +591,11 @@ static void free_entries(struct exporter *exporter)
 }
 
 int moat_policy_export_oci(const moat_policy *policy, enum moat_oci_format format, char **json,
-                           moat_diagnostic_fn *diagnostics, void *context,
-                           struct moat_error *error)
+                           moat_diagnostic_fn *diagnostics, void *context, struct moat_error *error)
 {
 	const struct moat_syscalls_section *section = &policy->syscalls;
-	struct exporter exporter = {section, {MOAT_ACTION_ALLOW, 0}, diagnostics, context,
-	                            NULL,    0,                      false};
+	struct exporter exporter = {section, {MOAT_ACTION_ALLOW, 0}, diagnostics, context, NULL, 0,
+	                            false};
 	json_object *root;
 	const char *text;
 	int result = 0;
@@ -600,16 +604,16 @@ int moat_policy_export_oci(const moat_policy *policy, enum moat_oci_format forma
 	if (format != MOAT_OCI_FORMAT_OCI && format != MOAT_OCI_FORMAT_DOCKER)
 		return moat_error_set(error, -EINVAL, "unknown profile format %d", (int)format);
 	if (section->present)
-		exporter.default_action = exportable(&exporter, section->default_action,
-		                                     &section->default_location);
+		exporter.default_action =
+		        exportable(&exporter, section->default_action, &section->default_location);
 	else
 		warn(&exporter, &(struct moat_location){"moat export", 0, 0},
 		     "the policy has no [syscalls] section: the profile allows every call");
 	for (size_t i = 0; section->present && i < section->count && !exporter.out_of_memory; i++)
 		export_syscall(&exporter, &section->syscalls[i]);
 	root = exporter.out_of_memory ? NULL : profile_json(&exporter, format);
-	text = root ? json_object_to_json_string_ext(
-	                      root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+	text = root ? json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                                           JSON_C_TO_STRING_NOSLASHESCAPE)
 	            : NULL;
 	if (!text || asprintf(json, "%s\n", text) < 0) {
 		*json = NULL;

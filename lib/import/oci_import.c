@@ -41,7 +41,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 
-#define PATH_SIZE 128
+#define PATH_SIZE  128
 #define MAX_NATIVE 1024
 
 /* Docker's default capability set (moby oci/caps/defaults.go), which Podman's default drops. */
@@ -87,8 +87,8 @@ static int fail(struct importer *importer, const char *path, const char *format,
 	vsnprintf(message, sizeof(message), format, arguments);
 	va_end(arguments);
 	moat_json_locate(importer->text, importer->length, path, &location.line, &location.column);
-	importer->result = moat_error_set_at(importer->error, -EINVAL, &location, "%s (at %s)",
-	                                     message, path);
+	importer->result =
+	        moat_error_set_at(importer->error, -EINVAL, &location, "%s (at %s)", message, path);
 	return importer->result;
 }
 
@@ -150,8 +150,8 @@ static json_object *member(json_object *object, const char *key)
 	return value;
 }
 
-static int expect(struct importer *importer, json_object *value, json_type type,
-                  const char *path, const char *what)
+static int expect(struct importer *importer, json_object *value, json_type type, const char *path,
+                  const char *what)
 {
 	if (json_object_is_type(value, type))
 		return 0;
@@ -257,7 +257,8 @@ static bool has_capability(const struct importer *importer, const char *name)
 
 	snprintf(wanted, sizeof(wanted), ",CAP_%s,", bare);
 	for (size_t i = 0; wanted[i]; i++)
-		wanted[i] = (char)(wanted[i] >= 'a' && wanted[i] <= 'z' ? wanted[i] - 32 : wanted[i]);
+		wanted[i] =
+		        (char)(wanted[i] >= 'a' && wanted[i] <= 'z' ? wanted[i] - 32 : wanted[i]);
 	return strstr(at, wanted) != NULL;
 }
 
@@ -274,7 +275,8 @@ static bool kernel_at_least(const struct importer *importer, const char *minimum
 	return have_major > want_major || (have_major == want_major && have_minor >= want_minor);
 }
 
-/* Whether `list` (an array of strings) has the native architecture, by Go's or libseccomp's name. */
+/* Whether `list` (an array of strings) has the native architecture, by Go's or libseccomp's name.
+ */
 static bool lists_native(json_object *list)
 {
 	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
@@ -456,7 +458,8 @@ static int add_rules(struct importer *importer, int number, const struct moat_ac
 	bool split = repeats_an_argument(parsed, count);
 	char here[PATH_SIZE];
 
-	comparisons = moat_arena_copy(&importer->arena, parsed, (count ? count : 1) * sizeof(*parsed));
+	comparisons =
+	        moat_arena_copy(&importer->arena, parsed, (count ? count : 1) * sizeof(*parsed));
 	if (!comparisons)
 		return moat_error_set(importer->error, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < count; i++) {
@@ -477,8 +480,7 @@ static int add_rules(struct importer *importer, int number, const struct moat_ac
 }
 
 /* The native number of the name at `path`; -1 for a name of another architecture. */
-static int resolve_name(struct importer *importer, json_object *item, const char *path,
-                        int *number)
+static int resolve_name(struct importer *importer, json_object *item, const char *path, int *number)
 {
 	const char *name = json_object_get_string(item);
 
@@ -491,8 +493,8 @@ static int resolve_name(struct importer *importer, json_object *item, const char
 }
 
 /* The syscall numbers of `names` (or of Docker's older `name`). */
-static int read_names(struct importer *importer, json_object *entry, const char *path,
-                      int *numbers, size_t *count)
+static int read_names(struct importer *importer, json_object *entry, const char *path, int *numbers,
+                      size_t *count)
 {
 	char here[PATH_SIZE];
 	json_object *names = member(entry, "names"), *single = member(entry, "name");
@@ -591,8 +593,8 @@ static void check_architectures(struct importer *importer, json_object *profile,
 
 		others += arch && strcmp(arch, moat_oci_native_arch()) != 0;
 	}
-	for (size_t i = 0; map && json_object_is_type(map, json_type_array) &&
-	                   i < json_object_array_length(map);
+	for (size_t i = 0;
+	     map && json_object_is_type(map, json_type_array) && i < json_object_array_length(map);
 	     i++) {
 		json_object *item = json_object_array_get_idx(map, i);
 		json_object *arch = member(item, "architecture");
@@ -669,7 +671,8 @@ static bool overlap_possible(const struct moat_conjunction *a, const struct moat
 {
 	for (size_t i = 0; i < a->count; i++) {
 		for (size_t j = 0; j < b->count; j++) {
-			const struct moat_comparison *x = &a->comparisons[i], *y = &b->comparisons[j];
+			const struct moat_comparison *x = &a->comparisons[i],
+			                             *y = &b->comparisons[j];
 
 			if (x->arg != y->arg)
 				continue;
@@ -692,7 +695,8 @@ static bool same_conjunction(const struct moat_conjunction *a, const struct moat
 	for (size_t i = 0; i < a->count; i++) {
 		const struct moat_comparison *x = &a->comparisons[i], *y = &b->comparisons[i];
 
-		if (x->arg != y->arg || x->op != y->op || x->mask != y->mask || x->value != y->value)
+		if (x->arg != y->arg || x->op != y->op || x->mask != y->mask ||
+		    x->value != y->value)
 			return false;
 	}
 	return true;
@@ -717,9 +721,8 @@ static bool before(const struct moat_action *a, const struct moat_action *b)
 }
 
 /* The first rule without arguments, warning about the rules it overrides. */
-static const struct imported_rule *find_unconditional(struct importer *importer,
-                                                      const struct imported_rule *rules,
-                                                      const char *name)
+static const struct imported_rule *
+find_unconditional(struct importer *importer, const struct imported_rule *rules, const char *name)
 {
 	const struct imported_rule *decider = NULL;
 
@@ -747,7 +750,8 @@ static void warn_overlaps(struct importer *importer, const struct imported_rule 
 			    !overlap_possible(&rule->conjunction, &earlier->conjunction))
 				continue;
 			warn(importer, rule->path,
-			     "this rule for %s may overlap the one at %s, which has another action: "
+			     "this rule for %s may overlap the one at %s, which has another "
+			     "action: "
 			     "moat gives the overlap to the stricter",
 			     name, earlier->path);
 			return;
@@ -832,7 +836,8 @@ static int add_clone3_default(struct importer *importer)
 	struct imported_rule *rule;
 
 	if (number < 0 || number >= MAX_NATIVE || importer->first[number] ||
-	    same_action(&importer->default_action, &(struct moat_action){MOAT_ACTION_ERRNO, ENOSYS}))
+	    same_action(&importer->default_action,
+	                &(struct moat_action){MOAT_ACTION_ERRNO, ENOSYS}))
 		return 0;
 	rule = new_rule(importer, number, &importer->default_action, "$.defaultAction");
 	return rule ? 0 : importer->result;
@@ -867,9 +872,8 @@ static int print_policy(struct importer *importer, const struct moat_syscalls_se
 	const char *comments[] = {source, capabilities};
 	size_t size;
 	FILE *out = open_memstream(policy_text, &size);
-	struct moat_print_document document = {.header_comments = comments,
-	                                       .header_comment_count = 2,
-	                                       .syscalls = section};
+	struct moat_print_document document = {
+	        .header_comments = comments, .header_comment_count = 2, .syscalls = section};
 	int result;
 
 	if (!out)
@@ -937,9 +941,9 @@ int moat_policy_import_oci(const char *json, size_t length, const char *name,
 	                              .name = name ? name : "profile",
 	                              .options = options ? options : &defaults,
 	                              .error = error};
-	importer->capabilities = normalized_capabilities(
-	        importer->options->capabilities ? importer->options->capabilities
-	                                        : docker_capabilities);
+	importer->capabilities = normalized_capabilities(importer->options->capabilities
+	                                                         ? importer->options->capabilities
+	                                                         : docker_capabilities);
 	result = importer->capabilities ? parse(importer, &root)
 	                                : moat_error_set(error, -ENOMEM, "out of memory");
 	if (!result)

@@ -5,9 +5,12 @@
 #include <string.h>
 
 static const char *const op_names[] = {
-        [MOAT_OCI_NE] = "SCMP_CMP_NE", [MOAT_OCI_LT] = "SCMP_CMP_LT",
-        [MOAT_OCI_LE] = "SCMP_CMP_LE", [MOAT_OCI_EQ] = "SCMP_CMP_EQ",
-        [MOAT_OCI_GE] = "SCMP_CMP_GE", [MOAT_OCI_GT] = "SCMP_CMP_GT",
+        [MOAT_OCI_NE] = "SCMP_CMP_NE",
+        [MOAT_OCI_LT] = "SCMP_CMP_LT",
+        [MOAT_OCI_LE] = "SCMP_CMP_LE",
+        [MOAT_OCI_EQ] = "SCMP_CMP_EQ",
+        [MOAT_OCI_GE] = "SCMP_CMP_GE",
+        [MOAT_OCI_GT] = "SCMP_CMP_GT",
         [MOAT_OCI_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 

@@ -26,8 +26,7 @@ static json_object *get(json_object *object, const char *key)
 }
 
 /* runc's action table (libcontainer/seccomp/config.go), ERRNO and TRACE default to EPERM. */
-static bool action_of(json_object *object, const char *key, const char *errno_key,
-                      uint32_t *action)
+static bool action_of(json_object *object, const char *key, const char *errno_key, uint32_t *action)
 {
 	const char *name = json_object_get_string(get(object, key));
 	json_object *errno_object = get(object, errno_key);
@@ -86,7 +85,8 @@ static bool applies(json_object *entry, const char *capabilities)
 		return false;
 	caps = excludes ? get(excludes, "caps") : NULL;
 	for (size_t i = 0; caps && i < json_object_array_length(caps); i++) {
-		if (has_cap(capabilities, json_object_get_string(json_object_array_get_idx(caps, i))))
+		if (has_cap(capabilities,
+		            json_object_get_string(json_object_array_get_idx(caps, i))))
 			return false;
 	}
 	if (includes && get(includes, "arches") &&
@@ -95,7 +95,8 @@ static bool applies(json_object *entry, const char *capabilities)
 		return false;
 	caps = includes ? get(includes, "caps") : NULL;
 	for (size_t i = 0; caps && i < json_object_array_length(caps); i++) {
-		if (!has_cap(capabilities, json_object_get_string(json_object_array_get_idx(caps, i))))
+		if (!has_cap(capabilities,
+		             json_object_get_string(json_object_array_get_idx(caps, i))))
 			return false;
 	}
 	return true;
@@ -107,9 +108,12 @@ static bool comparison_of(json_object *arg, struct scmp_arg_cmp *out)
 		const char *name;
 		enum scmp_compare op;
 	} ops[] = {
-	        {"SCMP_CMP_NE", SCMP_CMP_NE},   {"SCMP_CMP_LT", SCMP_CMP_LT},
-	        {"SCMP_CMP_LE", SCMP_CMP_LE},   {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	        {"SCMP_CMP_GE", SCMP_CMP_GE},   {"SCMP_CMP_GT", SCMP_CMP_GT},
+	        {"SCMP_CMP_NE", SCMP_CMP_NE},
+	        {"SCMP_CMP_LT", SCMP_CMP_LT},
+	        {"SCMP_CMP_LE", SCMP_CMP_LE},
+	        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	        {"SCMP_CMP_GE", SCMP_CMP_GE},
+	        {"SCMP_CMP_GT", SCMP_CMP_GT},
 	        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 	};
 	const char *name = json_object_get_string(get(arg, "op"));

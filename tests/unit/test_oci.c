@@ -88,8 +88,9 @@ static char *read_text(const char *path)
 
 static char *import_json(const char *json, const char *capabilities, struct diagnostics *seen)
 {
-	struct moat_oci_import_options options = {
-	        .capabilities = capabilities, .diagnostics = seen ? collect : NULL, .context = seen};
+	struct moat_oci_import_options options = {.capabilities = capabilities,
+	                                          .diagnostics = seen ? collect : NULL,
+	                                          .context = seen};
 	struct moat_error error = {0};
 	char *policy = NULL;
 	int rc = moat_policy_import_oci(json, strlen(json), "profile.json", &options, &policy,
@@ -106,8 +107,8 @@ static moat_policy *load_text(const char *text)
 	moat_policy *policy = NULL;
 	struct moat_error error = {0};
 
-	if (moat_policy_load_string(&policy, "imported.policy", text, strlen(text), NULL,
-	                            &error) < 0)
+	if (moat_policy_load_string(&policy, "imported.policy", text, strlen(text), NULL, &error) <
+	    0)
 		fail_msg("the policy does not load: line %u: %s\n%s", error.line, error.message,
 		         text);
 	return policy;
@@ -144,8 +145,8 @@ static struct reference reference_of(const char *json, const char *capabilities)
 	struct reference reference;
 	char why[256];
 
-	reference.program = oci_reference_compile(json, capabilities, &reference.length, why,
-	                                          sizeof(why));
+	reference.program =
+	        oci_reference_compile(json, capabilities, &reference.length, why, sizeof(why));
 	if (!reference.program)
 		fail_msg("the reference reader refused the profile: %s", why);
 	return reference;
@@ -198,8 +199,9 @@ static void add_value(struct values *values, uint64_t value)
 static struct values base_values(void)
 {
 	static const uint64_t edges[] = {
-	        0, 1, 2, 3, 8, 9, 10, 16, 40, 0x40, 0x200, 0x20000, 0x20008, 0x410000, 0x5401,
-	        0x5412, 0x10000000, 0x7e020000, 0xffffffff, 0x100000000, UINT64_MAX,
+	        0,      1,      2,          3,          8,          9,           10,
+	        16,     40,     0x40,       0x200,      0x20000,    0x20008,     0x410000,
+	        0x5401, 0x5412, 0x10000000, 0x7e020000, 0xffffffff, 0x100000000, UINT64_MAX,
 	};
 	struct values values = {.count = 0};
 
@@ -255,7 +257,6 @@ static void fit_args(int number, uint64_t args[6])
 	}
 }
 
-
 struct sweep {
 	size_t calls;
 	size_t different;    /* the actions differ */
@@ -275,8 +276,8 @@ static bool unknown_to_libseccomp(int number)
 	return name == NULL && moat_syscall_name(number) != NULL;
 }
 
-static void compare_call(const moat_filter *filter, const struct reference *reference,
-                         int number, uint64_t args[6], struct sweep *sweep)
+static void compare_call(const moat_filter *filter, const struct reference *reference, int number,
+                         uint64_t args[6], struct sweep *sweep)
 {
 	struct moat_action ours, theirs;
 
@@ -363,7 +364,8 @@ static char *podman_profile(void)
 	return json;
 }
 
-/* The default profile imported for `capabilities`, against libseccomp reading it for `reference_caps`. */
+/* The default profile imported for `capabilities`, against libseccomp reading it for
+ * `reference_caps`. */
 static struct sweep podman_sweep(const char *json, const char *capabilities,
                                  const char *reference_caps)
 {
@@ -552,9 +554,10 @@ static void expect_import_error(const char *json, unsigned line, const char *mes
 static void test_import_errors_are_located(void **state)
 {
 	(void)state;
-	expect_import_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n  {\"names\": "
-	                    "[\"read\"] \"action\": 1}]}",
-	                    3, "malformed JSON");
+	expect_import_error(
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n  {\"names\": "
+	        "[\"read\"] \"action\": 1}]}",
+	        3, "malformed JSON");
 	expect_import_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n  {", 3,
 	                    "malformed JSON: the text ends inside a value");
 	expect_import_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n"
@@ -563,9 +566,10 @@ static void test_import_errors_are_located(void **state)
 	                    "   \"args\": [{\"index\": 0, \"value\": 1,\n"
 	                    "             \"op\": \"SCMP_CMP_ALMOST\"}]}]}",
 	                    6, "unknown operator 'SCMP_CMP_ALMOST' (at $.syscalls[1].args[0].op)");
-	expect_import_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n"
-	                    "  {\"names\": [\"read\",\n \"raed\"], \"action\": \"SCMP_ACT_KILL\"}]}",
-	                    4, "unknown syscall 'raed' (at $.syscalls[0].names[1])");
+	expect_import_error(
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n"
+	        "  {\"names\": [\"read\",\n \"raed\"], \"action\": \"SCMP_ACT_KILL\"}]}",
+	        4, "unknown syscall 'raed' (at $.syscalls[0].names[1])");
 	expect_import_error("{\"defaultAction\": \"SCMP_ACT_MAYBE\"}", 1,
 	                    "unknown action 'SCMP_ACT_MAYBE' (at $.defaultAction)");
 	expect_import_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n"
@@ -649,7 +653,8 @@ static void test_naive_export_is_caught(void **state)
 	        "\"action\": \"SCMP_ACT_ALLOW\"},\n"
 	        " {\"names\": [\"openat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13, "
 	        "\"args\": [\n"
-	        "   {\"index\": 2, \"value\": 3, \"valueTwo\": 1, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}";
+	        "   {\"index\": 2, \"value\": 3, \"valueTwo\": 1, \"op\": "
+	        "\"SCMP_CMP_MASKED_EQ\"}]}]}";
 	struct diagnostics seen = {0};
 	moat_policy *policy = load_text(chain_policy);
 	moat_filter *filter = compile_policy(policy);
