@@ -495,7 +495,8 @@ static void export_syscall(struct exporter *exporter, const struct moat_syscall_
 			list.rules[kept++] = list.rules[i];
 		}
 	}
-	qsort(list.rules, kept, sizeof(*list.rules), compare_rules_qsort);
+	if (kept)
+		qsort(list.rules, kept, sizeof(*list.rules), compare_rules_qsort);
 	for (size_t i = 0; i < kept && !exporter->out_of_memory; i++)
 		exporter->out_of_memory |= !add_name(exporter, &list.rules[i], rules->name);
 	free(list.rules);
@@ -575,8 +576,9 @@ static json_object *profile_json(struct exporter *exporter, enum moat_oci_format
 		json_object_array_add(arches, json_object_new_string(moat_oci_native_arch()));
 		json_object_object_add(root, "architectures", arches);
 	}
-	qsort(exporter->entries, exporter->entry_count, sizeof(*exporter->entries),
-	      compare_entries);
+	if (exporter->entry_count)
+		qsort(exporter->entries, exporter->entry_count, sizeof(*exporter->entries),
+		      compare_entries);
 	for (size_t i = 0; i < exporter->entry_count; i++)
 		json_object_array_add(syscalls, entry_json(&exporter->entries[i]));
 	json_object_object_add(root, "syscalls", syscalls);
