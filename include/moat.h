@@ -1049,6 +1049,65 @@ MOAT_API int moat_listener_send(int socket, int listener_fd,
 MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
                                    struct moat_error *error) MOAT_MUST_CHECK;
 
+/* ---------------------------------------------------------------------------
+ * OCI and Docker seccomp profiles: a policy's [syscalls] section for runc,
+ * crun, Podman, Docker and Kubernetes, and their profiles as moat policies
+ * (docs/oci.md).
+ */
+
+enum moat_oci_format {
+	MOAT_OCI_FORMAT_OCI,    /* the runtime spec's `linux.seccomp` object (`architectures`) */
+	MOAT_OCI_FORMAT_DOCKER, /* Docker's and containers-common's profile (`archMap`) */
+};
+
+/*
+ * Writes the [syscalls] section of `policy` as a seccomp profile, a
+ * NUL-terminated JSON text in `*json` to be released with free(). Where OCI
+ * cannot say what the policy says (first-match order between rules with
+ * different actions, a rule without a condition beside rules with one, a
+ * comparison libseccomp reads differently, `notify` without a supervisor),
+ * the profile is the nearest one that is never more permissive, and
+ * `diagnostics` (may be NULL) receives a warning located at the statement
+ * concerned. Returns 0, -ENOMEM, or -EINVAL with `error`.
+ */
+MOAT_API int moat_policy_export_oci(const moat_policy *policy, enum moat_oci_format format,
+                                    char **json, moat_diagnostic_fn *diagnostics, void *context,
+                                    struct moat_error *error);
+
+/* How to import a profile. Zero-initialise it (or pass NULL) for the defaults. */
+struct moat_oci_import_options {
+	unsigned int version; /* MOAT_OCI_IMPORT_OPTIONS_VERSION, as the _INIT macro sets it */
+	/*
+	 * The capabilities the container would have, comma-separated
+	 * (`CAP_SYS_ADMIN,CAP_NET_RAW`; "" for none), which decide the profile's
+	 * `includes`/`excludes` by `caps`. NULL: Docker's default set.
+	 */
+	const char *capabilities;
+	/* The kernel release that `minKernel` is compared with; NULL: every one holds. */
+	const char *kernel_release;
+	moat_diagnostic_fn *diagnostics; /* warnings, located in the JSON; may be NULL */
+	void *context;
+};
+
+/* clang-format off */
+#define MOAT_OCI_IMPORT_OPTIONS_VERSION 1
+#define MOAT_OCI_IMPORT_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_OCI_IMPORT_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * Reads the seccomp profile `json` (`length` bytes; a Docker profile, a
+ * bare `linux.seccomp` object or a whole OCI config.json) and writes the
+ * moat policy that decides every call of the native architecture as runc
+ * with libseccomp does, as policy text in `*policy_text` (release with
+ * free()). `name` names the JSON in diagnostics. Returns 0, -ENOMEM, or
+ * -EINVAL with `error` located as `NAME:LINE:COL` and a message that ends
+ * with the JSON path (`(at $.syscalls[3].args[0].op)`): malformed JSON, an
+ * unknown action, operator or syscall name, a value out of range.
+ */
+MOAT_API int moat_policy_import_oci(const char *json, size_t length, const char *name,
+                                    const struct moat_oci_import_options *options,
+                                    char **policy_text, struct moat_error *error);
+
 #ifdef __cplusplus
 }
 #endif

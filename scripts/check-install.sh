@@ -39,12 +39,22 @@ cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c -L"$li
 	-o "$build/abi_consumer"
 LD_LIBRARY_PATH=$libdir "$build/abi_consumer" || fail "the ABI consumer fails against libmoat.so"
 cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c "$libdir/libmoat.a" \
-	-o "$build/abi_consumer_static"
+	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --define-prefix --static --libs-only-l moat |
+		sed 's/-lmoat//') -o "$build/abi_consumer_static"
 "$build/abi_consumer_static" || fail "the ABI consumer fails against libmoat.a"
 echo "the ABI consumer runs against the installed libraries"
 
 # The policy language's reference page, moat.policy(5).
 [[ -e "$stage/share/man/man5/moat.policy.5" ]] || fail "moat.policy.5 is not installed"
+
+# The installed command exports and imports seccomp profiles (docs/oci.md).
+(cd / && MOAT_POLICY_PATH="$stage/share/moat/policies" "$stage/bin/moat" export --format oci \
+	stdio >"$build/stdio.json") || fail "the installed moat cannot export a profile"
+"$stage/bin/moat" import "$build/stdio.json" >/dev/null || fail "the installed moat cannot import"
+[[ -e "$stage/share/doc/moat/oci.md" ]] || fail "docs/oci.md is not installed"
+[[ -e "$stage/share/man/man1/moat.1" ]] && grep -q "moat import" "$stage/share/man/man1/moat.1" ||
+	fail "moat(1) does not document import"
+
 
 # Every exported function has a man page (or an alias of one), installed.
 for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do
@@ -63,6 +73,9 @@ done
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 flags=$(pkg-config --define-prefix --cflags --libs moat)
 cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_pkgconfig"
+# A static link needs json-c, which the .pc names as a private requirement.
+pkg-config --define-prefix --static --libs moat | grep -q -- -ljson-c ||
+	fail "pkg-config --static --libs moat lacks json-c"
 LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
 
 # The plugin host example, out of the tree with pkg-config, run against its

@@ -18,6 +18,11 @@ packages=(
 	# scripts/cross.sh: cross-builds for aarch64 and riscv64, run under qemu-user.
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 	qemu-user-static
+	# moat export/import --format oci read and write JSON with json-c (docs/oci.md).
+	libjson-c-dev
+	# The default seccomp profile of Podman and CRI-O (/usr/share/containers/seccomp.json):
+	# scripts/oci.sh imports it and compares the result with libseccomp's reading.
+	golang-github-containers-common
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

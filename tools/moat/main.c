@@ -20,6 +20,10 @@ static const struct moat_command commands[] = {
          moat_command_test_usage},
         {"features", "what this kernel can enforce", moat_command_features,
          moat_command_features_usage},
+        {"export", "write a policy's [syscalls] as an OCI/Docker seccomp profile",
+         moat_command_export, moat_command_export_usage},
+        {"import", "write an OCI/Docker seccomp profile as a policy", moat_command_import,
+         moat_command_import_usage},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
