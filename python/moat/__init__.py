@@ -366,16 +366,22 @@ class Child:
         self.pid = _lib.moat_child_pid(handle)
         self.result = None
 
+    def _live(self):
+        if not self._handle:
+            raise ValueError("moat: the child was closed")
+        return self._handle
+
     @property
     def pidfd(self):
-        return _lib.moat_child_pidfd(self._handle)
+        return _lib.moat_child_pidfd(self._live())
 
     @property
     def reports_kills(self):
-        return bool(_lib.moat_child_reports_kills(self._handle))
+        """True when the supervisor reports this sandbox's kills (Exit.call)."""
+        return bool(_lib.moat_child_reports_kills(self._live()))
 
     def kill(self, signal=9):
-        _check(_lib.moat_child_kill(self._handle, signal), None)
+        _check(_lib.moat_child_kill(self._live(), signal), None)
 
     def wait(self, timeout=None, kill=True):
         """Waits for the child to end (at most `timeout` seconds) and returns
@@ -388,7 +394,7 @@ class Child:
             self.stdin.close()
         milliseconds = -1 if timeout is None else max(0, int(timeout * 1000))
         result = _abi.Exit()
-        rc = _lib.moat_child_wait_timeout(self._handle, milliseconds,
+        rc = _lib.moat_child_wait_timeout(self._live(), milliseconds,
                                           _abi.WAIT_KILL if kill else 0, ctypes.byref(result))
         if rc == -_errno.ETIMEDOUT and not kill:
             raise TimeoutError(f"moat: the child {self.pid} runs on after {timeout} s")
@@ -400,7 +406,7 @@ class Child:
     def refusals(self):
         """The calls the filter refused with an errno (REPORT_ERRNO)."""
         calls = []
-        for index in range(_lib.moat_child_refusal_count(self._handle)):
+        for index in range(_lib.moat_child_refusal_count(self._live())):
             call = _abi.ReportedCall()
             if _lib.moat_child_refusal(self._handle, index, ctypes.byref(call)) == 0:
                 calls.append(Call(call))
