@@ -89,6 +89,23 @@ done
 LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/plugin_host_pkgconfig" \
 	"$plugins" >/dev/null || fail "the plugin host built with pkg-config"
 
+# The Python package (docs/python.md), where CMake installed it, finds the
+# installed library by itself (its _config.py): no MOAT_LIBRARY, no
+# LD_LIBRARY_PATH. Its plugin host runs against its plugins.
+python_dir=$stage/lib/python3/dist-packages
+[[ -e $python_dir/moat/__init__.py && -e $python_dir/moat/_config.py ]] ||
+	fail "the Python package is not installed in $python_dir"
+python=$(PATH=/usr/bin:$PATH command -v python3)
+version=$(sed -n 's/^#define MOAT_VERSION_STRING "\(.*\)"/\1/p' include/moat.h)
+(cd / && PYTHONPATH=$python_dir "$python" -c 'import moat, sys
+sys.exit(moat.version() != sys.argv[1] or not moat._lib._name.startswith(sys.argv[2]))' \
+	"$version" "$libdir/") ||
+	fail "the installed Python package does not load the installed library"
+PYTHONPATH=$python_dir tests/package/check_python_plugin_host.sh "$python" \
+	examples/python/plugin_host.py examples/python/plugins >/dev/null ||
+	fail "the Python plugin host against the installed package"
+echo "the installed Python package runs its plugin host against the installed library"
+
 # find_package(moat) from a separate CMake project, shared and static.
 cmake -S tests/package -B "$build/package-check" -DCMAKE_PREFIX_PATH="$stage" \
 	-DEXAMPLE_SOURCE="$(pwd)/examples/check_policy.c" \
