@@ -96,6 +96,9 @@ static int spin_ignoring_sigxcpu(void *context)
 
 static int allocate_without_end(void *context)
 {
+	/* Each block escapes through here, so no compiler can elide the allocation (clang does). */
+	static char *volatile kept;
+
 	(void)context;
 	for (;;) {
 		char *block = malloc(1 << 20);
@@ -103,6 +106,7 @@ static int allocate_without_end(void *context)
 		if (!block)
 			abort();
 		memset(block, 1, 1 << 20);
+		kept = block;
 	}
 	return 0;
 }
