@@ -7,6 +7,9 @@ int plugin_run(const char *input);
 
 int plugin_run(const char *input)
 {
+	/* The blocks escape through here: a compiler may not elide the allocations. */
+	static char *volatile kept;
+
 	(void)input;
 	for (;;) {
 		char *block = malloc(1 << 20);
@@ -14,6 +17,7 @@ int plugin_run(const char *input)
 		if (!block)
 			abort();
 		memset(block, 1, 1 << 20);
+		kept = block;
 	}
 	return 0;
 }
