@@ -1031,7 +1031,7 @@ static void test_slow_connect_does_not_block(void **state)
 	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	pid = sv_start(supervisor, policy, &plan, slow_connect_body, &slow);
 	/* The open starts only once the supervisor is waiting on the connect. */
-	on_its_way = wait_for_syn_sent(slow.port, 5000);
+	on_its_way = wait_for_syn_sent(slow.port, 20000);
 	assert_int_equal(write(go_fds[1], "g", 1), 1);
 	assert_true(on_its_way);
 	/* The open comes back while the connect waits, and it goes on waiting. */
