@@ -8,8 +8,6 @@
 
 #include "commands.h"
 #include "moat.h"
-#include "policy/load.h"
-#include "syscalls/syscalls.h"
 
 /*
  * A diagnostic with no line is about a file as a whole (one that cannot be
@@ -58,10 +56,10 @@ static const char *policy_search_path(void)
 
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 {
-	return moat_command_load_layered(paths, count, NULL);
+	return moat_command_load_layered(paths, count, NULL, NULL, 0);
 }
 
-struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
+struct moat_policy *moat_command_load_policy_for(const char *arch, char *const *paths,
                                                  size_t count)
 {
 	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
@@ -69,32 +67,39 @@ struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, c
 	                                    .on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
-	if (moat_policy_load_arch(&policy, moat_arch_name(arch), (const char *const *)paths, count,
-	                          &options, NULL) < 0)
+	if (moat_policy_load_arch(&policy, arch, (const char *const *)paths, count, &options,
+	                          NULL) < 0)
 		return NULL;
 	return policy;
 }
 
-const struct moat_arch *moat_command_arch(const char *name)
+const char *moat_command_arch(const char *name)
 {
-	const struct moat_arch *arch = moat_arch_find(name);
+	char known[256] = "";
+	const char *arch;
 
-	if (!arch)
-		moat_command_error("unknown architecture '%s' (moat knows %s)", name,
-		                   moat_arch_list());
-	return arch;
+	for (size_t i = 0; (arch = moat_arch_known(i)); i++) {
+		if (!strcmp(arch, name))
+			return arch;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+		         i ? ", " : "", arch);
+	}
+	moat_command_error("unknown architecture '%s' (moat knows %s)", name, known);
+	return NULL;
 }
 
-struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
-                                              const struct moat_policy_text *last)
+struct moat_policy *moat_command_load_layered(char *const *paths, size_t count, const char *name,
+                                              const char *last, size_t length)
 {
 	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
 	                                    .policy_path = policy_search_path(),
-	                                    .on_diagnostic = print_diagnostic};
+	                                    .on_diagnostic = print_diagnostic,
+	                                    .last_layer_name = name,
+	                                    .last_layer = last,
+	                                    .last_layer_length = length};
 	moat_policy *policy = NULL;
 
-	if (moat_policy_load_layered(&policy, (const char *const *)paths, count, last, &options,
-	                             NULL) < 0)
+	if (moat_policy_load(&policy, (const char *const *)paths, count, &options, NULL) < 0)
 		return NULL;
 	return policy;
 }
