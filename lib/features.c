@@ -58,8 +58,8 @@ static void print_policy_coverage(FILE *out, const struct moat_landlock_features
 		if (features->abi >= coverage[i].abi)
 			fprintf(out, "    %s: Landlock\n", coverage[i].feature);
 		else
-			fprintf(out, "    %s: needs ABI %d; %s\n", coverage[i].feature, coverage[i].abi,
-			       coverage[i].otherwise);
+			fprintf(out, "    %s: needs ABI %d; %s\n", coverage[i].feature,
+			        coverage[i].abi, coverage[i].otherwise);
 	}
 }
 
@@ -69,14 +69,14 @@ static void print_landlock(FILE *out, int abi_limit)
 
 	if (moat_landlock_probe(&features) < 0 || features.abi == 0) {
 		fprintf(out, "landlock: %s\n",
-		       features.disabled ? "built in but disabled at boot" : "not available");
+		        features.disabled ? "built in but disabled at boot" : "not available");
 		return;
 	}
 	/* As moat_sandbox_options' limit: never more than the kernel really has. */
 	if (abi_limit > 0 && abi_limit < features.abi)
 		moat_landlock_features_for_abi(&features, abi_limit);
 	fprintf(out, "landlock: abi %d%s\n  filesystem rights:", features.abi,
-	       abi_limit > 0 && abi_limit == features.abi ? " (--landlock-abi)" : "");
+	        abi_limit > 0 && abi_limit == features.abi ? " (--landlock-abi)" : "");
 	for (unsigned bit = 0; bit < 64; bit++) {
 		const char *name = moat_landlock_fs_right_name(1ULL << bit);
 
@@ -85,9 +85,9 @@ static void print_landlock(FILE *out, int abi_limit)
 	}
 	fprintf(out, "\n  network: %s\n", features.net ? "tcp bind, tcp connect" : "no");
 	fprintf(out, "  scopes: %s%s\n", features.scopes & 1 ? "abstract-unix " : "",
-	       features.scopes & 2 ? "signal"
-	       : features.scopes   ? ""
-	                           : "none");
+	        features.scopes & 2 ? "signal"
+	        : features.scopes   ? ""
+	                            : "none");
 	fprintf(out, "  restrict-self flags: %#x\n", features.restrict_flags);
 	print_policy_coverage(out, &features);
 }
@@ -185,7 +185,7 @@ static void print_user_notify(FILE *out)
 	int sync = probe_sync_wake_up();
 
 	fprintf(out, "user notification: %s",
-	       yes_no(seccomp_call(SECCOMP_GET_NOTIF_SIZES, 0, sizes) == 0));
+	        yes_no(seccomp_call(SECCOMP_GET_NOTIF_SIZES, 0, sizes) == 0));
 	fprintf(out, " (synchronous wake-up: %s)\n", sync == 0 ? "yes" : "no");
 }
 
@@ -223,7 +223,7 @@ static void print_unprivileged(FILE *out)
 	if (child > 0)
 		waitpid(child, &status, 0);
 	fprintf(out, "unprivileged user namespaces: %s\n",
-	       yes_no(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0));
+	        yes_no(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
 /* The whole set-up, tried for real: a cgroup made, the programs loaded and attached, removed. */

@@ -63,14 +63,14 @@ static int write_text(const struct moat_learn_observations *observations,
 }
 
 int moat_learn(char **text, const char *path, char *const argv[],
-               const struct moat_learn_options *options, int *wait_status,
-               struct moat_error *error)
+               const struct moat_learn_options *options, int *wait_status, struct moat_error *error)
 {
 	struct moat_learn_observations observations;
 	int code;
 
 	if (!text || !path || !argv || !wait_status)
-		return moat_error_set(error, -EINVAL, "moat_learn needs text, path, argv and status");
+		return moat_error_set(error, -EINVAL,
+		                      "moat_learn needs text, path, argv and status");
 	*text = NULL;
 	code = moat_options_check_version(options, options ? options->version : 0,
 	                                  MOAT_LEARN_OPTIONS_VERSION, "struct moat_learn_options",

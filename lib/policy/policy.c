@@ -141,10 +141,10 @@ static int load_files(moat_policy **out, const char *const *paths, size_t count,
 	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
 	                 : -ENOMEM;
 	if (result == 0 && last_layer(options))
-		result = moat_source_from_text(
-		        &sources[count], &policy->arena,
-		        options->last_layer_name ? options->last_layer_name : "<last layer>",
-		        options->last_layer, options->last_layer_length);
+		result = moat_source_from_text(&sources[count], &policy->arena,
+		                               options->last_layer_name ? options->last_layer_name
+		                                                        : "<last layer>",
+		                               options->last_layer, options->last_layer_length);
 	if (result < 0) {
 		moat_policy_free(policy);
 		return result == -ENOMEM ? moat_error_set(error, result, "out of memory") : result;

@@ -38,10 +38,12 @@ void moat_command_print_policy_error(const struct moat_error *error)
  * set; else, for the command of a build tree, that tree's policies, so that
  * `build/tools/moat/moat run -p python3` works before anything is
  * installed. An installed command is elsewhere and gets NULL (the library
- * then searches the installed policies directory).
+ * then searches the installed policies directory), as does one built
+ * outside moat's CMake build against an installed libmoat.
  */
 static const char *policy_search_path(void)
 {
+#if defined(MOAT_BUILD_TREE_COMMAND) && defined(MOAT_SOURCE_POLICY_DIR)
 	char self[PATH_MAX];
 	ssize_t length;
 
@@ -52,6 +54,9 @@ static const char *policy_search_path(void)
 		return NULL;
 	self[length] = '\0';
 	return strcmp(self, MOAT_BUILD_TREE_COMMAND) == 0 ? MOAT_SOURCE_POLICY_DIR : NULL;
+#else
+	return NULL;
+#endif
 }
 
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
@@ -59,8 +64,7 @@ struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 	return moat_command_load_layered(paths, count, NULL, NULL, 0);
 }
 
-struct moat_policy *moat_command_load_policy_for(const char *arch, char *const *paths,
-                                                 size_t count)
+struct moat_policy *moat_command_load_policy_for(const char *arch, char *const *paths, size_t count)
 {
 	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
 	                                    .policy_path = policy_search_path(),
