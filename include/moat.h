@@ -88,7 +88,8 @@ struct moat_error {
 	/*
 	 * moat_spawn(): the set-up step that failed inside the new process
 	 * ("namespaces", "landlock", "seccomp", ...; docs/sandbox.md), "exec"
-	 * when the program itself could not be executed; empty otherwise.
+	 * when the program itself could not be executed; moat_learn(): "exec",
+	 * "observe" or "write"; empty otherwise.
 	 */
 	char step[32];
 	unsigned char reserved[256]; /* room for later fields; zero */
@@ -184,10 +185,20 @@ struct moat_load_options {
 	/* Called for every error, warning and note, in the order found. */
 	moat_diagnostic_fn *on_diagnostic;
 	void *diagnostic_context;
+	/*
+	 * Version 2: policy text (`last_layer_length` bytes) merged after the
+	 * files, as if one more file named `last_layer_name` held it, such as
+	 * the grants a command line adds (`moat run --read PATH`); NULL: none.
+	 * Its diagnostics are located in that text. moat_policy_load() and
+	 * moat_policy_load_arch() only.
+	 */
+	const char *last_layer_name;
+	const char *last_layer;
+	size_t last_layer_length;
 };
 
 /* clang-format off */
-#define MOAT_LOAD_OPTIONS_VERSION 1
+#define MOAT_LOAD_OPTIONS_VERSION 2
 #define MOAT_LOAD_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LOAD_OPTIONS_VERSION)
 /* clang-format on */
 
@@ -1107,6 +1118,147 @@ struct moat_oci_import_options {
 MOAT_API int moat_policy_import_oci(const char *json, size_t length, const char *name,
                                     const struct moat_oci_import_options *options,
                                     char **policy_text, struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
+ * Names, the kernel and learning: what the `moat` command needs besides the
+ * above, for tools built on the installed library (docs/api.md, "Names and
+ * the kernel").
+ */
+
+/*
+ * The name of the `index`-th architecture moat has syscall tables for
+ * (0, 1, ...), the one this library runs on first; NULL past the last.
+ * Everywhere below, an `arch` of NULL means that first, native one.
+ *
+ * Errors: none.
+ */
+MOAT_API const char *moat_arch_known(size_t index);
+
+/*
+ * The number of syscall `name` on architecture `arch` (NULL: native).
+ *
+ * Errors: -ENOENT arch has no syscall of that name; -EINVAL arch or name is
+ *  unknown or NULL.
+ */
+MOAT_API int moat_syscall_from_name(const char *arch, const char *name);
+
+/*
+ * The name of syscall `number` on `arch` (NULL: native), or NULL when the
+ * architecture is unknown or has no syscall of that number.
+ *
+ * Errors: none (NULL).
+ */
+MOAT_API const char *moat_syscall_to_name(const char *arch, int number);
+
+/*
+ * The smallest syscall number above `number` that `arch` (NULL: native)
+ * has a name for: from -1, every syscall in turn.
+ *
+ * Errors: -ENOENT none above number; -EINVAL arch unknown.
+ */
+MOAT_API int moat_syscall_after(const char *arch, int number);
+
+/*
+ * Sets `*value` to constant `name` of the policy language (O_RDONLY,
+ * AF_INET, CLONE_NEWUSER, ...) as architecture `arch` (NULL:
+ * native) defines it.
+ *
+ * Errors: -ENOENT no constant of that name; -EINVAL arch unknown, or name
+ *  or value NULL.
+ */
+MOAT_API int moat_constant_lookup(const char *arch, const char *name, uint64_t *value);
+
+/*
+ * Writes `action` as the policy language does (`allow`, `kill`,
+ * `errno EACCES`, `errno 4000` for an errno without a name) into `buffer`.
+ * Returns what snprintf(3) would: the length the text needs.
+ *
+ * Errors: -EINVAL action is NULL or of an unknown kind.
+ */
+MOAT_API int moat_action_format(const struct moat_action *action, char *buffer, size_t size);
+
+/*
+ * Reads an action as the policy language writes it: `allow`, `log`,
+ * `notify`, `trap`, `kill`, `kill-thread`, or `errno NAME` / `errno N`
+ * (0..4095) with one space.
+ *
+ * Errors: -EINVAL text is no action (or NULL).
+ */
+MOAT_API int moat_action_parse(const char *text, struct moat_action *action);
+
+/*
+ * Compiles the seccomp filter moat_spawn() installs for `policy` on the
+ * running kernel: with the rules that close what its Landlock lacks
+ * (docs/landlock.md, "Older kernels"), named `compat: ...` in listings and
+ * decisions. `landlock_abi_limit` acts as moat_sandbox_options'
+ * (0: the kernel as it is). A policy for another architecture
+ * (moat_policy_load_arch()) is compiled as moat_filter_compile() does. The
+ * filter refers to `policy`, which must outlive it.
+ *
+ * Errors: as moat_filter_compile(); -ENOMEM; the errno of probing Landlock.
+ */
+MOAT_API int moat_filter_compile_for_kernel(moat_filter **filter, const moat_policy *policy,
+                                            int landlock_abi_limit,
+                                            struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
+ * Sets `*text` to the report `moat features` prints (release it with
+ * free(3)): what the running kernel can enforce, each answer probed, not
+ * read from its version: the Landlock ABI and rights and what a policy
+ * gets of each feature on it (as if it had at most ABI
+ * `landlock_abi_limit`, 0: as it is), seccomp actions and filter flags,
+ * user notification, namespaces, unprivileged user namespaces and
+ * [network] egress rules. It forks short-lived children for the probes
+ * that need a process of their own. docs/cli.md, "moat features".
+ *
+ * Errors: -EINVAL text is NULL; -ENOMEM.
+ */
+MOAT_API int moat_features_text(char **text, int landlock_abi_limit, struct moat_error *error);
+
+/* How moat_learn() writes the policy it learned. */
+struct moat_learn_options {
+	unsigned int version; /* MOAT_LEARN_OPTIONS_VERSION, as the _INIT macro sets it */
+	/* Policies the learned one includes (each as `include` names it), in order. */
+	const char *const *includes;
+	size_t include_count;
+	/* Those policies merged (or NULL): the learned policy adds only what it lacks. */
+	const moat_policy *base;
+	const char *command; /* the learned command line, for a comment; or NULL */
+	const char *home;    /* $HOME, for collapsing paths under it; or NULL */
+};
+
+/* clang-format off */
+#define MOAT_LEARN_OPTIONS_VERSION 1
+#define MOAT_LEARN_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LEARN_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * Sets `*options` to the defaults of options version `version` (pass
+ * MOAT_LEARN_OPTIONS_VERSION).
+ *
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
+MOAT_API int moat_learn_options_init(struct moat_learn_options *options,
+                                     unsigned int version) MOAT_MUST_CHECK;
+
+/*
+ * Runs `path` with `argv` (and the caller's environment), unconfined but
+ * observed, until it and everything it started end (what is left running
+ * is then killed), and sets `*text` to a policy (release it with free(3))
+ * made from what they did: their syscalls, files and TCP ports
+ * (docs/learning.md). `*wait_status` is the program's, as waitpid(2)
+ * gives it. Learning is not a sandbox: the program runs with the caller's
+ * rights.
+ *
+ * Errors: the errno of execve(2) (-ENOENT, -EACCES, ...) with error->step
+ *  "exec" when the program could not be started; with step "observe", the
+ *  errno of setting up the observation; with step "write", -ENOMEM or the
+ *  errors of writing the policy; -EINVAL a NULL argument or an unknown
+ *  options version.
+ */
+MOAT_API int moat_learn(char **text, const char *path, char *const argv[],
+                        const struct moat_learn_options *options, int *wait_status,
+                        struct moat_error *error) MOAT_MUST_CHECK;
 
 #ifdef __cplusplus
 }

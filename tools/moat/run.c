@@ -24,7 +24,6 @@
 #include "grants.h"
 #include "landlock_report.h"
 #include "moat.h"
-#include "policy/load.h"
 
 #define EXIT_TIMED_OUT      124
 #define EXIT_MOAT_FAILED    125
@@ -466,17 +465,17 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 /* The policies, then the command line's grants as a last layer. */
 static moat_policy *load_policies(const struct run_arguments *arguments)
 {
-	struct moat_policy_text grants = {.name = "<moat run grants>"};
-	char *text = moat_command_grants_text(&arguments->grants, &grants.length);
+	size_t length = 0;
+	char *text = moat_command_grants_text(&arguments->grants, &length);
 	moat_policy *policy;
 
 	if (arguments->grants.count > 0 && !text) {
 		moat_command_error("run: out of memory");
 		return NULL;
 	}
-	grants.text = text;
 	policy = moat_command_load_layered((char *const *)arguments->policies,
-	                                   arguments->policy_count, text ? &grants : NULL);
+	                                   arguments->policy_count, "<moat run grants>", text,
+	                                   length);
 	free(text);
 	return policy;
 }
