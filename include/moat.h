@@ -16,7 +16,8 @@
  *    moat_spawn()) from any thread while its own thread serves; every other
  *    call on it, and every call on a `moat_child`, from one thread at a
  *    time, except moat_child_refusal_count() and moat_child_refusal(),
- *    which any thread may call at any time. moat_enter() changes the whole
+ *    which any thread may call at any time; a `moat_landlock_audit` is one
+ *    thread's at a time. moat_enter() changes the whole
  *    process: call it before starting threads (docs/api.md "Threading").
  *  - Handles are opaque and freed by their own `_free` function, which
  *    accepts NULL.
@@ -26,6 +27,7 @@
 #ifndef MOAT_H
 #define MOAT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -1259,6 +1261,117 @@ MOAT_API int moat_learn_options_init(struct moat_learn_options *options,
 MOAT_API int moat_learn(char **text, const char *path, char *const argv[],
                         const struct moat_learn_options *options, int *wait_status,
                         struct moat_error *error) MOAT_MUST_CHECK;
+
+/* ---------------------------------------------------------------------------
+ * Landlock refusals: what Landlock refused a sandbox, as the kernel's audit
+ * records tell it (Landlock ABI 7), for `moat run --report` and hosts that
+ * report the same (docs/authoring.md, "Denial reports"). The kernel writes
+ * the records for every sandbox on the host; a reader keeps those of the
+ * processes it watches. Records reach it only with CAP_AUDIT_READ and while
+ * auditing is on; a reader never changes the host's audit state.
+ */
+
+typedef struct moat_landlock_audit moat_landlock_audit;
+
+/* Whether Landlock refusals reach a reader, and when not, why. */
+enum moat_audit_visibility {
+	MOAT_AUDIT_VISIBLE,
+	MOAT_AUDIT_OLD_LANDLOCK,  /* Landlock ABI < 7: no records after the program's execve */
+	MOAT_AUDIT_NO_AUDIT,      /* a kernel built without audit (no NETLINK_AUDIT) */
+	MOAT_AUDIT_NO_CAPABILITY, /* no CAP_AUDIT_READ: the read-log group refuses to bind */
+	MOAT_AUDIT_OFF,           /* auditing is off (`auditctl -e 1` turns it on) */
+};
+
+enum moat_landlock_denial_kind {
+	MOAT_LANDLOCK_DENIAL_PATH,    /* `access` is [filesystem] right names, `path` the object */
+	MOAT_LANDLOCK_DENIAL_CONNECT, /* a TCP connect to `port` */
+	MOAT_LANDLOCK_DENIAL_BIND,    /* a TCP bind of `port` */
+};
+
+/*
+ * One distinct refusal: the same kind, rights and object count as one. The
+ * library hands it out by pointer only, so fields may be added at its end.
+ */
+struct moat_landlock_denial {
+	enum moat_landlock_denial_kind kind;
+	char access[256]; /* moat's right names, comma-separated: "write-file,truncate" */
+	/* The object as the kernel named it: absolute, or only an entry's name. */
+	char path[PATH_MAX];
+	unsigned port;
+	unsigned long count;
+};
+
+/*
+ * Opens a reader of the Landlock refusals of a sandbox that moat_spawn()
+ * starts with `landlock_abi_limit` (as moat_sandbox_options' field; 0: the
+ * kernel as it is). Open it before the sandbox starts, so that no record is
+ * missed. A reader whose records cannot come is no error: it says why
+ * (moat_landlock_audit_visibility()) and stays empty.
+ *
+ * Errors: -EINVAL audit is NULL; -ENOMEM.
+ */
+MOAT_API int moat_landlock_audit_open(moat_landlock_audit **audit, int landlock_abi_limit,
+                                      struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
+ * Closes the reader and frees it; accepts NULL.
+ * Errors: none (it reports no error).
+ */
+MOAT_API void moat_landlock_audit_free(moat_landlock_audit *audit);
+
+/*
+ * Whether refusals reach this reader, and when not, why.
+ * Errors: none (it reports no error).
+ */
+MOAT_API enum moat_audit_visibility moat_landlock_audit_visibility(const moat_landlock_audit *audit);
+
+/*
+ * The descriptor to poll(2) for records (then moat_landlock_audit_read());
+ * -1 when none can come.
+ * Errors: none (it reports no error).
+ */
+MOAT_API int moat_landlock_audit_fd(const moat_landlock_audit *audit);
+
+/*
+ * Makes the Landlock domains created by `pid` (a pid of the caller's PID
+ * namespace: moat_child_pid()), by its children now, and by any process
+ * whose parent is watched when its domain's record comes, this reader's.
+ * Call it right after moat_spawn() returned.
+ *
+ * Errors: the errno of reading /proc/PID/task/PID/children (-ENOENT: the
+ *  process is gone); `pid` is watched all the same.
+ */
+MOAT_API int moat_landlock_audit_watch(moat_landlock_audit *audit, pid_t pid);
+
+/*
+ * Reads the records waiting, without blocking.
+ * Errors: the errno of recv(2).
+ */
+MOAT_API int moat_landlock_audit_read(moat_landlock_audit *audit);
+
+/*
+ * After the sandbox ended: the kernel sends records asynchronously, so this
+ * reads until none came for `quiet_ms`, for at most `limit_ms`.
+ * Errors: as moat_landlock_audit_read().
+ */
+MOAT_API int moat_landlock_audit_drain(moat_landlock_audit *audit, int quiet_ms, int limit_ms);
+
+/*
+ * 1 when the socket overflowed and records were lost (there may be more
+ * refusals than the reader holds), else 0.
+ * Errors: none (it reports no error).
+ */
+MOAT_API int moat_landlock_audit_lost(const moat_landlock_audit *audit);
+
+/*
+ * The refusals of the watched sandbox, in the order first seen:
+ * moat_landlock_audit_count() of them; moat_landlock_audit_denial() returns
+ * one (valid until the next read or the reader's end), NULL past the end.
+ * Errors: none (it reports no error).
+ */
+MOAT_API size_t moat_landlock_audit_count(const moat_landlock_audit *audit);
+MOAT_API const struct moat_landlock_denial *
+moat_landlock_audit_denial(const moat_landlock_audit *audit, size_t index);
 
 #ifdef __cplusplus
 }

@@ -237,7 +237,7 @@ static int until(int64_t deadline)
  * namespace) and sets `*timed_out`. Returns 0 with `*result`, or -1.
  */
 static int supervise(moat_child *child, int signals, moat_supervisor *supervisor,
-                     struct moat_landlock_audit *audit, int64_t timeout_ms, bool *timed_out,
+                     moat_landlock_audit *audit, int64_t timeout_ms, bool *timed_out,
                      struct moat_exit *result)
 {
 	struct pollfd fds[4] = {{moat_child_pidfd(child), POLLIN, 0},
@@ -295,7 +295,7 @@ static void print_call(const struct moat_reported_call *call)
  * --report cannot see.
  */
 static void print_denials(const moat_child *child, const struct moat_exit *exit, unsigned report,
-                          const struct moat_landlock_audit *audit, const moat_policy *policy)
+                          const moat_landlock_audit *audit, const moat_policy *policy)
 {
 	size_t count = moat_child_refusal_count(child), landlock_count;
 
@@ -393,7 +393,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
-	struct moat_landlock_audit *audit = NULL;
+	moat_landlock_audit *audit = NULL;
 	struct moat_error error;
 	moat_child *child;
 	sigset_t previous;
@@ -415,8 +415,8 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	options.report = arguments->report;
 	/* Open before the sandbox starts, so that none of its audit records is missed. */
 	if ((arguments->report & MOAT_REPORT_ERRNO) &&
-	    !(audit = moat_command_landlock_audit_open(arguments->landlock_abi_limit))) {
-		moat_command_error("run: out of memory");
+	    moat_landlock_audit_open(&audit, arguments->landlock_abi_limit, &error) < 0) {
+		moat_command_error("run: %s", error.message);
 		free(path);
 		moat_supervisor_free(supervisor);
 		return EXIT_MOAT_FAILED;
