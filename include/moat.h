@@ -1323,7 +1323,8 @@ MOAT_API void moat_landlock_audit_free(moat_landlock_audit *audit);
  * Whether refusals reach this reader, and when not, why.
  * Errors: none (it reports no error).
  */
-MOAT_API enum moat_audit_visibility moat_landlock_audit_visibility(const moat_landlock_audit *audit);
+MOAT_API enum moat_audit_visibility
+moat_landlock_audit_visibility(const moat_landlock_audit *audit);
 
 /*
  * The descriptor to poll(2) for records (then moat_landlock_audit_read());
