@@ -27,7 +27,6 @@
 #ifndef MOAT_H
 #define MOAT_H
 
-#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -1295,8 +1294,11 @@ enum moat_landlock_denial_kind {
 struct moat_landlock_denial {
 	enum moat_landlock_denial_kind kind;
 	char access[256]; /* moat's right names, comma-separated: "write-file,truncate" */
-	/* The object as the kernel named it: absolute, or only an entry's name. */
-	char path[PATH_MAX];
+	/*
+	 * The object as the kernel named it: absolute, or only an entry's name
+	 * (Linux's PATH_MAX bytes, which strict C17 does not define).
+	 */
+	char path[4096];
 	unsigned port;
 	unsigned long count;
 };
