@@ -176,7 +176,10 @@ static void test_public_open_follows_the_kernel(void **state)
 	assert_int_equal(moat_landlock_audit_visibility(audit), MOAT_AUDIT_OLD_LANDLOCK);
 	assert_int_equal(moat_landlock_audit_fd(audit), -1);
 	assert_int_equal(moat_landlock_audit_read(audit), 0);
+	assert_int_equal(moat_landlock_audit_drain(audit, 10, 50), 0);
 	assert_int_equal(moat_landlock_audit_lost(audit), 0);
+	assert_int_equal(moat_landlock_audit_count(audit), 0);
+	assert_null(moat_landlock_audit_denial(audit, 0));
 	moat_landlock_audit_free(audit);
 	if (moat_landlock_probe(&features) < 0 || features.abi < 7) {
 		printf("the kernel has Landlock ABI %d, not 7: no control without the limit\n",
