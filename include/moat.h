@@ -16,7 +16,8 @@
  *    moat_spawn()) from any thread while its own thread serves; every other
  *    call on it, and every call on a `moat_child`, from one thread at a
  *    time, except moat_child_refusal_count() and moat_child_refusal(),
- *    which any thread may call at any time. moat_enter() changes the whole
+ *    which any thread may call at any time; a `moat_landlock_audit` is one
+ *    thread's at a time. moat_enter() changes the whole
  *    process: call it before starting threads (docs/api.md "Threading").
  *  - Handles are opaque and freed by their own `_free` function, which
  *    accepts NULL.
@@ -88,7 +89,8 @@ struct moat_error {
 	/*
 	 * moat_spawn(): the set-up step that failed inside the new process
 	 * ("namespaces", "landlock", "seccomp", ...; docs/sandbox.md), "exec"
-	 * when the program itself could not be executed; empty otherwise.
+	 * when the program itself could not be executed; moat_learn(): "exec",
+	 * "observe" or "write"; empty otherwise.
 	 */
 	char step[32];
 	unsigned char reserved[256]; /* room for later fields; zero */
@@ -184,10 +186,20 @@ struct moat_load_options {
 	/* Called for every error, warning and note, in the order found. */
 	moat_diagnostic_fn *on_diagnostic;
 	void *diagnostic_context;
+	/*
+	 * Version 2: policy text (`last_layer_length` bytes) merged after the
+	 * files, as if one more file named `last_layer_name` held it, such as
+	 * the grants a command line adds (`moat run --read PATH`); NULL: none.
+	 * Its diagnostics are located in that text. moat_policy_load() and
+	 * moat_policy_load_arch() only.
+	 */
+	const char *last_layer_name;
+	const char *last_layer;
+	size_t last_layer_length;
 };
 
 /* clang-format off */
-#define MOAT_LOAD_OPTIONS_VERSION 1
+#define MOAT_LOAD_OPTIONS_VERSION 2
 #define MOAT_LOAD_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LOAD_OPTIONS_VERSION)
 /* clang-format on */
 
@@ -1107,6 +1119,262 @@ struct moat_oci_import_options {
 MOAT_API int moat_policy_import_oci(const char *json, size_t length, const char *name,
                                     const struct moat_oci_import_options *options,
                                     char **policy_text, struct moat_error *error);
+
+/* ---------------------------------------------------------------------------
+ * Names, the kernel and learning: what the `moat` command needs besides the
+ * above, for tools built on the installed library (docs/api.md, "Names and
+ * the kernel").
+ */
+
+/*
+ * The name of the `index`-th architecture moat has syscall tables for
+ * (0, 1, ...), the one this library runs on first; NULL past the last.
+ * Everywhere below, an `arch` of NULL means that first, native one.
+ *
+ * Errors: none.
+ */
+MOAT_API const char *moat_arch_known(size_t index);
+
+/*
+ * The number of syscall `name` on architecture `arch` (NULL: native).
+ *
+ * Errors: -ENOENT arch has no syscall of that name; -EINVAL arch or name is
+ *  unknown or NULL.
+ */
+MOAT_API int moat_syscall_from_name(const char *arch, const char *name);
+
+/*
+ * The name of syscall `number` on `arch` (NULL: native), or NULL when the
+ * architecture is unknown or has no syscall of that number.
+ *
+ * Errors: none (NULL).
+ */
+MOAT_API const char *moat_syscall_to_name(const char *arch, int number);
+
+/*
+ * The smallest syscall number above `number` that `arch` (NULL: native)
+ * has a name for: from -1, every syscall in turn.
+ *
+ * Errors: -ENOENT none above number; -EINVAL arch unknown.
+ */
+MOAT_API int moat_syscall_after(const char *arch, int number);
+
+/*
+ * Sets `*value` to constant `name` of the policy language (O_RDONLY,
+ * AF_INET, CLONE_NEWUSER, ...) as architecture `arch` (NULL:
+ * native) defines it.
+ *
+ * Errors: -ENOENT no constant of that name; -EINVAL arch unknown, or name
+ *  or value NULL.
+ */
+MOAT_API int moat_constant_lookup(const char *arch, const char *name, uint64_t *value);
+
+/*
+ * Writes `action` as the policy language does (`allow`, `kill`,
+ * `errno EACCES`, `errno 4000` for an errno without a name) into `buffer`.
+ * Returns what snprintf(3) would: the length the text needs.
+ *
+ * Errors: -EINVAL action is NULL or of an unknown kind.
+ */
+MOAT_API int moat_action_format(const struct moat_action *action, char *buffer, size_t size);
+
+/*
+ * Reads an action as the policy language writes it: `allow`, `log`,
+ * `notify`, `trap`, `kill`, `kill-thread`, or `errno NAME` / `errno N`
+ * (0..4095) with one space.
+ *
+ * Errors: -EINVAL text is no action (or NULL).
+ */
+MOAT_API int moat_action_parse(const char *text, struct moat_action *action);
+
+/*
+ * Compiles the seccomp filter moat_spawn() installs for `policy` on the
+ * running kernel: with the rules that close what its Landlock lacks
+ * (docs/landlock.md, "Older kernels"), named `compat: ...` in listings and
+ * decisions. `landlock_abi_limit` acts as moat_sandbox_options'
+ * (0: the kernel as it is). A policy for another architecture
+ * (moat_policy_load_arch()) is compiled as moat_filter_compile() does. The
+ * filter refers to `policy`, which must outlive it.
+ *
+ * Errors: as moat_filter_compile(); -ENOMEM; the errno of probing Landlock.
+ */
+MOAT_API int moat_filter_compile_for_kernel(moat_filter **filter, const moat_policy *policy,
+                                            int landlock_abi_limit,
+                                            struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
+ * Sets `*text` to the report `moat features` prints (release it with
+ * free(3)): what the running kernel can enforce, each answer probed, not
+ * read from its version: the Landlock ABI and rights and what a policy
+ * gets of each feature on it (as if it had at most ABI
+ * `landlock_abi_limit`, 0: as it is), seccomp actions and filter flags,
+ * user notification, namespaces, unprivileged user namespaces and
+ * [network] egress rules. It forks short-lived children for the probes
+ * that need a process of their own. docs/cli.md, "moat features".
+ *
+ * Errors: -EINVAL text is NULL; -ENOMEM.
+ */
+MOAT_API int moat_features_text(char **text, int landlock_abi_limit, struct moat_error *error);
+
+/* How moat_learn() writes the policy it learned. */
+struct moat_learn_options {
+	unsigned int version; /* MOAT_LEARN_OPTIONS_VERSION, as the _INIT macro sets it */
+	/* Policies the learned one includes (each as `include` names it), in order. */
+	const char *const *includes;
+	size_t include_count;
+	/* Those policies merged (or NULL): the learned policy adds only what it lacks. */
+	const moat_policy *base;
+	const char *command; /* the learned command line, for a comment; or NULL */
+	const char *home;    /* $HOME, for collapsing paths under it; or NULL */
+};
+
+/* clang-format off */
+#define MOAT_LEARN_OPTIONS_VERSION 1
+#define MOAT_LEARN_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LEARN_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * Sets `*options` to the defaults of options version `version` (pass
+ * MOAT_LEARN_OPTIONS_VERSION).
+ *
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
+MOAT_API int moat_learn_options_init(struct moat_learn_options *options,
+                                     unsigned int version) MOAT_MUST_CHECK;
+
+/*
+ * Runs `path` with `argv` (and the caller's environment), unconfined but
+ * observed, until it and everything it started end (what is left running
+ * is then killed), and sets `*text` to a policy (release it with free(3))
+ * made from what they did: their syscalls, files and TCP ports
+ * (docs/learning.md). `*wait_status` is the program's, as waitpid(2)
+ * gives it. Learning is not a sandbox: the program runs with the caller's
+ * rights.
+ *
+ * Errors: the errno of execve(2) (-ENOENT, -EACCES, ...) with error->step
+ *  "exec" when the program could not be started; with step "observe", the
+ *  errno of setting up the observation; with step "write", -ENOMEM or the
+ *  errors of writing the policy; -EINVAL a NULL argument or an unknown
+ *  options version.
+ */
+MOAT_API int moat_learn(char **text, const char *path, char *const argv[],
+                        const struct moat_learn_options *options, int *wait_status,
+                        struct moat_error *error) MOAT_MUST_CHECK;
+
+/* ---------------------------------------------------------------------------
+ * Landlock refusals: what Landlock refused a sandbox, as the kernel's audit
+ * records tell it (Landlock ABI 7), for `moat run --report` and hosts that
+ * report the same (docs/authoring.md, "Denial reports"). The kernel writes
+ * the records for every sandbox on the host; a reader keeps those of the
+ * processes it watches. Records reach it only with CAP_AUDIT_READ and while
+ * auditing is on; a reader never changes the host's audit state.
+ */
+
+typedef struct moat_landlock_audit moat_landlock_audit;
+
+/* Whether Landlock refusals reach a reader, and when not, why. */
+enum moat_audit_visibility {
+	MOAT_AUDIT_VISIBLE,
+	MOAT_AUDIT_OLD_LANDLOCK,  /* Landlock ABI < 7: no records after the program's execve */
+	MOAT_AUDIT_NO_AUDIT,      /* a kernel built without audit (no NETLINK_AUDIT) */
+	MOAT_AUDIT_NO_CAPABILITY, /* no CAP_AUDIT_READ: the read-log group refuses to bind */
+	MOAT_AUDIT_OFF,           /* auditing is off (`auditctl -e 1` turns it on) */
+};
+
+enum moat_landlock_denial_kind {
+	MOAT_LANDLOCK_DENIAL_PATH,    /* `access` is [filesystem] right names, `path` the object */
+	MOAT_LANDLOCK_DENIAL_CONNECT, /* a TCP connect to `port` */
+	MOAT_LANDLOCK_DENIAL_BIND,    /* a TCP bind of `port` */
+};
+
+/*
+ * One distinct refusal: the same kind, rights and object count as one. The
+ * library hands it out by pointer only, so fields may be added at its end.
+ */
+struct moat_landlock_denial {
+	enum moat_landlock_denial_kind kind;
+	char access[256]; /* moat's right names, comma-separated: "write-file,truncate" */
+	/*
+	 * The object as the kernel named it: absolute, or only an entry's name
+	 * (Linux's PATH_MAX bytes, which strict C17 does not define).
+	 */
+	char path[4096];
+	unsigned port;
+	unsigned long count;
+};
+
+/*
+ * Opens a reader of the Landlock refusals of a sandbox that moat_spawn()
+ * starts with `landlock_abi_limit` (as moat_sandbox_options' field; 0: the
+ * kernel as it is). Open it before the sandbox starts, so that no record is
+ * missed. A reader whose records cannot come is no error: it says why
+ * (moat_landlock_audit_visibility()) and stays empty.
+ *
+ * Errors: -EINVAL audit is NULL; -ENOMEM.
+ */
+MOAT_API int moat_landlock_audit_open(moat_landlock_audit **audit, int landlock_abi_limit,
+                                      struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
+ * Closes the reader and frees it; accepts NULL.
+ * Errors: none (it reports no error).
+ */
+MOAT_API void moat_landlock_audit_free(moat_landlock_audit *audit);
+
+/*
+ * Whether refusals reach this reader, and when not, why.
+ * Errors: none (it reports no error).
+ */
+MOAT_API enum moat_audit_visibility
+moat_landlock_audit_visibility(const moat_landlock_audit *audit);
+
+/*
+ * The descriptor to poll(2) for records (then moat_landlock_audit_read());
+ * -1 when none can come.
+ * Errors: none (it reports no error).
+ */
+MOAT_API int moat_landlock_audit_fd(const moat_landlock_audit *audit);
+
+/*
+ * Makes the Landlock domains created by `pid` (a pid of the caller's PID
+ * namespace: moat_child_pid()), by its children now, and by any process
+ * whose parent is watched when its domain's record comes, this reader's.
+ * Call it right after moat_spawn() returned.
+ *
+ * Errors: the errno of reading /proc/PID/task/PID/children (-ENOENT: the
+ *  process is gone); `pid` is watched all the same.
+ */
+MOAT_API int moat_landlock_audit_watch(moat_landlock_audit *audit, pid_t pid);
+
+/*
+ * Reads the records waiting, without blocking.
+ * Errors: the errno of recv(2).
+ */
+MOAT_API int moat_landlock_audit_read(moat_landlock_audit *audit);
+
+/*
+ * After the sandbox ended: the kernel sends records asynchronously, so this
+ * reads until none came for `quiet_ms`, for at most `limit_ms`.
+ * Errors: as moat_landlock_audit_read().
+ */
+MOAT_API int moat_landlock_audit_drain(moat_landlock_audit *audit, int quiet_ms, int limit_ms);
+
+/*
+ * 1 when the socket overflowed and records were lost (there may be more
+ * refusals than the reader holds), else 0.
+ * Errors: none (it reports no error).
+ */
+MOAT_API int moat_landlock_audit_lost(const moat_landlock_audit *audit);
+
+/*
+ * The refusals of the watched sandbox, in the order first seen:
+ * moat_landlock_audit_count() of them; moat_landlock_audit_denial() returns
+ * one (valid until the next read or the reader's end), NULL past the end.
+ * Errors: none (it reports no error).
+ */
+MOAT_API size_t moat_landlock_audit_count(const moat_landlock_audit *audit);
+MOAT_API const struct moat_landlock_denial *
+moat_landlock_audit_denial(const moat_landlock_audit *audit, size_t index);
 
 #ifdef __cplusplus
 }

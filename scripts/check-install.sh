@@ -38,6 +38,7 @@ echo "libmoat.so and libmoat.a export the $(wc -l <lib/libmoat.symbols) public f
 cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c -L"$libdir" -lmoat \
 	-o "$build/abi_consumer"
 LD_LIBRARY_PATH=$libdir "$build/abi_consumer" || fail "the ABI consumer fails against libmoat.so"
+# libmoat.a needs libbpf's archives too ([network] egress), as moat.pc's Requires.private says.
 cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c "$libdir/libmoat.a" \
 	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --define-prefix --static --libs-only-l moat |
 		sed 's/-lmoat//') -o "$build/abi_consumer_static"
@@ -77,6 +78,34 @@ cc -Wall -Wextra -Werror examples/check_policy.c $flags -o "$build/check_policy_
 pkg-config --define-prefix --static --libs moat | grep -q -- -ljson-c ||
 	fail "pkg-config --static --libs moat lacks json-c"
 LD_LIBRARY_PATH=$libdir "$build/check_policy_pkgconfig" tests/data/spec/parser.policy
+
+# The moat command from its sources, out of the tree, against the installed
+# header and libraries only (it uses nothing but moat.h): dynamic, and static
+# as the installed one is. Control: a file that includes an internal header
+# does not build there, so the build cannot have found one.
+command_build=$build/package-command
+rm -rf "$command_build" && mkdir -p "$command_build"
+printf '#include "syscalls/syscalls.h"\nint main(void) { return 0; }\n' >"$command_build/internal.c"
+if cc -I"$stage/include" -Itools/moat -c "$command_build/internal.c" -o /dev/null 2>/dev/null; then
+	fail "control: an internal header is found next to the installed moat.h"
+fi
+cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools/moat tools/moat/*.c $flags -o "$command_build/moat"
+cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools/moat tools/moat/*.c -static-pie \
+	$(pkg-config --define-prefix --static --cflags --libs moat) -o "$command_build/moat_static"
+file "$command_build/moat_static" | grep -q 'static-pie linked' ||
+	fail "the command built against libmoat.a is not static"
+for command in "LD_LIBRARY_PATH=$libdir $command_build/moat" "$command_build/moat_static"; do
+	(cd / && env MOAT_POLICY_PATH="$stage/share/moat/policies" $command check python3) ||
+		fail "$command check python3"
+	decision=$(env $command eval "$(pwd)/tests/data/spec/parser.policy" openat AT_FDCWD 0 O_RDONLY)
+	[[ $decision == "allow by "* ]] || fail "$command eval openat: '$decision'"
+	decision=$(env $command eval "$(pwd)/tests/data/spec/parser.policy" openat AT_FDCWD 0 O_WRONLY)
+	[[ $decision == "errno EACCES by "* ]] || fail "$command eval openat O_WRONLY: '$decision'"
+	decision=$(env $command eval --arch aarch64 "$(pwd)/tests/data/spec/parser.policy" ptrace)
+	[[ $decision == "kill by "* ]] || fail "$command eval --arch aarch64 ptrace: '$decision'"
+	env $command features | grep -q '^landlock: ' || fail "$command features"
+done
+echo "the moat command builds and runs against the installed libmoat alone"
 
 # The plugin host example, out of the tree with pkg-config, run against its
 # plugins (tests/package/check_plugin_host.sh checks every reason).

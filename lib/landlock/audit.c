@@ -11,6 +11,8 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "landlock/landlock.h"
 #include "util/error.h"
 
 #ifndef AUDIT_LANDLOCK_ACCESS
@@ -146,7 +149,8 @@ static enum moat_audit_visibility open_socket(int *fd)
 	return MOAT_AUDIT_VISIBLE;
 }
 
-int moat_landlock_audit_open(struct moat_landlock_audit **out, int abi, struct moat_error *error)
+int moat_landlock_audit_open_abi(struct moat_landlock_audit **out, int abi,
+                                 struct moat_error *error)
 {
 	struct moat_landlock_audit *audit = calloc(1, sizeof(*audit));
 
@@ -160,6 +164,22 @@ int moat_landlock_audit_open(struct moat_landlock_audit **out, int abi, struct m
 		audit->visibility = open_socket(&audit->fd);
 	*out = audit;
 	return 0;
+}
+
+int moat_landlock_audit_open(struct moat_landlock_audit **audit, int landlock_abi_limit,
+                             struct moat_error *error)
+{
+	struct moat_landlock_features features = {0};
+
+	if (!audit)
+		return moat_error_set(error, -EINVAL, "no reader given");
+	/* No Landlock is a sandbox without its records, not an error. */
+	if (moat_landlock_probe(&features) < 0)
+		features.abi = 0;
+	/* As moat_sandbox_options' limit: never more than the kernel really has. */
+	if (landlock_abi_limit > 0 && landlock_abi_limit < features.abi)
+		features.abi = landlock_abi_limit;
+	return moat_landlock_audit_open_abi(audit, features.abi, error);
 }
 
 void moat_landlock_audit_free(struct moat_landlock_audit *audit)
@@ -183,9 +203,9 @@ int moat_landlock_audit_fd(const struct moat_landlock_audit *audit)
 	return audit->fd;
 }
 
-bool moat_landlock_audit_lost(const struct moat_landlock_audit *audit)
+int moat_landlock_audit_lost(const struct moat_landlock_audit *audit)
 {
-	return audit->lost;
+	return audit->lost ? 1 : 0;
 }
 
 static bool is_watched(const struct moat_landlock_audit *audit, pid_t pid)

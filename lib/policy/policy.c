@@ -8,7 +8,6 @@
 #include "util/options.h"
 #include "policy/diagnostics.h"
 #include "policy/ir.h"
-#include "policy/load.h"
 #include "policy/resolver.h"
 #include "policy/search.h"
 #include "syscalls/syscalls.h"
@@ -85,13 +84,13 @@ static int finish_load(moat_policy **out, struct moat_policy *policy, struct moa
 }
 
 static int load_files(moat_policy **out, const char *const *paths, size_t count,
-                      const struct moat_policy_text *last, const struct moat_arch *arch,
-                      const struct moat_load_options *options, struct moat_error *error);
+                      const struct moat_arch *arch, const struct moat_load_options *options,
+                      struct moat_error *error);
 
 int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
                      const struct moat_load_options *options, struct moat_error *error)
 {
-	return load_files(out, paths, count, NULL, moat_arch_native(), options, error);
+	return load_files(out, paths, count, moat_arch_native(), options, error);
 }
 
 int moat_policy_load_arch(moat_policy **out, const char *arch_name, const char *const *paths,
@@ -105,24 +104,23 @@ int moat_policy_load_arch(moat_policy **out, const char *arch_name, const char *
 	if (!arch)
 		return moat_error_set(error, -EINVAL, "unknown architecture '%s'; moat knows %s",
 		                      arch_name, moat_arch_list());
-	return load_files(out, paths, count, NULL, arch, options, error);
+	return load_files(out, paths, count, arch, options, error);
 }
 
-int moat_policy_load_layered(moat_policy **out, const char *const *paths, size_t count,
-                             const struct moat_policy_text *last,
-                             const struct moat_load_options *options, struct moat_error *error)
+/* Version 2 of the load options: the policy text merged after the files, or NULL. */
+static const char *last_layer(const struct moat_load_options *options)
 {
-	return load_files(out, paths, count, last, moat_arch_native(), options, error);
+	return options && options->version >= 2 ? options->last_layer : NULL;
 }
 
 static int load_files(moat_policy **out, const char *const *paths, size_t count,
-                      const struct moat_policy_text *last, const struct moat_arch *arch,
-                      const struct moat_load_options *options, struct moat_error *error)
+                      const struct moat_arch *arch, const struct moat_load_options *options,
+                      struct moat_error *error)
 {
 	struct moat_diagnostics diagnostics;
 	struct moat_source **sources;
 	struct moat_policy *policy;
-	size_t total = count + (last ? 1 : 0);
+	size_t total;
 	int result;
 
 	if (!out || !paths || count == 0)
@@ -133,6 +131,7 @@ static int load_files(moat_policy **out, const char *const *paths, size_t count,
 	                                    error);
 	if (result < 0)
 		return result;
+	total = count + (last_layer(options) ? 1 : 0);
 	moat_diagnostics_init(&diagnostics, options, error);
 	policy = calloc(1, sizeof(*policy));
 	if (!policy)
@@ -141,9 +140,11 @@ static int load_files(moat_policy **out, const char *const *paths, size_t count,
 	sources = moat_arena_array(&policy->arena, total, sizeof(*sources));
 	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
 	                 : -ENOMEM;
-	if (result == 0 && last)
-		result = moat_source_from_text(&sources[count], &policy->arena, last->name,
-		                               last->text, last->length);
+	if (result == 0 && last_layer(options))
+		result = moat_source_from_text(&sources[count], &policy->arena,
+		                               options->last_layer_name ? options->last_layer_name
+		                                                        : "<last layer>",
+		                               options->last_layer, options->last_layer_length);
 	if (result < 0) {
 		moat_policy_free(policy);
 		return result == -ENOMEM ? moat_error_set(error, result, "out of memory") : result;

@@ -47,6 +47,8 @@ void moat_filter_free(moat_filter *filter)
 	if (!filter)
 		return;
 	moat_seccomp_program_release(&filter->program);
+	if (filter->release_owned)
+		filter->release_owned(filter->owned);
 	free(filter);
 }
 

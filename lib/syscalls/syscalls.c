@@ -62,6 +62,11 @@ const struct moat_arch *moat_arch_find(const char *name)
 	return NULL;
 }
 
+const struct moat_arch *moat_arch_at(size_t index)
+{
+	return index < ARCHITECTURE_COUNT ? &architectures[index] : NULL;
+}
+
 const char *moat_arch_list(void)
 {
 	return "x86_64, aarch64, riscv64";

@@ -31,6 +31,9 @@ const char *moat_arch_list(void);
 
 const char *moat_arch_name(const struct moat_arch *arch);
 
+/* The `index`-th architecture moat knows (0, 1, ...), or NULL past the last. */
+const struct moat_arch *moat_arch_at(size_t index);
+
 /* Its AUDIT_ARCH_* value: what seccomp_data.arch holds for its native calls. */
 uint32_t moat_arch_audit(const struct moat_arch *arch);
 

@@ -15,7 +15,7 @@ import os
 SONAME = "libmoat.so.0"
 
 # The versions of the versioned options structs (MOAT_*_OPTIONS_VERSION).
-LOAD_OPTIONS_VERSION = 1
+LOAD_OPTIONS_VERSION = 2
 SANDBOX_OPTIONS_VERSION = 1
 SUPERVISOR_OPTIONS_VERSION = 1
 
@@ -86,6 +86,10 @@ class LoadOptions(ctypes.Structure):
         ("environment", ctypes.POINTER(ctypes.c_char_p)),
         ("on_diagnostic", DIAGNOSTIC_FN),
         ("diagnostic_context", ctypes.c_void_p),
+        # Version 2: policy text merged after the files (unused by the binding: NULL).
+        ("last_layer_name", ctypes.c_char_p),
+        ("last_layer", ctypes.c_char_p),
+        ("last_layer_length", ctypes.c_size_t),
     ]
 
 

@@ -44,6 +44,9 @@ int main(void)
 	FIELD(moat_load_options, environment);
 	FIELD(moat_load_options, on_diagnostic);
 	FIELD(moat_load_options, diagnostic_context);
+	FIELD(moat_load_options, last_layer_name);
+	FIELD(moat_load_options, last_layer);
+	FIELD(moat_load_options, last_layer_length);
 	SIZE(moat_decision);
 	FIELD(moat_decision, allowed);
 	FIELD(moat_decision, action);

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "landlock/audit.h"
+#include "landlock/landlock.h"
 
 #define ACCESS 1423
 #define DOMAIN 1424
@@ -43,7 +45,7 @@ static struct moat_landlock_audit *reader(void)
 	struct moat_landlock_audit *audit = NULL;
 
 	/* ABI 0: no socket is opened; records still parse as fed. */
-	assert_int_equal(moat_landlock_audit_open(&audit, 0, NULL), 0);
+	assert_int_equal(moat_landlock_audit_open_abi(&audit, 0, NULL), 0);
 	assert_int_equal(moat_landlock_audit_visibility(audit), MOAT_AUDIT_OLD_LANDLOCK);
 	assert_int_equal(moat_landlock_audit_fd(audit), -1);
 	return audit;
@@ -159,12 +161,44 @@ static void test_child_of_watched(void **state)
 	moat_landlock_audit_free(audit);
 }
 
+/*
+ * The public reader follows the running kernel's Landlock ABI, lowered by
+ * the limit: below ABI 7 no record can come, so it opens no socket.
+ */
+static void test_public_open_follows_the_kernel(void **state)
+{
+	struct moat_landlock_features features = {0};
+	moat_landlock_audit *audit = NULL;
+
+	(void)state;
+	assert_int_equal(moat_landlock_audit_open(NULL, 0, NULL), -EINVAL);
+	assert_int_equal(moat_landlock_audit_open(&audit, 6, NULL), 0);
+	assert_int_equal(moat_landlock_audit_visibility(audit), MOAT_AUDIT_OLD_LANDLOCK);
+	assert_int_equal(moat_landlock_audit_fd(audit), -1);
+	assert_int_equal(moat_landlock_audit_read(audit), 0);
+	assert_int_equal(moat_landlock_audit_drain(audit, 10, 50), 0);
+	assert_int_equal(moat_landlock_audit_lost(audit), 0);
+	assert_int_equal(moat_landlock_audit_count(audit), 0);
+	assert_null(moat_landlock_audit_denial(audit, 0));
+	moat_landlock_audit_free(audit);
+	if (moat_landlock_probe(&features) < 0 || features.abi < 7) {
+		printf("the kernel has Landlock ABI %d, not 7: no control without the limit\n",
+		       features.abi);
+		return;
+	}
+	/* Control: without the limit, the same kernel's records are not refused as too old. */
+	assert_int_equal(moat_landlock_audit_open(&audit, 0, NULL), 0);
+	assert_int_not_equal(moat_landlock_audit_visibility(audit), MOAT_AUDIT_OLD_LANDLOCK);
+	moat_landlock_audit_free(audit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_watched_domain_counts),
 	        cmocka_unit_test(test_foreign_domain_dropped),
 	        cmocka_unit_test(test_child_of_watched),
+	        cmocka_unit_test(test_public_open_follows_the_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,18 +52,15 @@ bool moat_command_parse_argument(const char *text, uint64_t *value);
 /* A syscall name, or its number; false when it is neither. */
 bool moat_command_parse_syscall(const char *text, int *number);
 
-struct moat_arch;
-
 /* The same two on architecture `arch` (numbers and constants as it has them). */
-bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *text,
-                                     uint64_t *value);
-bool moat_command_parse_syscall_for(const struct moat_arch *arch, const char *text, int *number);
+bool moat_command_parse_argument_for(const char *arch, const char *text, uint64_t *value);
+bool moat_command_parse_syscall_for(const char *arch, const char *text, int *number);
 
 /*
- * The architecture `--arch NAME` names; NULL after an error on stderr
- * naming those moat knows.
+ * The architecture `--arch NAME` names (`name`); NULL after an error on
+ * stderr naming those moat knows.
  */
-const struct moat_arch *moat_command_arch(const char *name);
+const char *moat_command_arch(const char *name);
 
 struct moat_policy;
 struct moat_action;
@@ -86,14 +83,15 @@ int moat_command_decider_text(const struct moat_decision *decision, char *buffer
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count);
 
 /* The same, for architecture `arch` (moat_policy_load_arch()). */
-struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
+struct moat_policy *moat_command_load_policy_for(const char *arch, char *const *paths,
                                                  size_t count);
 
-struct moat_policy_text;
-
-/* The same, with `last` merged after the files as if a last file held it. */
-struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
-                                              const struct moat_policy_text *last);
+/*
+ * The same, with `last` (`length` bytes, or NULL) merged after the files as
+ * if a last file named `name` held it.
+ */
+struct moat_policy *moat_command_load_layered(char *const *paths, size_t count, const char *name,
+                                              const char *last, size_t length);
 
 /*
  * Prints an error of compiling a loaded policy as the diagnostics are

@@ -5,10 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closures.h"
 #include "commands.h"
 #include "moat.h"
-#include "syscalls/syscalls.h"
 
 void moat_command_compile_usage(FILE *stream)
 {
@@ -57,9 +55,7 @@ static int write_output(const moat_filter *filter, int bpf)
 int moat_command_compile(int argc, char **argv)
 {
 	const char *format = "text", *path = NULL, *arch_name = NULL;
-	const struct moat_arch *arch = moat_arch_native();
-	struct moat_landlock_closures closures;
-	const struct moat_policy *closed;
+	const char *arch = NULL;
 	struct moat_error error = {0};
 	moat_filter *filter = NULL;
 	moat_policy *policy;
@@ -104,20 +100,13 @@ int moat_command_compile(int argc, char **argv)
 	policy = moat_command_load_policy_for(arch, (char **)&path, 1);
 	if (!policy)
 		return 1;
-	closed = moat_command_close_gaps(&closures, policy, abi_limit);
-	if (!closed) {
-		moat_policy_free(policy);
-		return 1;
-	}
-	if (moat_filter_compile(&filter, closed, &error) < 0) {
+	if (moat_filter_compile_for_kernel(&filter, policy, abi_limit, &error) < 0) {
 		moat_command_print_policy_error(&error);
-		moat_landlock_closures_release(&closures);
 		moat_policy_free(policy);
 		return 1;
 	}
 	status = write_output(filter, !strcmp(format, "bpf"));
 	moat_filter_free(filter);
-	moat_landlock_closures_release(&closures);
 	moat_policy_free(policy);
 	return status;
 }

@@ -4,19 +4,10 @@
 
 #include "commands.h"
 #include "moat.h"
-#include "policy/constants.h"
-#include "seccomp/action.h"
 
 int moat_command_action_text(const struct moat_action *action, char *buffer, size_t size)
 {
-	const char *name;
-
-	if (action->kind != MOAT_ACTION_ERRNO)
-		return snprintf(buffer, size, "%s", moat_seccomp_action_keyword(action->kind));
-	name = moat_errno_name(action->errno_value);
-	if (name)
-		return snprintf(buffer, size, "errno %s", name);
-	return snprintf(buffer, size, "errno %d", action->errno_value);
+	return moat_action_format(action, buffer, size);
 }
 
 int moat_command_decider_text(const struct moat_decision *decision, char *buffer, size_t size)

@@ -11,11 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closures.h"
 #include "commands.h"
 #include "moat.h"
-#include "policy/constants.h"
-#include "syscalls/syscalls.h"
 
 void moat_command_eval_usage(FILE *stream)
 {
@@ -66,12 +63,11 @@ static bool parse_number(const char *text, uint64_t *value)
 
 bool moat_command_parse_argument(const char *text, uint64_t *value)
 {
-	return moat_command_parse_argument_for(moat_arch_native(), text, value);
+	return moat_command_parse_argument_for(NULL, text, value);
 }
 
 /* A number, a constant name, or several of them joined by '|'. */
-bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *text,
-                                     uint64_t *value)
+bool moat_command_parse_argument_for(const char *arch, const char *text, uint64_t *value)
 {
 	char *copy = strdup(text), *rest = copy, *part;
 	bool ok = copy && *copy;
@@ -80,7 +76,7 @@ bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *t
 	while (ok && (part = strsep(&rest, "|"))) {
 		uint64_t one;
 
-		ok = parse_number(part, &one) || moat_constant_value_for(arch, part, &one);
+		ok = parse_number(part, &one) || moat_constant_lookup(arch, part, &one) == 0;
 		*value |= one;
 	}
 	free(copy);
@@ -89,14 +85,14 @@ bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *t
 
 bool moat_command_parse_syscall(const char *text, int *number)
 {
-	return moat_command_parse_syscall_for(moat_arch_native(), text, number);
+	return moat_command_parse_syscall_for(NULL, text, number);
 }
 
-bool moat_command_parse_syscall_for(const struct moat_arch *arch, const char *text, int *number)
+bool moat_command_parse_syscall_for(const char *arch, const char *text, int *number)
 {
 	uint64_t value;
 
-	*number = moat_arch_syscall_number(arch, text);
+	*number = moat_syscall_from_name(arch, text);
 	if (*number >= 0)
 		return true;
 	/* 0..2^32-1, or a negative int such as -1 */
@@ -118,12 +114,10 @@ static void print_decision(const struct moat_decision *decision)
 
 int moat_command_eval(int argc, char **argv)
 {
-	struct moat_landlock_closures closures;
-	const struct moat_policy *closed;
 	struct moat_error error = {0};
 	struct moat_decision decision;
 	uint64_t args[6] = {0};
-	const struct moat_arch *arch = moat_arch_native();
+	const char *arch = NULL;
 	moat_filter *filter = NULL;
 	moat_policy *policy;
 	int number, first = 1, status = 0, abi_limit = 0;
@@ -158,7 +152,7 @@ int moat_command_eval(int argc, char **argv)
 	}
 	if (!moat_command_parse_syscall_for(arch, argv[first + 1], &number)) {
 		moat_command_error("eval: unknown syscall '%s' on %s", argv[first + 1],
-		                   moat_arch_name(arch));
+		                   arch ? arch : moat_arch_known(0));
 		return MOAT_EXIT_USAGE;
 	}
 	for (int i = first + 2; i < argc; i++) {
@@ -171,12 +165,7 @@ int moat_command_eval(int argc, char **argv)
 	policy = moat_command_load_policy_for(arch, &argv[first], 1);
 	if (!policy)
 		return 1;
-	closed = moat_command_close_gaps(&closures, policy, abi_limit);
-	if (!closed) {
-		moat_policy_free(policy);
-		return 1;
-	}
-	if (moat_filter_compile(&filter, closed, &error) < 0) {
+	if (moat_filter_compile_for_kernel(&filter, policy, abi_limit, &error) < 0) {
 		if (error.file[0])
 			fprintf(stderr, "%s:%u:%u: error: %s\n", error.file, error.line,
 			        error.column, error.message);
@@ -190,7 +179,6 @@ int moat_command_eval(int argc, char **argv)
 		print_decision(&decision);
 	}
 	moat_filter_free(filter);
-	moat_landlock_closures_release(&closures);
 	moat_policy_free(policy);
 	return status;
 }

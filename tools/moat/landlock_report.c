@@ -2,23 +2,8 @@
 /* The Landlock lines of `moat run --report` (landlock_report.h). */
 #include "landlock_report.h"
 
+#include <stdbool.h>
 #include <stdio.h>
-
-#include "landlock/landlock.h"
-
-struct moat_landlock_audit *moat_command_landlock_audit_open(int limit)
-{
-	struct moat_landlock_features features = {0};
-	struct moat_landlock_audit *audit;
-
-	if (moat_landlock_probe(&features) < 0)
-		features.abi = 0;
-	if (limit > 0 && limit < features.abi)
-		features.abi = limit;
-	if (moat_landlock_audit_open(&audit, features.abi, NULL) < 0)
-		return NULL;
-	return audit;
-}
 
 /* What the policy decides for the refused access; false when it cannot say. */
 static bool decide(const moat_policy *policy, const struct moat_landlock_denial *denial,
@@ -66,7 +51,7 @@ static void print_grant(const struct moat_landlock_denial *denial)
 		fprintf(stderr, "[network] %s %u", denial->access, denial->port);
 }
 
-size_t moat_command_print_landlock_refusals(const struct moat_landlock_audit *audit,
+size_t moat_command_print_landlock_refusals(const moat_landlock_audit *audit,
                                             const moat_policy *policy)
 {
 	size_t count = moat_landlock_audit_count(audit);
@@ -88,7 +73,7 @@ size_t moat_command_print_landlock_refusals(const struct moat_landlock_audit *au
 	return count;
 }
 
-void moat_command_print_landlock_summary(const struct moat_landlock_audit *audit, size_t count)
+void moat_command_print_landlock_summary(const moat_landlock_audit *audit, size_t count)
 {
 	switch (audit ? moat_landlock_audit_visibility(audit) : MOAT_AUDIT_NO_AUDIT) {
 	case MOAT_AUDIT_VISIBLE:

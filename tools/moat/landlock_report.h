@@ -10,19 +10,13 @@
 
 #include <stddef.h>
 
-#include "landlock/audit.h"
-
-/*
- * A reader for a sandbox of this kernel's Landlock ABI, lowered to `limit`
- * when it is above 0 (`--landlock-abi`); NULL when out of memory.
- */
-struct moat_landlock_audit *moat_command_landlock_audit_open(int limit);
+#include "moat.h"
 
 /* One `moat: refused:` line per distinct Landlock refusal, on stderr; returns how many. */
-size_t moat_command_print_landlock_refusals(const struct moat_landlock_audit *audit,
+size_t moat_command_print_landlock_refusals(const moat_landlock_audit *audit,
                                             const moat_policy *policy);
 
 /* The Landlock part of the last report line: a count, or why none can be seen. */
-void moat_command_print_landlock_summary(const struct moat_landlock_audit *audit, size_t count);
+void moat_command_print_landlock_summary(const moat_landlock_audit *audit, size_t count);
 
 #endif /* MOAT_TOOL_LANDLOCK_REPORT_H */

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "learn/learn.h"
 #include "moat.h"
 
 #define EXIT_MOAT_FAILED    125
@@ -150,30 +149,6 @@ static char *command_line(char **program)
 	return text;
 }
 
-static int write_policy(struct learn_arguments *arguments, moat_policy *base,
-                        const struct moat_learn_observations *observations, FILE *stream)
-{
-	char **includes = include_names(arguments), *command = command_line(arguments->program);
-	struct moat_learn_write_options options = {
-	        .includes = (const char *const *)includes,
-	        .include_count = arguments->base_count,
-	        .base = base,
-	        .command = command,
-	        .home = getenv("HOME"),
-	};
-	struct moat_error error = {0};
-	int result = includes ? moat_learn_write(observations, &options, stream, &error) : -ENOMEM;
-
-	if (result < 0)
-		moat_command_error("cannot write the policy: %s",
-		                   includes ? error.message : strerror(ENOMEM));
-	for (size_t i = 0; includes && i < arguments->base_count; i++)
-		free(includes[i]);
-	free(includes);
-	free(command);
-	return result;
-}
-
 static int status_of(int wait_status)
 {
 	if (WIFEXITED(wait_status))
@@ -183,37 +158,60 @@ static int status_of(int wait_status)
 	return EXIT_MOAT_FAILED;
 }
 
-/* Runs and observes PROGRAM; returns its exit status as `moat run` would. */
-static int observe(struct learn_arguments *arguments, struct moat_learn_observations *observations)
+/* The exit status of a failure of moat_learn(), as `moat run` gives them. */
+static int failure_status(const struct moat_error *error, const char *program)
+{
+	if (!strcmp(error->step, "exec")) {
+		moat_command_error("cannot execute %s: %s", program, strerror(-error->code));
+		return error->code == -ENOENT ? -EXIT_NOT_FOUND : -EXIT_CANNOT_EXECUTE;
+	}
+	if (!strcmp(error->step, "write"))
+		moat_command_error("cannot write the policy: %s", error->message);
+	else
+		moat_command_error("cannot observe %s: %s", program, error->message);
+	return -EXIT_MOAT_FAILED;
+}
+
+/*
+ * Runs and observes PROGRAM and sets `*text` to the policy learned; returns
+ * its exit status as `moat run` would, or minus the status of a failure.
+ */
+static int observe(struct learn_arguments *arguments, moat_policy *base, char **text)
 {
 	char *path = moat_command_find_program(arguments->program[0]);
-	struct moat_learn_result result;
+	char **includes = include_names(arguments), *command = command_line(arguments->program);
+	struct moat_learn_options options = {
+	        .version = MOAT_LEARN_OPTIONS_VERSION,
+	        .includes = (const char *const *)includes,
+	        .include_count = arguments->base_count,
+	        .base = base,
+	        .command = command,
+	        .home = getenv("HOME"),
+	};
 	struct moat_error error = {0};
-	int code;
+	int status = -EXIT_MOAT_FAILED, wait_status;
 
 	if (!path) {
 		moat_command_error("%s: %s", arguments->program[0], strerror(errno));
-		return errno == EACCES ? -EXIT_CANNOT_EXECUTE : -EXIT_NOT_FOUND;
+		status = errno == EACCES ? -EXIT_CANNOT_EXECUTE : -EXIT_NOT_FOUND;
+	} else if (!includes) {
+		moat_command_error("cannot write the policy: %s", strerror(ENOMEM));
+	} else if (moat_learn(text, path, arguments->program, &options, &wait_status, &error) < 0) {
+		status = failure_status(&error, arguments->program[0]);
+	} else {
+		status = status_of(wait_status);
 	}
-	code = moat_learn_observe(observations, path, arguments->program, &result, &error);
+	for (size_t i = 0; includes && i < arguments->base_count; i++)
+		free(includes[i]);
+	free(includes);
+	free(command);
 	free(path);
-	if (code < 0) {
-		moat_command_error("cannot observe %s: %s", arguments->program[0], error.message);
-		return -EXIT_MOAT_FAILED;
-	}
-	if (result.exec_error) {
-		moat_command_error("cannot execute %s: %s", arguments->program[0],
-		                   strerror(result.exec_error));
-		return result.exec_error == ENOENT ? -EXIT_NOT_FOUND : -EXIT_CANNOT_EXECUTE;
-	}
-	return status_of(result.wait_status);
+	return status;
 }
 
 static int learn(struct learn_arguments *arguments, moat_policy *base)
 {
-	char temporary[PATH_MAX];
-	struct moat_learn_observations observations;
-	struct moat_error error;
+	char temporary[PATH_MAX], *text = NULL;
 	FILE *stream = open_temporary(arguments->output, temporary);
 	int status;
 
@@ -221,14 +219,11 @@ static int learn(struct learn_arguments *arguments, moat_policy *base)
 		moat_command_error("cannot write %s: %s", arguments->output, strerror(errno));
 		return EXIT_MOAT_FAILED;
 	}
-	if (moat_learn_observations_init(&observations, &error) < 0) {
-		moat_command_error("%s", error.message);
+	status = observe(arguments, base, &text);
+	if (status >= 0 && fputs(text, stream) == EOF) {
+		moat_command_error("cannot write %s: %s", arguments->output, strerror(errno));
 		status = -EXIT_MOAT_FAILED;
-	} else {
-		status = observe(arguments, &observations);
 	}
-	if (status >= 0 && write_policy(arguments, base, &observations, stream) < 0)
-		status = -EXIT_MOAT_FAILED;
 	if (fclose(stream) != 0 && status >= 0) {
 		moat_command_error("cannot write %s: %s", arguments->output, strerror(errno));
 		status = -EXIT_MOAT_FAILED;
@@ -239,7 +234,7 @@ static int learn(struct learn_arguments *arguments, moat_policy *base)
 	}
 	if (status < 0)
 		unlink(temporary);
-	moat_learn_observations_release(&observations);
+	free(text);
 	return status < 0 ? -status : status;
 }
 

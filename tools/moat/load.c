@@ -8,8 +8,6 @@
 
 #include "commands.h"
 #include "moat.h"
-#include "policy/load.h"
-#include "syscalls/syscalls.h"
 
 /*
  * A diagnostic with no line is about a file as a whole (one that cannot be
@@ -40,10 +38,12 @@ void moat_command_print_policy_error(const struct moat_error *error)
  * set; else, for the command of a build tree, that tree's policies, so that
  * `build/tools/moat/moat run -p python3` works before anything is
  * installed. An installed command is elsewhere and gets NULL (the library
- * then searches the installed policies directory).
+ * then searches the installed policies directory), as does one built
+ * outside moat's CMake build against an installed libmoat.
  */
 static const char *policy_search_path(void)
 {
+#if defined(MOAT_BUILD_TREE_COMMAND) && defined(MOAT_SOURCE_POLICY_DIR)
 	char self[PATH_MAX];
 	ssize_t length;
 
@@ -54,47 +54,56 @@ static const char *policy_search_path(void)
 		return NULL;
 	self[length] = '\0';
 	return strcmp(self, MOAT_BUILD_TREE_COMMAND) == 0 ? MOAT_SOURCE_POLICY_DIR : NULL;
+#else
+	return NULL;
+#endif
 }
 
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count)
 {
-	return moat_command_load_layered(paths, count, NULL);
+	return moat_command_load_layered(paths, count, NULL, NULL, 0);
 }
 
-struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
-                                                 size_t count)
+struct moat_policy *moat_command_load_policy_for(const char *arch, char *const *paths, size_t count)
 {
 	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
 	                                    .policy_path = policy_search_path(),
 	                                    .on_diagnostic = print_diagnostic};
 	moat_policy *policy = NULL;
 
-	if (moat_policy_load_arch(&policy, moat_arch_name(arch), (const char *const *)paths, count,
-	                          &options, NULL) < 0)
+	if (moat_policy_load_arch(&policy, arch, (const char *const *)paths, count, &options,
+	                          NULL) < 0)
 		return NULL;
 	return policy;
 }
 
-const struct moat_arch *moat_command_arch(const char *name)
+const char *moat_command_arch(const char *name)
 {
-	const struct moat_arch *arch = moat_arch_find(name);
+	char known[256] = "";
+	const char *arch;
 
-	if (!arch)
-		moat_command_error("unknown architecture '%s' (moat knows %s)", name,
-		                   moat_arch_list());
-	return arch;
+	for (size_t i = 0; (arch = moat_arch_known(i)); i++) {
+		if (!strcmp(arch, name))
+			return arch;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+		         i ? ", " : "", arch);
+	}
+	moat_command_error("unknown architecture '%s' (moat knows %s)", name, known);
+	return NULL;
 }
 
-struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
-                                              const struct moat_policy_text *last)
+struct moat_policy *moat_command_load_layered(char *const *paths, size_t count, const char *name,
+                                              const char *last, size_t length)
 {
 	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
 	                                    .policy_path = policy_search_path(),
-	                                    .on_diagnostic = print_diagnostic};
+	                                    .on_diagnostic = print_diagnostic,
+	                                    .last_layer_name = name,
+	                                    .last_layer = last,
+	                                    .last_layer_length = length};
 	moat_policy *policy = NULL;
 
-	if (moat_policy_load_layered(&policy, (const char *const *)paths, count, last, &options,
-	                             NULL) < 0)
+	if (moat_policy_load(&policy, (const char *const *)paths, count, &options, NULL) < 0)
 		return NULL;
 	return policy;
 }

@@ -24,7 +24,6 @@
 #include "grants.h"
 #include "landlock_report.h"
 #include "moat.h"
-#include "policy/load.h"
 
 #define EXIT_TIMED_OUT      124
 #define EXIT_MOAT_FAILED    125
@@ -238,7 +237,7 @@ static int until(int64_t deadline)
  * namespace) and sets `*timed_out`. Returns 0 with `*result`, or -1.
  */
 static int supervise(moat_child *child, int signals, moat_supervisor *supervisor,
-                     struct moat_landlock_audit *audit, int64_t timeout_ms, bool *timed_out,
+                     moat_landlock_audit *audit, int64_t timeout_ms, bool *timed_out,
                      struct moat_exit *result)
 {
 	struct pollfd fds[4] = {{moat_child_pidfd(child), POLLIN, 0},
@@ -296,7 +295,7 @@ static void print_call(const struct moat_reported_call *call)
  * --report cannot see.
  */
 static void print_denials(const moat_child *child, const struct moat_exit *exit, unsigned report,
-                          const struct moat_landlock_audit *audit, const moat_policy *policy)
+                          const moat_landlock_audit *audit, const moat_policy *policy)
 {
 	size_t count = moat_child_refusal_count(child), landlock_count;
 
@@ -394,7 +393,7 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
-	struct moat_landlock_audit *audit = NULL;
+	moat_landlock_audit *audit = NULL;
 	struct moat_error error;
 	moat_child *child;
 	sigset_t previous;
@@ -416,8 +415,8 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 	options.report = arguments->report;
 	/* Open before the sandbox starts, so that none of its audit records is missed. */
 	if ((arguments->report & MOAT_REPORT_ERRNO) &&
-	    !(audit = moat_command_landlock_audit_open(arguments->landlock_abi_limit))) {
-		moat_command_error("run: out of memory");
+	    moat_landlock_audit_open(&audit, arguments->landlock_abi_limit, &error) < 0) {
+		moat_command_error("run: %s", error.message);
 		free(path);
 		moat_supervisor_free(supervisor);
 		return EXIT_MOAT_FAILED;
@@ -466,17 +465,17 @@ static int run(struct run_arguments *arguments, moat_policy *policy)
 /* The policies, then the command line's grants as a last layer. */
 static moat_policy *load_policies(const struct run_arguments *arguments)
 {
-	struct moat_policy_text grants = {.name = "<moat run grants>"};
-	char *text = moat_command_grants_text(&arguments->grants, &grants.length);
+	size_t length = 0;
+	char *text = moat_command_grants_text(&arguments->grants, &length);
 	moat_policy *policy;
 
 	if (arguments->grants.count > 0 && !text) {
 		moat_command_error("run: out of memory");
 		return NULL;
 	}
-	grants.text = text;
 	policy = moat_command_load_layered((char *const *)arguments->policies,
-	                                   arguments->policy_count, text ? &grants : NULL);
+	                                   arguments->policy_count, "<moat run grants>", text,
+	                                   length);
 	free(text);
 	return policy;
 }

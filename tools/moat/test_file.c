@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "policy/constants.h"
-#include "seccomp/action.h"
 
 #define MAXIMUM_WORDS 16
 
@@ -119,22 +117,13 @@ static int add_policy(struct reader *reader, const struct word *word)
 
 static bool parse_action(const char *const *texts, int count, struct moat_action *action)
 {
-	for (int kind = MOAT_ACTION_KILL_PROCESS; kind <= MOAT_ACTION_ALLOW; kind++) {
-		if (count == 1 && !strcmp(texts[0], moat_seccomp_action_keyword(kind))) {
-			*action = (struct moat_action){kind, 0};
-			return true;
-		}
-	}
-	if (count == 2 && !strcmp(texts[0], "errno")) {
-		char *end;
-		long number = strtol(texts[1], &end, 10);
+	char text[128];
 
-		if (*end || end == texts[1])
-			number = moat_errno_number(texts[1]);
-		*action = (struct moat_action){MOAT_ACTION_ERRNO, (int)number};
-		return number >= 0 && number <= 4095;
-	}
-	return false;
+	if (count < 1 || count > 2 ||
+	    snprintf(text, sizeof(text), "%s%s%s", texts[0], count == 2 ? " " : "",
+	             count == 2 ? texts[1] : "") >= (int)sizeof(text))
+		return false;
+	return moat_action_parse(text, action) == 0;
 }
 
 static bool parse_verdict(struct reader *reader, const struct word *word, bool *allow)
