@@ -342,7 +342,8 @@ static inline void sv_remove_tree(const char *path)
 
 /*
  * A test's fixture: a directory DIR holding DIR/read/data.txt ("granted
- * data"), a policy whose ${DIR} is that directory, and its hand-off plan,
+ * data"), a policy that allows every syscall but those of `syscall_rules`
+ * and grants reads below DIR/read through the broker, and its hand-off plan,
  * built on first use.
  */
 struct sv_read_grant {
@@ -352,11 +353,14 @@ struct sv_read_grant {
 	struct sv_lazy_plan plan;
 };
 
-/* Makes the directory from `dir_template` (mkdtemp) and loads `policy_text`. */
+/*
+ * Makes the directory from `dir_template` (mkdtemp) and loads the policy;
+ * `syscall_rules` are lines of its [syscalls] section.
+ */
 static inline void sv_read_grant_setup(struct sv_read_grant *grant, const char *dir_template,
-                                       const char *policy_text)
+                                       const char *syscall_rules)
 {
-	char path[512], variable[300];
+	char path[512], variable[300], policy_text[1024];
 	const char *environment[] = {variable, NULL};
 
 	snprintf(grant->dir, sizeof(grant->dir), "%s", dir_template);
@@ -366,6 +370,9 @@ static inline void sv_read_grant_setup(struct sv_read_grant *grant, const char *
 	snprintf(grant->data, sizeof(grant->data), "%s/read/data.txt", grant->dir);
 	sv_write_file(grant->data, "granted data");
 	snprintf(variable, sizeof(variable), "DIR=%s", grant->dir);
+	snprintf(policy_text, sizeof(policy_text),
+	         "moat 1\n[syscalls]\ndefault allow\n%s[broker]\nopen read ${DIR}/read\n",
+	         syscall_rules);
 	grant->policy = sv_policy(policy_text, environment);
 }
 

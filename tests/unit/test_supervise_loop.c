@@ -25,23 +25,16 @@
 #define PAGE                4096
 #define EXPECTED_PARENT_PID 4242
 
-static const char policy_text[] = "moat 1\n"
-                                  "[syscalls]\n"
-                                  "default allow\n"
-                                  "errno EPERM umask\n"
-                                  "notify openat getppid mkdir mkdirat dup getpgid getsid\n"
-                                  "[broker]\n"
-                                  "open read ${DIR}/read\n";
+/* The [syscalls] rules beside the read grant of struct sv_read_grant. */
+static const char syscall_rules[] = "errno EPERM umask\n"
+                                    "notify openat getppid mkdir mkdirat dup getpgid getsid\n";
 
-static struct sv_read_grant *fixture;
+static struct sv_read_grant fixture_storage, *const fixture = &fixture_storage;
 
 static int setup(void **state)
 {
-	static struct sv_read_grant storage;
-
 	(void)state;
-	fixture = &storage;
-	sv_read_grant_setup(fixture, "/tmp/moat-loop-XXXXXX", policy_text);
+	sv_read_grant_setup(fixture, "/tmp/moat-loop-XXXXXX", syscall_rules);
 	return 0;
 }
 

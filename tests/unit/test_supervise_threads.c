@@ -17,22 +17,15 @@
 #define THREADS           4
 #define HANDLER_SLEEP_NS  200000L
 
-static const char policy_text[] = "moat 1\n"
-                                  "[syscalls]\n"
-                                  "default allow\n"
-                                  "notify openat getsid\n"
-                                  "[broker]\n"
-                                  "open read ${DIR}/read\n";
+/* The [syscalls] rules beside the read grant of struct sv_read_grant. */
+static const char syscall_rules[] = "notify openat getsid\n";
 
-static struct sv_read_grant *fixture;
+static struct sv_read_grant fixture_storage, *const fixture = &fixture_storage;
 
 static int setup(void **state)
 {
-	static struct sv_read_grant storage;
-
 	(void)state;
-	fixture = &storage;
-	sv_read_grant_setup(fixture, "/tmp/moat-threads-XXXXXX", policy_text);
+	sv_read_grant_setup(fixture, "/tmp/moat-threads-XXXXXX", syscall_rules);
 	return 0;
 }
 
