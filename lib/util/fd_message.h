@@ -12,13 +12,14 @@
 #include <sys/socket.h>
 
 struct moat_fd_message {
+	struct msghdr header; /* what sendmsg takes; it points into this struct */
+	struct iovec data;
+	char byte;
+	/* Last: clang folds CMSG_SPACE() to a constant only as a GNU extension. */
 	union {
 		struct cmsghdr header;
 		char space[CMSG_SPACE(sizeof(int))];
 	} control;
-	char byte;
-	struct iovec data;
-	struct msghdr header; /* what sendmsg takes; it points into this struct */
 };
 
 /* Fills `message` to carry `fd`. The struct must not move before it is sent. */
