@@ -15,42 +15,26 @@
  *
  *   notify_cost [CALLS]
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "landlock/landlock.h"
-#include "moat.h"
-#include "supervise/handoff.h"
+#include "../common.h"
+#include "sandbox.h"
 #include "supervise/supervise.h"
 
 #define MAXIMUM_SANDBOXES 100
 #define BUSY_SECONDS      1.0
 
-static const char policy_format[] = "moat 1\n"
-                                    "[syscalls]\n"
-                                    "default allow\n"
-                                    "notify openat getpgid\n"
-                                    "[broker]\n"
-                                    "open read %s\n";
-
 struct bench {
-	moat_policy *policy;
-	struct moat_handoff_plan plan;
-	char file[512]; /* a granted file */
+	struct bench_grant grant;
 	int calls;
 	double *samples;  /* shared with the children: one per call, in ns */
 	uint64_t *counts; /* shared: calls each busy sandbox made */
@@ -62,30 +46,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int compare(const void *left, const void *right)
-{
-	double a = *(const double *)left, b = *(const double *)right;
-
-	return a < b ? -1 : a > b;
-}
-
-static void die(const char *what, const struct moat_error *error)
-{
-	fprintf(stderr, "notify_cost: %s: %s\n", what, error ? error->message : strerror(errno));
-	exit(1);
-}
-
-static int answer_zero(const struct moat_notification *notification, moat_memory *memory,
-                       struct moat_reply *reply, void *context)
-{
-	(void)notification;
-	(void)memory;
-	(void)context;
-	reply->kind = MOAT_REPLY_VALUE;
-	reply->value = 0;
-	return 0;
 }
 
 /* ---- what a sandbox runs ------------------------------------------------------- */
@@ -120,7 +80,7 @@ static void run_workload(const struct bench *bench, enum workload workload, int 
 		else if (workload == NOTIFY)
 			result = syscall(SYS_getpgid, 0);
 		else
-			result = openat(AT_FDCWD, bench->file, O_RDONLY);
+			result = openat(AT_FDCWD, bench->grant.file, O_RDONLY);
 		bench->samples[i] = now_ns() - start;
 		if (result < 0)
 			_exit(3);
@@ -129,39 +89,21 @@ static void run_workload(const struct bench *bench, enum workload workload, int 
 	}
 }
 
-/* A sandbox that waits for the `start` pipe to close, then runs the workload. */
-static pid_t spawn(const struct bench *bench, enum workload workload, int index, const int start[2],
-                   int *listener)
+struct sandbox_work {
+	const struct bench *bench;
+	enum workload workload;
+	int index;
+};
+
+/* In a sandbox: waits for the start pipe to close, then runs the workload. */
+static void sandbox_main(void *context, int start)
 {
-	struct moat_error error;
-	int pair[2], pidfd;
-	pid_t pid;
+	const struct sandbox_work *sandbox = context;
+	char byte;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-		die("socketpair", NULL);
-	pid = fork();
-	if (pid == 0) {
-		char byte;
-
-		close(pair[0]);
-		close(start[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* The supervisor's process is not dumpable; execve would reset this. */
-		prctl(PR_SET_DUMPABLE, 1);
-		if (moat_handoff_child(&bench->plan, pair[1], &error) < 0)
-			_exit(2);
-		if (read(start[0], &byte, 1) < 0)
-			_exit(2);
-		run_workload(bench, workload, index);
-		_exit(0);
-	}
-	close(pair[1]);
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (moat_listener_receive(pair[0], pidfd, 5000, listener, &error) < 0)
-		die("receiving a listener", &error);
-	close(pidfd);
-	close(pair[0]);
-	return pid;
+	if (read(start, &byte, 1) < 0)
+		_exit(2);
+	run_workload(sandbox->bench, sandbox->workload, sandbox->index);
 }
 
 /*
@@ -175,12 +117,6 @@ struct timing {
 	double seconds;
 	double cpu;
 };
-
-static double cpu_seconds(const struct rusage *usage)
-{
-	return (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
-	       (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6;
-}
 
 /* Runs `count` sandboxes with `workload` under a new supervisor. */
 static struct timing run(const struct bench *bench, enum workload workload, int count,
@@ -199,17 +135,21 @@ static struct timing run(const struct bench *bench, enum workload workload, int 
 	double began;
 
 	if (moat_supervisor_new(&supervisor, &options, &error) < 0 ||
-	    moat_supervisor_handle(supervisor, "getpgid", answer_zero, NULL, &error) < 0)
-		die("supervisor", &error);
+	    moat_supervisor_handle(supervisor, "getpgid", bench_answer_zero, NULL, &error) < 0)
+		bench_die("supervisor", &error);
 	if (flags & TWO_STEP_ADDFD)
 		for (unsigned i = 0; i < supervisor->shard_count; i++)
 			supervisor->shards[i].addfd_send = false;
 	if (pipe(start) < 0)
-		die("pipe", NULL);
+		bench_die("pipe", NULL);
 	for (int i = 0; i < count; i++) {
-		pids[i] = spawn(bench, workload, i, start, &listener);
-		if (moat_supervisor_add(supervisor, listener, bench->policy, pids[i], &error) < 0)
-			die("moat_supervisor_add", &error);
+		struct sandbox_work sandbox = {bench, workload, i};
+
+		pids[i] = bench_sandbox_spawn(&bench->grant, start, sandbox_main, &sandbox,
+		                              &listener);
+		if (moat_supervisor_add(supervisor, listener, bench->grant.policy, pids[i],
+		                        &error) < 0)
+			bench_die("moat_supervisor_add", &error);
 	}
 	close(start[0]);
 	getrusage(RUSAGE_SELF, &before);
@@ -219,12 +159,12 @@ static struct timing run(const struct bench *bench, enum workload workload, int 
 		continue;
 	timing.seconds = (now_ns() - began) / 1e9;
 	getrusage(RUSAGE_SELF, &after);
-	timing.cpu = cpu_seconds(&after) - cpu_seconds(&before);
+	timing.cpu = bench_cpu_seconds(&after) - bench_cpu_seconds(&before);
 	for (int i = 0; i < count; i++) {
 		if (wait4(pids[i], &status, 0, &child) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
-			die("a sandbox failed", NULL);
-		timing.cpu += cpu_seconds(&child);
+			bench_die("a sandbox failed", NULL);
+		timing.cpu += bench_cpu_seconds(&child);
 	}
 	moat_supervisor_free(supervisor);
 	return timing;
@@ -241,7 +181,7 @@ static void run_unsandboxed(const struct bench *bench, enum workload workload)
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		die("the unsandboxed run failed", NULL);
+		bench_die("the unsandboxed run failed", NULL);
 }
 
 /* ---- reporting ----------------------------------------------------------------- */
@@ -250,7 +190,7 @@ static double report(const struct bench *bench, const char *what)
 {
 	double median, p90, mean = 0;
 
-	qsort(bench->samples, (size_t)bench->calls, sizeof(double), compare);
+	qsort(bench->samples, (size_t)bench->calls, sizeof(double), bench_compare);
 	for (int i = 0; i < bench->calls; i++)
 		mean += bench->samples[i];
 	mean /= bench->calls * 1e3;
@@ -309,50 +249,24 @@ static void throughput(const struct bench *bench)
 	}
 }
 
-static void prepare(struct bench *bench, char *directory)
+static void prepare(struct bench *bench)
 {
-	struct moat_landlock_features features;
-	struct moat_error error;
-	char text[1024];
-	int fd;
-
-	if (!mkdtemp(directory))
-		die("mkdtemp", NULL);
-	snprintf(bench->file, sizeof(bench->file), "%s/file", directory);
-	fd = open(bench->file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die("creating the granted file", NULL);
-	close(fd);
-	snprintf(text, sizeof(text), policy_format, directory);
-	if (moat_policy_load_string(&bench->policy, "bench.policy", text, strlen(text), NULL,
-	                            &error) < 0)
-		die("policy", &error);
-	moat_landlock_probe(&features);
-	if (moat_handoff_plan_build(&bench->plan, bench->policy, features.abi, &error) < 0)
-		die("hand-off plan", &error);
-	bench->samples = mmap(NULL, (size_t)bench->calls * sizeof(double), PROT_READ | PROT_WRITE,
-	                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	bench->counts = mmap(NULL, MAXIMUM_SANDBOXES * sizeof(uint64_t), PROT_READ | PROT_WRITE,
-	                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (bench->samples == MAP_FAILED || bench->counts == MAP_FAILED)
-		die("mmap", NULL);
+	bench_grant_prepare(&bench->grant, "/tmp/moat-bench-XXXXXX", "bench.policy");
+	bench->samples = bench_shared((size_t)bench->calls * sizeof(double));
+	bench->counts = bench_shared(MAXIMUM_SANDBOXES * sizeof(uint64_t));
 }
 
 int main(int argc, char **argv)
 {
 	struct bench bench = {.calls = argc > 1 ? atoi(argv[1]) : 20000};
-	char directory[] = "/tmp/moat-bench-XXXXXX";
 
 	if (bench.calls < 10) {
 		fprintf(stderr, "usage: notify_cost [CALLS]\n");
 		return 2;
 	}
-	prepare(&bench, directory);
+	prepare(&bench);
 	latency(&bench);
 	throughput(&bench);
-	unlink(bench.file);
-	rmdir(directory);
-	moat_handoff_plan_release(&bench.plan);
-	moat_policy_free(bench.policy);
+	bench_grant_release(&bench.grant);
 	return 0;
 }

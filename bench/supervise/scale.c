@@ -14,42 +14,27 @@
  *   scale [-o] [SECONDS [COUNT...]]     default: 1 second; 1 10 100 1000
  *   -o: each sandbox opens the granted file instead (brokered openat)
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "landlock/landlock.h"
-#include "moat.h"
-#include "supervise/handoff.h"
+#include "sandbox.h"
 
 #define MAXIMUM_SANDBOXES 4096
 #define MAXIMUM_COUNTS    16
 
-static const char policy_format[] = "moat 1\n"
-                                    "[syscalls]\n"
-                                    "default allow\n"
-                                    "notify openat getpgid\n"
-                                    "[broker]\n"
-                                    "open read %s\n";
-
 struct bench {
-	moat_policy *policy;
-	struct moat_handoff_plan plan;
-	char file[512]; /* the granted file */
+	struct bench_grant grant;
 	double seconds;
 	bool open;
 	uint64_t *counts; /* shared with the sandboxes: calls each made */
@@ -73,23 +58,6 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const struct moat_error *error)
-{
-	fprintf(stderr, "scale: %s: %s\n", what, error ? error->message : strerror(errno));
-	exit(1);
-}
-
-static int answer_zero(const struct moat_notification *notification, moat_memory *memory,
-                       struct moat_reply *reply, void *context)
-{
-	(void)notification;
-	(void)memory;
-	(void)context;
-	reply->kind = MOAT_REPLY_VALUE;
-	reply->value = 0;
-	return 0;
-}
-
 static long resident_bytes(void)
 {
 	char line[256];
@@ -97,7 +65,7 @@ static long resident_bytes(void)
 	FILE *status = fopen("/proc/self/status", "re");
 
 	if (!status)
-		die("/proc/self/status", NULL);
+		bench_die("/proc/self/status", NULL);
 	while (fgets(line, sizeof(line), status)) {
 		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
 			break;
@@ -115,9 +83,16 @@ static int open_descriptors(void)
 	return count;
 }
 
+struct sandbox_work {
+	const struct bench *bench;
+	int index;
+};
+
 /* In a sandbox: waits for the start, then calls for `seconds`. */
-static void work(const struct bench *bench, int index, int go)
+static void work(void *context, int go)
 {
+	const struct sandbox_work *sandbox = context;
+	const struct bench *bench = sandbox->bench;
 	double end;
 	uint64_t count = 0;
 	char byte;
@@ -128,7 +103,7 @@ static void work(const struct bench *bench, int index, int go)
 	while (now() < end) {
 		for (int i = 0; i < 16; i++) {
 			if (bench->open) {
-				int fd = openat(AT_FDCWD, bench->file, O_RDONLY);
+				int fd = openat(AT_FDCWD, bench->grant.file, O_RDONLY);
 
 				if (fd < 0)
 					_exit(3);
@@ -139,44 +114,7 @@ static void work(const struct bench *bench, int index, int go)
 		}
 		count += 16;
 	}
-	bench->counts[index] = count;
-}
-
-static pid_t spawn(struct bench *bench, int index, const int go[2], int *listener)
-{
-	struct moat_error error;
-	int pair[2], pidfd;
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-		die("socketpair", NULL);
-	pid = fork();
-	if (pid < 0)
-		die("fork", NULL);
-	if (pid == 0) {
-		close(pair[0]);
-		close(go[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* The supervisor's process is not dumpable; execve would reset this. */
-		prctl(PR_SET_DUMPABLE, 1);
-		if (moat_handoff_child(&bench->plan, pair[1], &error) < 0)
-			_exit(2);
-		work(bench, index, go[0]);
-		_exit(0);
-	}
-	close(pair[1]);
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (moat_listener_receive(pair[0], pidfd, 5000, listener, &error) < 0)
-		die("receiving a listener", &error);
-	close(pidfd);
-	close(pair[0]);
-	return pid;
-}
-
-static double cpu_seconds(const struct rusage *usage)
-{
-	return (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
-	       (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6;
+	bench->counts[sandbox->index] = count;
 }
 
 static struct result run(struct bench *bench, int count, unsigned threads)
@@ -194,24 +132,26 @@ static struct result run(struct bench *bench, int count, unsigned threads)
 	double began, seconds;
 
 	if (moat_supervisor_new(&supervisor, &options, &error) < 0 ||
-	    moat_supervisor_handle(supervisor, "getpgid", answer_zero, NULL, &error) < 0)
-		die("supervisor", &error);
+	    moat_supervisor_handle(supervisor, "getpgid", bench_answer_zero, NULL, &error) < 0)
+		bench_die("supervisor", &error);
 	if (pipe(go) < 0)
-		die("pipe", NULL);
+		bench_die("pipe", NULL);
 	heap = mallinfo2().uordblks;
 	resident = resident_bytes();
 	descriptors = open_descriptors();
 	for (int i = 0; i < count; i++) {
-		bench->pids[i] = spawn(bench, i, go, &listener);
-		if (moat_supervisor_add(supervisor, listener, bench->policy, bench->pids[i],
+		struct sandbox_work sandbox = {bench, i};
+
+		bench->pids[i] = bench_sandbox_spawn(&bench->grant, go, work, &sandbox, &listener);
+		if (moat_supervisor_add(supervisor, listener, bench->grant.policy, bench->pids[i],
 		                        &error) < 0)
-			die("moat_supervisor_add", &error);
+			bench_die("moat_supervisor_add", &error);
 	}
 	result.heap = (double)(mallinfo2().uordblks - heap) / count;
 	result.resident = (double)(resident_bytes() - resident) / count;
 	result.descriptors = (double)(open_descriptors() - descriptors) / count;
 	if (moat_supervisor_start(supervisor, &error) < 0)
-		die("moat_supervisor_start", &error);
+		bench_die("moat_supervisor_start", &error);
 	close(go[0]);
 	getrusage(RUSAGE_SELF, &before);
 	began = now();
@@ -219,49 +159,30 @@ static struct result run(struct bench *bench, int count, unsigned threads)
 	for (int i = 0; i < count; i++) {
 		if (wait4(bench->pids[i], &status, 0, &child) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
-			die("a sandbox failed", NULL);
-		result.busy += cpu_seconds(&child);
+			bench_die("a sandbox failed", NULL);
+		result.busy += bench_cpu_seconds(&child);
 		total += bench->counts[i];
 	}
 	seconds = now() - began;
 	getrusage(RUSAGE_SELF, &after);
-	result.busy = (result.busy + cpu_seconds(&after) - cpu_seconds(&before)) / seconds;
+	result.busy =
+	        (result.busy + bench_cpu_seconds(&after) - bench_cpu_seconds(&before)) / seconds;
 	result.rate = (double)total / seconds;
 	moat_supervisor_free(supervisor);
 	return result;
 }
 
-static void prepare(struct bench *bench, char *directory)
+static void prepare(struct bench *bench)
 {
-	struct moat_landlock_features features;
-	struct moat_error error;
 	struct rlimit files;
-	char text[1024];
-	int fd;
 
 	/* A listener and a grant per sandbox: more than the usual soft limit of 1024. */
 	if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
 		files.rlim_cur = files.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &files);
 	}
-	if (!mkdtemp(directory))
-		die("mkdtemp", NULL);
-	snprintf(bench->file, sizeof(bench->file), "%s/file", directory);
-	fd = open(bench->file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die("creating the granted file", NULL);
-	close(fd);
-	snprintf(text, sizeof(text), policy_format, directory);
-	if (moat_policy_load_string(&bench->policy, "scale.policy", text, strlen(text), NULL,
-	                            &error) < 0)
-		die("policy", &error);
-	moat_landlock_probe(&features);
-	if (moat_handoff_plan_build(&bench->plan, bench->policy, features.abi, &error) < 0)
-		die("hand-off plan", &error);
-	bench->counts = mmap(NULL, MAXIMUM_SANDBOXES * sizeof(uint64_t), PROT_READ | PROT_WRITE,
-	                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (bench->counts == MAP_FAILED)
-		die("mmap", NULL);
+	bench_grant_prepare(&bench->grant, "/tmp/moat-scale-XXXXXX", "scale.policy");
+	bench->counts = bench_shared(MAXIMUM_SANDBOXES * sizeof(uint64_t));
 }
 
 /* The CPUs this process may run on: how many threads the supervisor starts by default. */
@@ -298,7 +219,6 @@ static int parse(int argc, char **argv, struct bench *bench, int *counts)
 int main(int argc, char **argv)
 {
 	static struct bench bench;
-	char directory[] = "/tmp/moat-scale-XXXXXX";
 	int counts[MAXIMUM_COUNTS], number = parse(argc, argv, &bench, counts);
 	double single[2] = {0, 0};
 
@@ -307,7 +227,7 @@ int main(int argc, char **argv)
 		        MAXIMUM_SANDBOXES);
 		return 2;
 	}
-	prepare(&bench, directory);
+	prepare(&bench);
 	printf("sandboxes,threads,calls_per_second,cpus_busy,heap_bytes_per_sandbox,"
 	       "resident_bytes_per_sandbox,descriptors_per_sandbox\n");
 	for (int i = 0; i < number; i++) {
@@ -328,9 +248,6 @@ int main(int argc, char **argv)
 		       many.rate / single[1]);
 		fflush(stdout);
 	}
-	unlink(bench.file);
-	rmdir(directory);
-	moat_handoff_plan_release(&bench.plan);
-	moat_policy_free(bench.policy);
+	bench_grant_release(&bench.grant);
 	return 0;
 }

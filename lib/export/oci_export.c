@@ -205,35 +205,34 @@ static enum moat_oci_fit add_conjunction(struct exporter *exporter, struct rule_
 
 /* ---- one syscall ------------------------------------------------------ */
 
-/* The strictest action any call of this syscall can get under the policy. */
-static struct moat_action strictest_outcome(struct exporter *exporter,
-                                            const struct moat_syscall_rules *rules)
+/* Of the action kept so far and the next one, the one to keep. */
+typedef struct moat_action pick_action(struct moat_action kept, struct moat_action candidate);
+
+/* The stricter; of two as strict, the one kept. */
+static struct moat_action pick_stricter(struct moat_action kept, struct moat_action candidate)
 {
-	struct moat_action result = rules->unconditional
-	                                    ? without_notify(rules->unconditional->action)
-	                                    : exporter->default_action;
-
-	for (size_t i = 0; i < rules->conditional_count; i++) {
-		struct moat_action action = without_notify(rules->conditional[i].action);
-
-		result = *stricter(&result, &action);
-	}
-	return result;
+	return *stricter(&kept, &candidate);
 }
 
-/* The least strict action any call of this syscall can get under the policy. */
-static struct moat_action weakest_outcome(struct exporter *exporter,
-                                          const struct moat_syscall_rules *rules)
+/* The less strict; of two as strict, the next one. */
+static struct moat_action pick_weaker(struct moat_action kept, struct moat_action candidate)
+{
+	return at_least_as_strict(&kept, &candidate) ? candidate : kept;
+}
+
+/*
+ * The action `pick` keeps of all that a call of this syscall can get under
+ * the policy: the strictest with pick_stricter, the weakest with pick_weaker.
+ */
+static struct moat_action picked_outcome(struct exporter *exporter,
+                                         const struct moat_syscall_rules *rules, pick_action *pick)
 {
 	struct moat_action result = rules->unconditional
 	                                    ? without_notify(rules->unconditional->action)
 	                                    : exporter->default_action;
 
-	for (size_t i = 0; i < rules->conditional_count; i++) {
-		struct moat_action action = without_notify(rules->conditional[i].action);
-
-		result = at_least_as_strict(&result, &action) ? action : result;
-	}
+	for (size_t i = 0; i < rules->conditional_count; i++)
+		result = pick(result, without_notify(rules->conditional[i].action));
 	return result;
 }
 
@@ -246,8 +245,8 @@ static struct moat_action weakest_outcome(struct exporter *exporter,
 static void add_conditionals(struct exporter *exporter, struct rule_list *list,
                              const struct moat_syscall_rules *rules)
 {
-	struct moat_action strictest = strictest_outcome(exporter, rules);
-	struct moat_action weakest = weakest_outcome(exporter, rules);
+	struct moat_action strictest = picked_outcome(exporter, rules, pick_stricter);
+	struct moat_action weakest = picked_outcome(exporter, rules, pick_weaker);
 
 	for (size_t i = 0; i < rules->conditional_count; i++) {
 		const struct moat_syscall_rule *rule = &rules->conditional[i];

@@ -51,6 +51,7 @@
 #include "supervise/supervise.h"
 #include "syscalls/syscalls.h"
 #include "util/error.h"
+#include "util/fd_message.h"
 
 #define HANDOFF_MARK 0x6d6f61746c726eULL /* "moatlrn" */
 
@@ -90,25 +91,11 @@ static int install_observer(void)
 /* The listener to the parent, with the calls the filter lets through unseen. */
 static int send_listener(int socket_fd, int listener)
 {
-	union {
-		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	char byte = 'L';
-	struct iovec data = {&byte, 1};
-	struct msghdr message = {.msg_iov = &data,
-	                         .msg_iovlen = 1,
-	                         .msg_control = control.space,
-	                         .msg_controllen = sizeof(control.space)};
-	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	struct moat_fd_message message;
 	long sent;
 
-	memset(&control, 0, sizeof(control));
-	header->cmsg_level = SOL_SOCKET;
-	header->cmsg_type = SCM_RIGHTS;
-	header->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(header), &listener, sizeof(int));
-	sent = syscall(SYS_sendmsg, socket_fd, &message, MSG_NOSIGNAL, 0, 0, HANDOFF_MARK);
+	moat_fd_message_init(&message, listener);
+	sent = syscall(SYS_sendmsg, socket_fd, &message.header, MSG_NOSIGNAL, 0, 0, HANDOFF_MARK);
 	syscall(SYS_close, listener, 0, 0, 0, 0, HANDOFF_MARK);
 	syscall(SYS_close, socket_fd, 0, 0, 0, 0, HANDOFF_MARK);
 	return sent == 1 ? 0 : -1;

@@ -83,6 +83,21 @@ static int finish_load(moat_policy **out, struct moat_policy *policy, struct moa
 	return 0;
 }
 
+/* Checks the options' version, readies `diagnostics` and allocates an empty policy. */
+static int start_load(struct moat_policy **policy, struct moat_diagnostics *diagnostics,
+                      const struct moat_load_options *options, struct moat_error *error)
+{
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_LOAD_OPTIONS_VERSION,
+	                                        "struct moat_load_options", error);
+
+	if (result < 0)
+		return result;
+	moat_diagnostics_init(diagnostics, options, error);
+	*policy = calloc(1, sizeof(**policy));
+	return *policy ? 0 : moat_error_set(error, -ENOMEM, "out of memory");
+}
+
 static int load_files(moat_policy **out, const char *const *paths, size_t count,
                       const struct moat_arch *arch, const struct moat_load_options *options,
                       struct moat_error *error);
@@ -126,16 +141,10 @@ static int load_files(moat_policy **out, const char *const *paths, size_t count,
 	if (!out || !paths || count == 0)
 		return moat_error_set(error, -EINVAL, "no policy file given");
 	*out = NULL;
-	result = moat_options_check_version(options, options ? options->version : 0,
-	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
-	                                    error);
+	result = start_load(&policy, &diagnostics, options, error);
 	if (result < 0)
 		return result;
 	total = count + (last_layer(options) ? 1 : 0);
-	moat_diagnostics_init(&diagnostics, options, error);
-	policy = calloc(1, sizeof(*policy));
-	if (!policy)
-		return moat_error_set(error, -ENOMEM, "out of memory");
 	policy->syscalls.arch = arch;
 	sources = moat_arena_array(&policy->arena, total, sizeof(*sources));
 	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
@@ -164,15 +173,12 @@ int moat_policy_load_string(moat_policy **out, const char *name, const char *tex
 	if (!out || !text)
 		return moat_error_set(error, -EINVAL, "no policy text given");
 	*out = NULL;
-	result = moat_options_check_version(options, options ? options->version : 0,
-	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
-	                                    error);
+	result = start_load(&policy, &diagnostics, options, error);
 	if (result < 0)
 		return result;
-	moat_diagnostics_init(&diagnostics, options, error);
-	policy = calloc(1, sizeof(*policy));
-	if (!policy || moat_source_from_text(&source, &policy->arena, name ? name : "<string>",
-	                                     text, length) < 0) {
+	result = moat_source_from_text(&source, &policy->arena, name ? name : "<string>", text,
+	                               length);
+	if (result < 0) {
 		moat_policy_free(policy);
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	}

@@ -22,6 +22,7 @@
 #include "seccomp/split.h"
 #include "syscalls/syscalls.h"
 #include "util/error.h"
+#include "util/fd_message.h"
 #include "util/message.h"
 
 /* What runs between the two filter parts, and the exec after them. */
@@ -29,26 +30,10 @@
 
 int moat_listener_send(int socket_fd, int listener_fd, struct moat_error *error)
 {
-	union {
-		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	char byte = 'L';
-	struct iovec data = {&byte, 1};
-	struct msghdr message = {
-	        .msg_iov = &data,
-	        .msg_iovlen = 1,
-	        .msg_control = control.space,
-	        .msg_controllen = sizeof(control.space),
-	};
-	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	struct moat_fd_message message;
 
-	memset(&control, 0, sizeof(control));
-	header->cmsg_level = SOL_SOCKET;
-	header->cmsg_type = SCM_RIGHTS;
-	header->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(header), &listener_fd, sizeof(int));
-	while (sendmsg(socket_fd, &message, MSG_NOSIGNAL) < 0) {
+	moat_fd_message_init(&message, listener_fd);
+	while (sendmsg(socket_fd, &message.header, MSG_NOSIGNAL) < 0) {
 		if (errno != EINTR)
 			return moat_message_set(error, -errno, "cannot send the seccomp listener");
 	}

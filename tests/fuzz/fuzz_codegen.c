@@ -26,20 +26,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int call_number(struct ir_random *random, const struct moat_policy *policy)
-{
-	static const uint32_t special[] = {0x40000000, 0x40000001, 0x7fffffff, 0x80000000,
-	                                   0xfffffffe, 0xffffffff, 0x3fffffff, 500};
-	uint64_t choice = ir_random_below(random, 10);
-
-	if (choice < 7 && policy->syscalls.count > 0)
-		return policy->syscalls.syscalls[ir_random_below(random, policy->syscalls.count)]
-		        .number;
-	if (choice < 9)
-		return (int)ir_random_below(random, 470);
-	return (int)special[ir_random_below(random, sizeof(special) / sizeof(special[0]))];
-}
-
 static void report_mismatch(const struct moat_policy *policy, const moat_filter *filter, int number,
                             const uint64_t args[6], struct moat_action got,
                             struct moat_action expected)
@@ -69,7 +55,7 @@ static void check_calls(struct ir_random *random, const struct moat_policy *poli
 	    value != SECCOMP_RET_KILL_PROCESS_VALUE)
 		abort();
 	for (int call = 0; call < CALLS && random->used < random->size; call++) {
-		int number = call_number(random, policy);
+		int number = ir_random_call_number(random, policy);
 		uint64_t args[6];
 		struct moat_action got, expected;
 

@@ -72,6 +72,28 @@ choose_users() {
 	fi
 }
 
+# Processes found by a marker in their argv, whatever PID namespace they are
+# in. `marked MARKER EXCEPT` prints their pids but EXCEPT's and this
+# shell's; the pattern is read from a file, so that grep's own argv never
+# matches. `kill_marked MARKER` kills them; `kill_marked_at_exit MARKER`
+# does so at exit too, so that nothing is left running when a check fails.
+marked() { # marker, except
+	printf '%s\n' "$1" >"$scratch/pattern"
+	grep -l -a -F -f "$scratch/pattern" /proc/[0-9]*/cmdline 2>/dev/null |
+		cut -d/ -f3 | grep -v -x -e "$2" -e "$$" || true
+}
+
+kill_marked() { # marker
+	local pids
+	pids=$(marked "$1" none)
+	[[ -z $pids ]] || kill -KILL $pids 2>/dev/null
+}
+
+kill_marked_at_exit() { # marker
+	marker_at_exit=$1
+	trap 'kill_marked "$marker_at_exit"; rm -rf "$scratch"' EXIT
+}
+
 as() { # user, command...
 	local user=$1
 	shift

@@ -19,20 +19,7 @@ chain=$MOAT_BUILD_DIR/tests/programs/fork_chain
 depth=40
 marker_prefix=moat-parent-death-$$-
 
-# The pids of the processes whose argv holds MARKER, but EXCEPT (moat run).
-# The pattern is read from a file, so that grep's own argv never matches.
-marked() { # marker, except
-	printf '%s\n' "$1" >"$scratch/pattern"
-	grep -l -a -F -f "$scratch/pattern" /proc/[0-9]*/cmdline 2>/dev/null |
-		cut -d/ -f3 | grep -v -x -e "$2" -e "$$" || true
-}
-
-kill_marked() { # marker
-	local pids
-	pids=$(marked "$1" none)
-	[[ -z $pids ]] || kill -KILL $pids 2>/dev/null
-}
-trap 'kill_marked "$marker_prefix"; rm -rf "$scratch"' EXIT
+kill_marked_at_exit "$marker_prefix"
 
 # Waits up to 5 s (by the clock: a scan of /proc takes time) until no
 # process holds MARKER; true when none does.

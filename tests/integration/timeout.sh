@@ -14,17 +14,7 @@ stubborn=$MOAT_BUILD_DIR/tests/programs/stubborn
 [[ -x $stubborn ]] || skip "$stubborn is not built"
 marker_prefix=moat-timeout-$$-
 
-marked() { # marker, except
-	printf '%s\n' "$1" >"$scratch/pattern"
-	grep -l -a -F -f "$scratch/pattern" /proc/[0-9]*/cmdline 2>/dev/null |
-		cut -d/ -f3 | grep -v -x -e "$2" -e "$$" || true
-}
-kill_marked() { # marker
-	local pids
-	pids=$(marked "$1" none)
-	[[ -z $pids ]] || kill -KILL $pids 2>/dev/null
-}
-trap 'kill_marked "$marker_prefix"; rm -rf "$scratch"' EXIT
+kill_marked_at_exit "$marker_prefix"
 
 policy() { # name, text
 	printf 'moat 1\n%s\n' "$2" >"$scratch/$1.policy"

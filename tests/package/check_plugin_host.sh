@@ -8,23 +8,9 @@
 set -u
 host=${1:?usage: check_plugin_host.sh HOST PLUGIN_DIRECTORY}
 plugins=${2:?usage: check_plugin_host.sh HOST PLUGIN_DIRECTORY}
-failures=0
-output=$("$host" "$plugins"/good.so "$plugins"/crash.so "$plugins"/spin.so \
-	"$plugins"/hang.so "$plugins"/hog.so "$plugins"/files.so "$plugins"/network.so 2>&1)
-status=$?
-echo "$output"
-[[ $status -eq 0 ]] || { echo "FAIL: plugin_host exited $status" >&2; failures=1; }
-
-expect() { # plugin, fragment of its line
-	local line
-	line=$(grep -F "$plugins/$1.so: " <<<"$output")
-	[[ $line == *"$2"* ]] || { echo "FAIL: $1: '$line' lacks '$2'" >&2; failures=1; }
-}
-expect good "ok: hello, moat"
-expect crash "crashed: signal SEGV"
-expect spin "killed at the cpu limit"
+source "$(dirname "${BASH_SOURCE[0]}")/plugin_host_checks.sh"
+run_plugin_host plugin_host "$plugins" so "$host"
+expect_common_reasons
 expect hang "timed out after"
-expect hog "killed at the as limit"
-expect files "failed with 13: open /etc/passwd: Permission denied"
 expect network "killed by the filter: socket(AF_INET, SOCK_STREAM, 0) by plugin_host.policy:"
 exit $failures

@@ -13,24 +13,9 @@ set -u
 python=${1:?usage: check_python_plugin_host.sh PYTHON HOST.py PLUGIN_DIRECTORY}
 host=${2:?usage: check_python_plugin_host.sh PYTHON HOST.py PLUGIN_DIRECTORY}
 plugins=${3:?usage: check_python_plugin_host.sh PYTHON HOST.py PLUGIN_DIRECTORY}
-failures=0
-output=$("$python" "$host" --timeout 8 "$plugins"/good.py "$plugins"/crash.py \
-	"$plugins"/spin.py "$plugins"/hang.py "$plugins"/hog.py "$plugins"/files.py \
-	"$plugins"/network.py 2>&1)
-status=$?
-echo "$output"
-[[ $status -eq 0 ]] || { echo "FAIL: plugin_host.py exited $status" >&2; failures=1; }
-
-expect() { # plugin, fragment of its line
-	local line
-	line=$(grep -F "$plugins/$1.py: " <<<"$output")
-	[[ $line == *"$2"* ]] || { echo "FAIL: $1: '$line' lacks '$2'" >&2; failures=1; }
-}
-expect good "ok: hello, moat"
-expect crash "crashed: signal SEGV"
-expect spin "killed at the cpu limit"
+source "$(dirname "${BASH_SOURCE[0]}")/plugin_host_checks.sh"
+run_plugin_host plugin_host.py "$plugins" py "$python" "$host" --timeout 8
+expect_common_reasons
 expect hang "timed out after 8000 ms"
-expect hog "killed at the as limit"
-expect files "failed with 13: open /etc/passwd: Permission denied"
 expect network "killed by the filter: socket(AF_INET, SOCK_STREAM"
 exit $failures

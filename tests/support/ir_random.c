@@ -245,6 +245,20 @@ static size_t policy_values(const struct moat_policy *policy, int number, unsign
 	return count;
 }
 
+int ir_random_call_number(struct ir_random *random, const struct moat_policy *policy)
+{
+	static const uint32_t special[] = {0x40000000, 0x40000001, 0x7fffffff, 0x80000000,
+	                                   0xfffffffe, 0xffffffff, 0x3fffffff, 500};
+	uint64_t choice = ir_random_below(random, 10);
+
+	if (choice < 7 && policy->syscalls.count > 0)
+		return policy->syscalls.syscalls[ir_random_below(random, policy->syscalls.count)]
+		        .number;
+	if (choice < 9)
+		return (int)ir_random_below(random, 470);
+	return (int)special[ir_random_below(random, sizeof(special) / sizeof(special[0]))];
+}
+
 uint64_t ir_random_argument(struct ir_random *random, const struct moat_policy *policy, int number,
                             unsigned arg)
 {

@@ -58,6 +58,12 @@ const struct moat_condition *ir_random_condition(struct ir_random *random, struc
 struct moat_policy *ir_random_policy(struct ir_random *random, size_t max_syscalls);
 
 /*
+ * A syscall number to call: mostly one of the policy's syscalls, else any
+ * number below 470, sometimes one at an edge (the x32 bit, 2^31, 2^32-1).
+ */
+int ir_random_call_number(struct ir_random *random, const struct moat_policy *policy);
+
+/*
  * An argument for syscall `number`'s argument `arg`: often a value one of
  * the policy's comparisons of that argument uses (exactly, off by one, or
  * with its upper half changed), else an edge value.

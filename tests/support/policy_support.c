@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "policy_support.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
 
 static void collect(const struct moat_diagnostic *diagnostic, void *context)
 {
@@ -42,6 +48,25 @@ moat_policy *test_load(const char *text, struct test_diagnostics *diagnostics)
 	struct moat_load_options options = MOAT_LOAD_OPTIONS_INIT;
 
 	return test_load_with(text, options, diagnostics);
+}
+
+moat_policy *test_load_or_fail(const char *text)
+{
+	struct test_diagnostics diagnostics;
+	moat_policy *policy = test_load(text, &diagnostics);
+
+	if (!policy)
+		fail_msg("policy refused:\n%s", diagnostics.text);
+	return policy;
+}
+
+moat_policy *test_load_system(const char *extra)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
+	         getenv("MOAT_SOURCE_DIR"), extra);
+	return test_load_or_fail(text);
 }
 
 moat_policy *test_load_paths(const char *const *paths, size_t count,

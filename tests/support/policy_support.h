@@ -37,4 +37,13 @@ moat_policy *test_load_paths(const char *const *paths, size_t count,
 moat_policy *test_load_arch(const char *text, const char *arch,
                             struct test_diagnostics *diagnostics);
 
+/* test_load() for a test that needs the policy: fails the test (cmocka) when it does not load. */
+moat_policy *test_load_or_fail(const char *text);
+
+/*
+ * The source tree's policies/system.policy (under $MOAT_SOURCE_DIR) with
+ * `extra` after it, loaded with test_load_or_fail().
+ */
+moat_policy *test_load_system(const char *extra);
+
 #endif /* MOAT_TEST_POLICY_SUPPORT_H */

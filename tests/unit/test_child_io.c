@@ -24,20 +24,6 @@
 
 #include "policy_support.h"
 
-static moat_policy *load_system(const char *extra)
-{
-	struct test_diagnostics diagnostics;
-	char text[4096];
-	moat_policy *policy;
-
-	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
-	         getenv("MOAT_SOURCE_DIR"), extra);
-	policy = test_load(text, &diagnostics);
-	if (!policy)
-		fail_msg("policy refused:\n%s", diagnostics.text);
-	return policy;
-}
-
 static int wait_code(moat_child *child)
 {
 	struct moat_exit result;
@@ -78,7 +64,7 @@ static int echo_upper(void *context)
 
 static void stdio_pipes_for_a_function_and_a_program(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	char *cat[] = {"/bin/cat", NULL}, output[64];
 	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	struct moat_stdio_pipes pipes;
@@ -134,7 +120,7 @@ static int write_swapped(void *context)
 
 static void a_swap_and_the_sources_closed(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	struct moat_fd_map map[2] = {{40, 41}, {41, 40}};
 	struct moat_sandbox_options options = {
 	        .version = MOAT_SANDBOX_OPTIONS_VERSION, .fd_map = map, .fd_map_count = 2};
@@ -177,8 +163,8 @@ static int fd_50_open(void *context)
 
 static void close_fds_control(void **state)
 {
-	moat_policy *closing = load_system("");
-	moat_policy *keeping = load_system("[process]\nclose-fds no\n");
+	moat_policy *closing = test_load_system("");
+	moat_policy *keeping = test_load_system("[process]\nclose-fds no\n");
 	struct moat_fd_map map = {50, 50};
 	struct moat_sandbox_options options = {
 	        .version = MOAT_SANDBOX_OPTIONS_VERSION, .fd_map = &map, .fd_map_count = 1};
@@ -202,7 +188,7 @@ static void close_fds_control(void **state)
 
 static void bad_maps(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	struct moat_fd_map twice[2] = {{1, 5}, {2, 5}}, closed = {77, 3}, negative = {1, -1};
 	struct moat_fd_map many[65];
 	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;

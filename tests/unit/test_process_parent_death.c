@@ -44,17 +44,12 @@ enum user { ROOT, NOBODY_USER };
 
 static moat_policy *load_system(const char *extra)
 {
-	struct test_diagnostics diagnostics;
 	char text[4096];
-	moat_policy *policy;
 
 	snprintf(text, sizeof(text),
 	         "moat 1\n%s\ninclude \"%s/policies/system.policy\"\n[syscalls]\nallow @proc\n",
 	         extra, getenv("MOAT_SOURCE_DIR"));
-	policy = test_load(text, &diagnostics);
-	if (!policy)
-		fail_msg("policy refused:\n%s", diagnostics.text);
-	return policy;
+	return test_load_or_fail(text);
 }
 
 static int become(enum user user)

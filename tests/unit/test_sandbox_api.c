@@ -26,25 +26,6 @@
 
 #include "policy_support.h"
 
-static moat_policy *load(const char *text)
-{
-	struct test_diagnostics diagnostics;
-	moat_policy *policy = test_load(text, &diagnostics);
-
-	if (!policy)
-		fail_msg("policy refused:\n%s", diagnostics.text);
-	return policy;
-}
-
-static moat_policy *load_system(const char *extra)
-{
-	char text[4096];
-
-	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
-	         getenv("MOAT_SOURCE_DIR"), extra);
-	return load(text);
-}
-
 /* Runs argv under policy; returns the wait status, failing the test if spawning fails. */
 static int spawn_and_wait(moat_policy *policy, char **argv,
                           const struct moat_sandbox_options *options)
@@ -65,7 +46,7 @@ static int spawn_and_wait(moat_policy *policy, char **argv,
 
 static void exit_status_and_signals(void **state)
 {
-	moat_policy *policy = load_system("[syscalls]\nallow @proc\n");
+	moat_policy *policy = test_load_system("[syscalls]\nallow @proc\n");
 	char *exits[] = {"/bin/sh", "-c", "exit 7", NULL};
 	char *killed[] = {"/bin/sh", "-c", "kill -USR1 $$", NULL};
 	int status;
@@ -82,7 +63,7 @@ static void exit_status_and_signals(void **state)
 
 static void errors_inside_the_child_come_back(void **state)
 {
-	moat_policy *policy = load_system("[process]\ncwd /nonexistent/directory\n");
+	moat_policy *policy = test_load_system("[process]\ncwd /nonexistent/directory\n");
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;
 	moat_child *child = NULL;
@@ -94,7 +75,7 @@ static void errors_inside_the_child_come_back(void **state)
 	assert_string_equal(error.step, "cwd");
 	moat_policy_free(policy);
 
-	policy = load_system("");
+	policy = test_load_system("");
 	argv[0] = "/nonexistent/program";
 	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -ENOENT);
 	assert_non_null(strstr(error.message, "cannot execute /nonexistent/program"));
@@ -107,7 +88,7 @@ static void errors_inside_the_child_come_back(void **state)
 
 static void a_filter_without_execve_is_refused_early(void **state)
 {
-	moat_policy *policy = load("moat 1\n[syscalls]\nallow @stdio\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[syscalls]\nallow @stdio\n");
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;
 	moat_child *child;
@@ -121,7 +102,8 @@ static void a_filter_without_execve_is_refused_early(void **state)
 static void environment_and_descriptors(void **state)
 {
 	static const char *const environment[] = {"OTHER=no", "GIVEN=yes", NULL};
-	moat_policy *policy = load_system("[syscalls]\nallow @proc\n[process]\nenv keep GIVEN\n");
+	moat_policy *policy =
+	        test_load_system("[syscalls]\nallow @proc\n[process]\nenv keep GIVEN\n");
 	char *check_environment[] = {"/bin/sh", "-c", "test \"$GIVEN\" = yes && test -z \"$OTHER\"",
 	                             NULL};
 	char *read_kept[] = {"/bin/sh", "-c", "read line <&7 && test \"$line\" = kept", NULL};
@@ -157,8 +139,8 @@ static void count_network_warning(const struct moat_diagnostic *diagnostic, void
 
 static void compat_with_an_older_landlock(void **state)
 {
-	moat_policy *strict = load_system("[network]\nconnect tcp 443\n");
-	moat_policy *lenient = load_system("compat best-effort\n[network]\nconnect tcp 443\n");
+	moat_policy *strict = test_load_system("[network]\nconnect tcp 443\n");
+	moat_policy *lenient = test_load_system("compat best-effort\n[network]\nconnect tcp 443\n");
 	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
 	                                       .on_diagnostic = count_network_warning,
 	                                       .landlock_abi_limit = 3};
@@ -198,8 +180,9 @@ static int in_child(int (*body)(void))
 
 static int enter_then_getppid(void)
 {
-	moat_policy *policy = load("moat 1\n[syscalls]\ndefault allow\nerrno EPERM getppid\n"
-	                           "kill @default-deny\n");
+	moat_policy *policy =
+	        test_load_or_fail("moat 1\n[syscalls]\ndefault allow\nerrno EPERM getppid\n"
+	                          "kill @default-deny\n");
 	struct moat_error error;
 
 	if (moat_enter(policy, NULL, NULL, &error) < 0)
@@ -214,7 +197,7 @@ static int getppid_works(void)
 
 static int enter_then_read_outside(void)
 {
-	moat_policy *policy = load("moat 1\n[filesystem]\nread /usr\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[filesystem]\nread /usr\n");
 	struct moat_error error;
 
 	if (moat_enter(policy, NULL, NULL, &error) < 0)
@@ -235,7 +218,7 @@ static void *idle(void *argument)
 
 static int enter_with_two_threads(void)
 {
-	moat_policy *policy = load("moat 1\n[filesystem]\nread /usr\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[filesystem]\nread /usr\n");
 	struct moat_error error;
 	pthread_t thread;
 
@@ -248,7 +231,8 @@ static int enter_with_two_threads(void)
 
 static int enter_notify_needs_a_listener(void)
 {
-	moat_policy *policy = load("moat 1\n[syscalls]\ndefault allow\nnotify getppid\n");
+	moat_policy *policy =
+	        test_load_or_fail("moat 1\n[syscalls]\ndefault allow\nnotify getppid\n");
 	struct moat_error error;
 	int listener = -1;
 
@@ -263,7 +247,7 @@ static int enter_notify_needs_a_listener(void)
 
 static int enter_with_namespaces(void)
 {
-	moat_policy *policy = load("moat 1\n[namespaces]\nunshare net\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[namespaces]\nunshare net\n");
 	struct moat_error error;
 
 	return moat_enter(policy, NULL, NULL, &error) == -EINVAL ? 0 : 1;
@@ -313,7 +297,7 @@ static int nothing_entered(void)
 /* Control: A alone lets getppid and /etc through, and refuses /var and the socket. */
 static int enter_a(void)
 {
-	moat_policy *a = load(STEP_A);
+	moat_policy *a = test_load_or_fail(STEP_A);
 	struct moat_error error;
 
 	if (moat_enter(a, NULL, NULL, &error) < 0)
@@ -325,7 +309,7 @@ static int enter_a(void)
 
 static int enter_a_then_b(void)
 {
-	moat_policy *a = load(STEP_A), *b = load(STEP_B);
+	moat_policy *a = test_load_or_fail(STEP_A), *b = test_load_or_fail(STEP_B);
 	struct moat_error error;
 
 	if (moat_enter(a, NULL, NULL, &error) < 0)
@@ -349,7 +333,8 @@ static int enter_a_then_b(void)
 /* A later step that would widen a hard limit is refused at its statement. */
 static int enter_a_then_raise_a_limit(void)
 {
-	moat_policy *a = load(STEP_A), *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	moat_policy *a = test_load_or_fail(STEP_A),
+	            *b = test_load_or_fail("moat 1\n[limits]\nnofile 256 4096\n");
 	struct moat_error error;
 
 	if (moat_enter(a, NULL, NULL, &error) < 0)
@@ -359,7 +344,7 @@ static int enter_a_then_raise_a_limit(void)
 
 static int raise_a_limit_alone(void)
 {
-	moat_policy *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	moat_policy *b = test_load_or_fail("moat 1\n[limits]\nnofile 256 4096\n");
 	struct moat_error error;
 
 	return moat_enter(b, NULL, NULL, &error) == 0 ? 0 : 1;
@@ -406,7 +391,7 @@ static struct moat_sandbox_options nobody_options(void)
 /* As root the program runs as nobody with the groups asked for; control: without, as root. */
 static void spawn_as_another_user(void **state)
 {
-	moat_policy *policy = load("moat 1\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n");
 	struct moat_sandbox_options options = nobody_options();
 
 	(void)state;
@@ -429,7 +414,7 @@ static int drop_to_nobody(void)
 /* Unprivileged: another uid, gid or groups are refused before anything starts. */
 static int unprivileged_identity(void)
 {
-	moat_policy *policy = load("moat 1\n[process]\ndie-with-parent no\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[process]\ndie-with-parent no\n");
 	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;
@@ -468,7 +453,7 @@ static int unprivileged_identity(void)
 /* moat_enter(): the calling process becomes nobody, and holds no capability. */
 static int enter_as_nobody(void)
 {
-	moat_policy *policy = load("moat 1\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n");
 	struct moat_sandbox_options options = nobody_options();
 	struct moat_error error;
 	uid_t real, effective, saved;
@@ -492,7 +477,7 @@ static int enter_as_nobody(void)
  */
 static int mapped_identity(void)
 {
-	moat_policy *policy = load("moat 1\n[namespaces]\nunshare user\n");
+	moat_policy *policy = test_load_or_fail("moat 1\n[namespaces]\nunshare user\n");
 	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	char *argv[] = {"/bin/grep", "-qE", "^Uid:\\s1000\\s", "/proc/self/status", NULL};
 	struct moat_error error;

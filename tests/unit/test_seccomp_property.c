@@ -49,20 +49,6 @@ static uint64_t property_seed(void)
 	return seed;
 }
 
-static int random_call_number(struct ir_random *random, const struct moat_policy *policy)
-{
-	static const uint32_t special[] = {0x40000000, 0x40000001, 0x7fffffff, 0x80000000,
-	                                   0xfffffffe, 0xffffffff, 0x3fffffff, 500};
-	uint64_t choice = ir_random_below(random, 10);
-
-	if (choice < 7 && policy->syscalls.count > 0)
-		return policy->syscalls.syscalls[ir_random_below(random, policy->syscalls.count)]
-		        .number;
-	if (choice < 9)
-		return (int)ir_random_below(random, 470);
-	return (int)special[ir_random_below(random, sizeof(special) / sizeof(special[0]))];
-}
-
 static void check_policy(struct ir_random *random, uint64_t seed, const struct moat_policy *policy,
                          const moat_filter *filter)
 {
@@ -74,7 +60,7 @@ static void check_policy(struct ir_random *random, uint64_t seed, const struct m
 	assert_int_equal(moat_filter_run(filter, &foreign, &value), 0);
 	assert_int_equal(value, 0x80000000U); /* SECCOMP_RET_KILL_PROCESS */
 	for (int call = 0; call < CALLS_PER_POLICY; call++) {
-		int number = random_call_number(random, policy);
+		int number = ir_random_call_number(random, policy);
 		uint64_t args[6];
 		struct moat_action got, expected;
 

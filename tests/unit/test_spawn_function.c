@@ -33,20 +33,6 @@
 
 static int shared_value = 1;
 
-static moat_policy *load_system(const char *extra)
-{
-	struct test_diagnostics diagnostics;
-	char text[4096];
-	moat_policy *policy;
-
-	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
-	         getenv("MOAT_SOURCE_DIR"), extra);
-	policy = test_load(text, &diagnostics);
-	if (!policy)
-		fail_msg("policy refused:\n%s", diagnostics.text);
-	return policy;
-}
-
 /*
  * One supervisor for the process, as a host would keep: a second one made
  * after the first has made the process undumpable could not let an
@@ -118,7 +104,7 @@ static int create_file(void *context)
 
 static void returns_its_status_and_shares_no_memory(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	struct moat_exit result;
 	int seen = 42;
 
@@ -137,8 +123,8 @@ static void returns_its_status_and_shares_no_memory(void **state)
 
 static void the_filter_kills_and_says_why(void **state)
 {
-	moat_policy *policy = load_system("");
-	moat_policy *control = load_system("[syscalls]\nallow socket\n");
+	moat_policy *policy = test_load_system("");
+	moat_policy *control = test_load_system("[syscalls]\nallow socket\n");
 	struct moat_exit result;
 
 	(void)state;
@@ -158,14 +144,14 @@ static void the_filter_kills_and_says_why(void **state)
 static void landlock_confines_the_function(void **state)
 {
 	char directory[] = "/tmp/moat-function-XXXXXX", extra[600], path[600];
-	moat_policy *policy = load_system(""), *control;
+	moat_policy *policy = test_load_system(""), *control;
 	struct moat_exit result;
 
 	(void)state;
 	assert_non_null(mkdtemp(directory));
 	assert_int_equal(chmod(directory, 0777), 0);
 	snprintf(extra, sizeof(extra), "[filesystem]\nwrite %s\n", directory);
-	control = load_system(extra);
+	control = test_load_system(extra);
 	assert_int_equal(run_function(policy, create_file, directory, &result), 0);
 	assert_int_equal(result.kind, MOAT_EXIT_EXITED);
 	assert_int_equal(result.code, EACCES);
@@ -182,7 +168,7 @@ static void landlock_confines_the_function(void **state)
 
 static void needs_no_execve(void **state)
 {
-	moat_policy *policy = load_system("[syscalls]\nkill execve execveat\n");
+	moat_policy *policy = test_load_system("[syscalls]\nkill execve execveat\n");
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;
 	struct moat_exit result;
@@ -196,7 +182,7 @@ static void needs_no_execve(void **state)
 	assert_int_equal(moat_spawn(&child, policy, argv[0], argv, NULL, &error), -EPERM);
 	moat_policy_free(policy);
 	/* What the process calls itself around the function is checked the same way. */
-	policy = load_system("[syscalls]\nkill close\n");
+	policy = test_load_system("[syscalls]\nkill close\n");
 	assert_int_equal(moat_spawn_function(&child, policy, return_seven, NULL, NULL, &error),
 	                 -EPERM);
 	assert_non_null(strstr(error.message, "close"));
@@ -205,7 +191,7 @@ static void needs_no_execve(void **state)
 
 static void bad_arguments(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	struct moat_error error;
 	moat_child *child;
 
@@ -230,7 +216,7 @@ static void unprivileged(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		moat_policy *policy = load_system("");
+		moat_policy *policy = test_load_system("");
 		struct moat_exit result;
 
 		/* The parent's supervisor is not this process's to serve. */

@@ -133,13 +133,11 @@ static inline void sv_lazy_plan_release(struct sv_lazy_plan *lazy)
 	lazy->built = false;
 }
 
-static inline moat_supervisor *sv_supervisor(unsigned flags)
+static inline moat_supervisor *sv_supervisor_with(const struct moat_supervisor_options *options)
 {
-	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
-	                                          .flags = flags};
 	struct moat_error error = {0};
 	moat_supervisor *supervisor;
-	int result = moat_supervisor_new(&supervisor, &options, &error);
+	int result = moat_supervisor_new(&supervisor, options, &error);
 
 	/* seccomp(2) does not know SECCOMP_GET_NOTIF_SIZES: no user notification (or valgrind). */
 	if (result == -ENOSYS || result == -EINVAL) {
@@ -149,6 +147,14 @@ static inline moat_supervisor *sv_supervisor(unsigned flags)
 	if (result < 0)
 		fail_msg("moat_supervisor_new: %s", error.message);
 	return supervisor;
+}
+
+static inline moat_supervisor *sv_supervisor(unsigned flags)
+{
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .flags = flags};
+
+	return sv_supervisor_with(&options);
 }
 
 enum {
@@ -330,6 +336,71 @@ static inline int sv_remove_entry(const char *path, const struct stat *status, i
 static inline void sv_remove_tree(const char *path)
 {
 	assert_int_equal(nftw(path, sv_remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+/* ---- a read grant ------------------------------------------------------ */
+
+/*
+ * A test's fixture: a directory DIR holding DIR/read/data.txt ("granted
+ * data"), a policy that allows every syscall but those of `syscall_rules`
+ * and grants reads below DIR/read through the broker, and its hand-off plan,
+ * built on first use.
+ */
+struct sv_read_grant {
+	char dir[256];
+	char data[512]; /* DIR/read/data.txt */
+	moat_policy *policy;
+	struct sv_lazy_plan plan;
+};
+
+/*
+ * Makes the directory from `dir_template` (mkdtemp) and loads the policy;
+ * `syscall_rules` are lines of its [syscalls] section.
+ */
+static inline void sv_read_grant_setup(struct sv_read_grant *grant, const char *dir_template,
+                                       const char *syscall_rules)
+{
+	char path[512], variable[300], policy_text[1024];
+	const char *environment[] = {variable, NULL};
+
+	snprintf(grant->dir, sizeof(grant->dir), "%s", dir_template);
+	assert_non_null(mkdtemp(grant->dir));
+	snprintf(path, sizeof(path), "%s/read", grant->dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(grant->data, sizeof(grant->data), "%s/read/data.txt", grant->dir);
+	sv_write_file(grant->data, "granted data");
+	snprintf(variable, sizeof(variable), "DIR=%s", grant->dir);
+	snprintf(policy_text, sizeof(policy_text),
+	         "moat 1\n[syscalls]\ndefault allow\n%s[broker]\nopen read ${DIR}/read\n",
+	         syscall_rules);
+	grant->policy = sv_policy(policy_text, environment);
+}
+
+static inline void sv_read_grant_teardown(struct sv_read_grant *grant)
+{
+	sv_lazy_plan_release(&grant->plan);
+	moat_policy_free(grant->policy);
+	sv_remove_tree(grant->dir);
+}
+
+static inline const struct moat_handoff_plan *sv_read_grant_plan(struct sv_read_grant *grant)
+{
+	return sv_lazy_plan_get(&grant->plan, grant->policy);
+}
+
+/* In a child: opens the granted file (through the broker) and finds its text. */
+static inline bool sv_reads_granted_data(const struct sv_read_grant *grant)
+{
+	char buffer[64];
+	int fd = open(grant->data, O_RDONLY);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	sv_read_fd(fd, buffer, sizeof(buffer));
+	same = !strcmp(buffer, "granted data");
+	close(fd);
+	return same;
 }
 
 #endif /* MOAT_TEST_SUPERVISE_H */

@@ -25,69 +25,24 @@
 #define PAGE                4096
 #define EXPECTED_PARENT_PID 4242
 
-static const char policy_text[] = "moat 1\n"
-                                  "[syscalls]\n"
-                                  "default allow\n"
-                                  "errno EPERM umask\n"
-                                  "notify openat getppid mkdir mkdirat dup getpgid getsid\n"
-                                  "[broker]\n"
-                                  "open read ${DIR}/read\n";
+/* The [syscalls] rules beside the read grant of struct sv_read_grant. */
+static const char syscall_rules[] = "errno EPERM umask\n"
+                                    "notify openat getppid mkdir mkdirat dup getpgid getsid\n";
 
-struct fixture {
-	char dir[256];
-	char data[512]; /* DIR/read/data.txt */
-	moat_policy *policy;
-	struct sv_lazy_plan plan;
-};
-
-static struct fixture *fixture;
-
-static const struct moat_handoff_plan *fixture_plan(void)
-{
-	return sv_lazy_plan_get(&fixture->plan, fixture->policy);
-}
+static struct sv_read_grant fixture_storage, *const fixture = &fixture_storage;
 
 static int setup(void **state)
 {
-	static struct fixture storage;
-	char path[512], variable[300];
-	const char *environment[] = {variable, NULL};
-
 	(void)state;
-	fixture = &storage;
-	snprintf(fixture->dir, sizeof(fixture->dir), "/tmp/moat-loop-XXXXXX");
-	assert_non_null(mkdtemp(fixture->dir));
-	snprintf(path, sizeof(path), "%s/read", fixture->dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(fixture->data, sizeof(fixture->data), "%s/read/data.txt", fixture->dir);
-	sv_write_file(fixture->data, "granted data");
-	snprintf(variable, sizeof(variable), "DIR=%s", fixture->dir);
-	fixture->policy = sv_policy(policy_text, environment);
+	sv_read_grant_setup(fixture, "/tmp/moat-loop-XXXXXX", syscall_rules);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sv_lazy_plan_release(&fixture->plan);
-	moat_policy_free(fixture->policy);
-	sv_remove_tree(fixture->dir);
+	sv_read_grant_teardown(fixture);
 	return 0;
-}
-
-/* In a child: reads the granted file through the broker. */
-static bool reads_data(void)
-{
-	char buffer[64];
-	int fd = open(fixture->data, O_RDONLY);
-	bool same;
-
-	if (fd < 0)
-		return false;
-	sv_read_fd(fd, buffer, sizeof(buffer));
-	same = !strcmp(buffer, "granted data");
-	close(fd);
-	return same;
 }
 
 /* ---- custom handlers ----------------------------------------------------------- */
@@ -243,7 +198,7 @@ static int handlers_body(void *context)
 	SV_EXPECT(getpgid(0) == -1 && errno == ENOTSUP);
 	SV_EXPECT(getsid(0) == -1 && errno == EACCES);
 	/* The broker and the policy's other rules work alongside. */
-	SV_EXPECT(reads_data());
+	SV_EXPECT(sv_reads_granted_data(fixture));
 	SV_EXPECT(syscall(SYS_umask, 022) == -1 && errno == EPERM);
 	/* The sandbox cannot take the supervisor's place. */
 	SV_EXPECT(own_listener() == EBUSY);
@@ -279,7 +234,8 @@ static void test_custom_handlers(void **state)
 	assert_int_equal(moat_supervisor_handle(supervisor, "nonesuch", fd_handler, NULL, &error),
 	                 -EINVAL);
 	register_handlers(supervisor, &handled);
-	pid = sv_start(supervisor, fixture->policy, fixture_plan(), handlers_body, NULL);
+	pid = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture), handlers_body,
+	               NULL);
 	sv_serve_all(supervisor, 10000);
 	assert_int_equal(sv_wait(pid), 0);
 	assert_string_equal(handled.first_path, "/a/path");
@@ -307,7 +263,8 @@ static void test_removed_handler(void **state)
 	register_handlers(supervisor, &handled);
 	assert_int_equal(moat_supervisor_handle(supervisor, "getppid", NULL, NULL, &error), 0);
 	assert_int_equal(moat_supervisor_handle(supervisor, "getpgid", NULL, NULL, &error), 0);
-	pid = sv_start(supervisor, fixture->policy, fixture_plan(), unhandled_body, NULL);
+	pid = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture), unhandled_body,
+	               NULL);
 	sv_serve_all(supervisor, 10000);
 	assert_int_equal(sv_wait(pid), 0);
 	assert_int_equal(handled.calls, 0);
@@ -346,7 +303,7 @@ static int stale_body(void *context)
 static int served_body(void *context)
 {
 	(void)context;
-	SV_EXPECT(reads_data());
+	SV_EXPECT(sv_reads_granted_data(fixture));
 	return 0;
 }
 
@@ -360,13 +317,13 @@ static void test_stale_notification(void **state)
 	(void)state;
 	assert_int_equal(
 	        moat_supervisor_handle(supervisor, "getppid", killing_handler, &stale, &error), 0);
-	pid = sv_start(supervisor, fixture->policy, fixture_plan(), stale_body, NULL);
+	pid = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture), stale_body, NULL);
 	sv_serve_all(supervisor, 10000);
 	assert_int_equal(sv_wait(pid), 128 + SIGKILL);
 	/* The caller was gone: its memory was refused, the reply went nowhere. */
 	assert_int_equal(stale.memory_result, -ESRCH);
 	/* The same supervisor goes on serving. */
-	pid = sv_start(supervisor, fixture->policy, fixture_plan(), served_body, NULL);
+	pid = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture), served_body, NULL);
 	sv_serve_all(supervisor, 10000);
 	assert_int_equal(sv_wait(pid), 0);
 	moat_supervisor_free(supervisor);
@@ -385,7 +342,7 @@ static int orphan_body(void *context)
 	const struct signals *signals = context;
 	char byte;
 
-	SV_EXPECT(reads_data());
+	SV_EXPECT(sv_reads_granted_data(fixture));
 	SV_EXPECT(write(signals->ready, "r", 1) == 1);
 	SV_EXPECT(read(signals->go, &byte, 1) == 1);
 	SV_EXPECT(open(fixture->data, O_RDONLY) == -1 && errno == ENOSYS);
@@ -423,7 +380,8 @@ static void test_closed_listener(void **state)
 	(void)state;
 	make_pipes(ready, go, &signals);
 	ready_event = (struct pollfd){ready[0], POLLIN, 0};
-	pid = sv_start(supervisor, fixture->policy, fixture_plan(), orphan_body, &signals);
+	pid = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture), orphan_body,
+	               &signals);
 	while (poll(&ready_event, 1, 0) == 0)
 		assert_int_equal(moat_supervisor_dispatch(supervisor, 50), 1);
 	moat_supervisor_free(supervisor);
@@ -458,7 +416,7 @@ static int supervisor_process(const struct moat_handoff_plan *plan, struct signa
 /* Starts a supervisor process; returns its pid and the sandbox's. */
 static pid_t start_supervisor_process(struct signals *signals, unsigned flags, pid_t *sandbox)
 {
-	const struct moat_handoff_plan *plan = fixture_plan();
+	const struct moat_handoff_plan *plan = sv_read_grant_plan(fixture);
 	int report[2];
 	pid_t pid;
 
@@ -521,7 +479,7 @@ static int busy_body(void *context)
 {
 	(void)context;
 	for (int i = 0; i < OPENS_PER_SANDBOX; i++)
-		SV_EXPECT(reads_data());
+		SV_EXPECT(sv_reads_granted_data(fixture));
 	return 0;
 }
 
@@ -533,7 +491,8 @@ static void test_hundred_sandboxes(void **state)
 
 	(void)state;
 	for (int i = 0; i < SANDBOXES; i++)
-		pids[i] = sv_start(supervisor, fixture->policy, fixture_plan(), busy_body, NULL);
+		pids[i] = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture),
+		                   busy_body, NULL);
 	assert_int_equal(moat_supervisor_dispatch(supervisor, 0) >= 0, 1);
 	sv_serve_all(supervisor, 20000);
 	for (int i = 0; i < SANDBOXES; i++)
@@ -555,7 +514,8 @@ static void test_thread(void **state)
 	assert_int_equal(moat_supervisor_dispatch(supervisor, 0), -EBUSY);
 	/* Sandboxes added while the thread serves. */
 	for (int i = 0; i < 4; i++)
-		pids[i] = sv_start(supervisor, fixture->policy, fixture_plan(), busy_body, NULL);
+		pids[i] = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture),
+		                   busy_body, NULL);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(sv_wait(pids[i]), 0);
 	moat_supervisor_free(supervisor);

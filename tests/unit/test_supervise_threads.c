@@ -17,52 +17,22 @@
 #define THREADS           4
 #define HANDLER_SLEEP_NS  200000L
 
-static const char policy_text[] = "moat 1\n"
-                                  "[syscalls]\n"
-                                  "default allow\n"
-                                  "notify openat getsid\n"
-                                  "[broker]\n"
-                                  "open read ${DIR}/read\n";
+/* The [syscalls] rules beside the read grant of struct sv_read_grant. */
+static const char syscall_rules[] = "notify openat getsid\n";
 
-struct fixture {
-	char dir[256];
-	char data[512]; /* DIR/read/data.txt */
-	moat_policy *policy;
-	struct sv_lazy_plan plan;
-};
-
-static struct fixture *fixture;
-
-static const struct moat_handoff_plan *fixture_plan(void)
-{
-	return sv_lazy_plan_get(&fixture->plan, fixture->policy);
-}
+static struct sv_read_grant fixture_storage, *const fixture = &fixture_storage;
 
 static int setup(void **state)
 {
-	static struct fixture storage;
-	char path[512], variable[300];
-	const char *environment[] = {variable, NULL};
-
 	(void)state;
-	fixture = &storage;
-	snprintf(fixture->dir, sizeof(fixture->dir), "/tmp/moat-threads-XXXXXX");
-	assert_non_null(mkdtemp(fixture->dir));
-	snprintf(path, sizeof(path), "%s/read", fixture->dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(fixture->data, sizeof(fixture->data), "%s/read/data.txt", fixture->dir);
-	sv_write_file(fixture->data, "granted data");
-	snprintf(variable, sizeof(variable), "DIR=%s", fixture->dir);
-	fixture->policy = sv_policy(policy_text, environment);
+	sv_read_grant_setup(fixture, "/tmp/moat-threads-XXXXXX", syscall_rules);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sv_lazy_plan_release(&fixture->plan);
-	moat_policy_free(fixture->policy);
-	sv_remove_tree(fixture->dir);
+	sv_read_grant_teardown(fixture);
 	return 0;
 }
 
@@ -70,32 +40,8 @@ static moat_supervisor *supervisor_with_threads(unsigned threads)
 {
 	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
 	                                          .threads = threads};
-	struct moat_error error = {0};
-	moat_supervisor *supervisor;
-	int result = moat_supervisor_new(&supervisor, &options, &error);
 
-	if (result == -ENOSYS || result == -EINVAL) {
-		print_message("SKIP: %s\n", error.message);
-		skip();
-	}
-	if (result < 0)
-		fail_msg("moat_supervisor_new: %s", error.message);
-	return supervisor;
-}
-
-/* In a child: reads the granted file through the broker. */
-static bool reads_data(void)
-{
-	char buffer[64];
-	int fd = open(fixture->data, O_RDONLY);
-	bool same;
-
-	if (fd < 0)
-		return false;
-	sv_read_fd(fd, buffer, sizeof(buffer));
-	same = !strcmp(buffer, "granted data");
-	close(fd);
-	return same;
+	return sv_supervisor_with(&options);
 }
 
 /* ---- the handler: who served what, and how many at once -------------------- */
@@ -189,7 +135,7 @@ static int busy_body(void *context)
 	for (int i = 0; i < CALLERS; i++)
 		SV_EXPECT(pthread_create(&threads[i], NULL, caller, NULL) == 0);
 	for (int i = 0; i < OPENS_PER_SANDBOX; i++)
-		SV_EXPECT(reads_data());
+		SV_EXPECT(sv_reads_granted_data(fixture));
 	for (int i = 0; i < CALLERS; i++) {
 		void *failures;
 
@@ -211,10 +157,10 @@ static void run_sandboxes(moat_supervisor *supervisor, struct served *served, bo
 	if (threaded)
 		assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	for (int i = 0; i < SANDBOXES; i++)
-		__atomic_store_n(
-		        &served->sandboxes[i],
-		        sv_start(supervisor, fixture->policy, fixture_plan(), busy_body, go),
-		        __ATOMIC_RELEASE);
+		__atomic_store_n(&served->sandboxes[i],
+		                 sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture),
+		                          busy_body, go),
+		                 __ATOMIC_RELEASE);
 	close(go[0]);
 	close(go[1]); /* everyone starts */
 	if (!threaded)
@@ -282,7 +228,7 @@ static int orphan_body(void *context)
 	const struct signals *signals = context;
 	char byte;
 
-	SV_EXPECT(reads_data());
+	SV_EXPECT(sv_reads_granted_data(fixture));
 	SV_EXPECT(syscall(SYS_getsid, 7L) == 7);
 	SV_EXPECT(write(signals->ready, "r", 1) == 1);
 	SV_EXPECT(read(signals->go, &byte, 1) == 1);
@@ -311,8 +257,8 @@ static void test_freed_while_threads_serve(void **state)
 	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	/* One sandbox per thread, so that every thread has a listener to close. */
 	for (int i = 0; i < THREADS; i++) {
-		pids[i] = sv_start(supervisor, fixture->policy, fixture_plan(), orphan_body,
-		                   &signals);
+		pids[i] = sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture),
+		                   orphan_body, &signals);
 		__atomic_store_n(&served.sandboxes[i], pids[i], __ATOMIC_RELEASE);
 	}
 	for (int i = 0; i < THREADS; i++)

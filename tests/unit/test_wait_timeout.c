@@ -27,20 +27,6 @@
 #include "policy_support.h"
 #include "sanitizer.h"
 
-static moat_policy *load_system(const char *extra)
-{
-	struct test_diagnostics diagnostics;
-	char text[4096];
-	moat_policy *policy;
-
-	snprintf(text, sizeof(text), "moat 1\ninclude \"%s/policies/system.policy\"\n%s",
-	         getenv("MOAT_SOURCE_DIR"), extra);
-	policy = test_load(text, &diagnostics);
-	if (!policy)
-		fail_msg("policy refused:\n%s", diagnostics.text);
-	return policy;
-}
-
 static moat_child *start(moat_policy *policy, moat_child_fn *function)
 {
 	struct moat_error error;
@@ -118,7 +104,7 @@ static int abort_at_once(void *context)
 
 static void deadline_passes(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	moat_child *child = start(policy, sleep_long);
 	struct pollfd ended = {moat_child_pidfd(child), POLLIN, 0};
 	struct moat_exit result;
@@ -142,7 +128,7 @@ static void deadline_passes(void **state)
 
 static void ends_in_time(void **state)
 {
-	moat_policy *policy = load_system("");
+	moat_policy *policy = test_load_system("");
 	moat_child *child = start(policy, exit_three);
 	struct moat_exit result;
 
@@ -162,7 +148,7 @@ static void ends_in_time(void **state)
 
 static void cpu_limit(void **state)
 {
-	moat_policy *policy = load_system("[limits]\ncpu 1 2\n");
+	moat_policy *policy = test_load_system("[limits]\ncpu 1 2\n");
 	moat_child *child = start(policy, spin);
 	struct moat_exit result;
 
@@ -195,7 +181,7 @@ static void cpu_limit(void **state)
 
 static void as_limit(void **state)
 {
-	moat_policy *policy = load_system("[limits]\nas 128M\n");
+	moat_policy *policy = test_load_system("[limits]\nas 128M\n");
 	moat_child *child = start(policy, allocate_without_end);
 	struct moat_exit result;
 
