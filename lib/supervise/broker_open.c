@@ -19,8 +19,9 @@
  *  4. The file is checked not to be on procfs (a grant that reaches a proc
  *     mount would otherwise open the supervisor's own /proc files), nor one
  *     of the devices that open something chosen by who opens them or by the
- *     console in front (/dev/tty would be the supervisor's terminal; a file
- *     on a nodev mount cannot be a device), then injected with
+ *     console in front (/dev/tty would be the supervisor's terminal), with
+ *     one statx (and a statfs only off the grant's own mount), then
+ *     injected with
  *     SECCOMP_IOCTL_NOTIF_ADDFD. The call itself never runs:
  *     no SECCOMP_USER_NOTIF_FLAG_CONTINUE.
  * Relative paths and dirfd arguments are turned into absolute paths from
@@ -37,12 +38,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/statvfs.h> /* ST_NODEV */
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "supervise/supervise.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U /* 5.8 */
+#endif
 
 /* O_TMPFILE without the O_DIRECTORY that glibc's definition includes. */
 #define TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
@@ -164,21 +167,39 @@ static const struct {
  * the terminal from becoming anyone's controlling terminal, and a pty that
  * /dev/ptmx made goes away with the descriptor, unread.
  */
-static bool opener_relative(int fd)
+static bool opener_relative(const struct statx *status)
 {
-	struct stat status;
-
-	if (fstat(fd, &status) < 0)
-		return true;
-	if (!S_ISCHR(status.st_mode))
+	if (!S_ISCHR(status->stx_mode))
 		return false;
 	for (size_t i = 0; i < sizeof(opener_relative_devices) / sizeof(*opener_relative_devices);
 	     i++) {
-		if (major(status.st_rdev) == opener_relative_devices[i].major &&
-		    minor(status.st_rdev) == opener_relative_devices[i].minor)
+		if (status->stx_rdev_major == opener_relative_devices[i].major &&
+		    status->stx_rdev_minor == opener_relative_devices[i].minor)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Whether the broker may hand `fd` out: not on procfs, not an
+ * opener-relative device. One statx gives the type, the device numbers and
+ * the mount; statfs is needed only for a file on another mount than the
+ * grant's (a mount below it, or a grant on procfs itself).
+ */
+static bool may_hand_out(int fd, const struct moat_open_grant *grant)
+{
+	struct statx status;
+	struct statfs filesystem;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &status) < 0 ||
+	    !(status.stx_mask & STATX_TYPE))
+		return false;
+	if (!grant->plain_mount_known || !(status.stx_mask & STATX_MNT_ID) ||
+	    status.stx_mnt_id != grant->plain_mount) {
+		if (fstatfs(fd, &filesystem) < 0 || filesystem.f_type == PROC_SUPER_MAGIC)
+			return false;
+	}
+	return !opener_relative(&status);
 }
 
 /*
@@ -187,11 +208,10 @@ static bool opener_relative(int fd)
  * sandbox asked for it), close-on-exec in the supervisor, nothing on
  * procfs and no opener-relative device.
  */
-static int open_checked(int dirfd, const char *path, const struct open_how *sandbox,
-                        uint64_t resolve)
+static int open_checked(const struct moat_open_grant *grant, int dirfd, const char *path,
+                        const struct open_how *sandbox, uint64_t resolve)
 {
 	struct open_how how = *sandbox;
-	struct statfs filesystem;
 	int fd;
 
 	how.resolve = resolve;
@@ -199,12 +219,7 @@ static int open_checked(int dirfd, const char *path, const struct open_how *sand
 	fd = (int)openat2_call(dirfd, path, &how);
 	if (fd < 0)
 		return -errno;
-	/*
-	 * On a nodev mount the kernel refuses to open a device node (may_open():
-	 * EACCES), so a file opened there is no device and needs no fstat.
-	 */
-	if (fstatfs(fd, &filesystem) < 0 || filesystem.f_type == PROC_SUPER_MAGIC ||
-	    (!(filesystem.f_flags & ST_NODEV) && opener_relative(fd))) {
+	if (!may_hand_out(fd, grant)) {
 		close(fd);
 		return -EACCES;
 	}
@@ -224,7 +239,7 @@ static int reopen_file(const struct moat_open_grant *grant, const struct open_ho
 
 	how.flags &= ~(uint64_t)O_NOFOLLOW; /* the link is the supervisor's own fd */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", grant->fd);
-	return open_checked(AT_FDCWD, link, &how, 0);
+	return open_checked(grant, AT_FDCWD, link, &how, 0);
 }
 
 static int open_below(const struct moat_open_grant *grant, const char *relative,
@@ -232,7 +247,7 @@ static int open_below(const struct moat_open_grant *grant, const char *relative,
 {
 	if (!grant->directory)
 		return reopen_file(grant, sandbox);
-	return open_checked(grant->fd, relative, sandbox,
+	return open_checked(grant, grant->fd, relative, sandbox,
 	                    sandbox->resolve | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
@@ -284,7 +299,7 @@ static int open_from_directory(const struct moat_grants *grants, int directory,
 		if (below < 0)
 			continue;
 		fd = same_file(below, directory)
-		             ? open_checked(below, call->path, &call->how,
+		             ? open_checked(name->grant, below, call->path, &call->how,
 		                            call->how.resolve | RESOLVE_NO_MAGICLINKS)
 		             : -EACCES;
 		close(below);

@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -100,6 +102,24 @@ static char *kernel_path(struct moat_arena *arena, int fd)
 	return moat_arena_strdup(arena, target);
 }
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U /* 5.8 */
+#endif
+
+/* Records the grant's mount when it is not procfs (see struct moat_open_grant). */
+static void note_plain_mount(struct moat_open_grant *grant)
+{
+	struct statx status;
+	struct statfs filesystem;
+
+	if (statx(grant->fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &status) < 0 ||
+	    !(status.stx_mask & STATX_MNT_ID) || fstatfs(grant->fd, &filesystem) < 0 ||
+	    filesystem.f_type == PROC_SUPER_MAGIC)
+		return;
+	grant->plain_mount_known = true;
+	grant->plain_mount = status.stx_mnt_id;
+}
+
 /* Opens a granted path safely; the descriptor, or a negative errno with `error` filled. */
 static int open_safely(const char *path, const struct moat_path_trust *trust,
                        const struct moat_location *location, struct moat_error *error)
@@ -133,6 +153,7 @@ static int open_grant(struct moat_grants *grants, struct moat_open_grant *grant,
 		return moat_error_set_at(error, -errno, &rule->location, "cannot stat %s: %s",
 		                         rule->path, strerrordesc_np(errno));
 	grant->directory = S_ISDIR(status.st_mode);
+	note_plain_mount(grant);
 	/* A granted directory is named without its trailing slash. */
 	if (grant->directory && name[1] && name[strlen(name) - 1] == '/')
 		name[strlen(name) - 1] = '\0';

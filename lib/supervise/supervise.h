@@ -136,6 +136,13 @@ struct moat_open_grant {
 	bool directory;   /* a directory: everything below; else this file only */
 	const char *name; /* the path as the policy wrote it, normalised */
 	const char *real; /* the path the kernel reports for `fd`, or NULL when the same */
+	/*
+	 * The id of `fd`'s mount, when that mount is known not to be procfs:
+	 * a file opened on this very mount needs no statfs (broker_open.c).
+	 * `fd` holds the mount, so its id cannot pass to another one meanwhile.
+	 */
+	bool plain_mount_known;
+	uint64_t plain_mount;
 };
 
 struct moat_connect_grant {

@@ -17,6 +17,7 @@
  * naive connector (the flag set on the sandbox's own socket for the call)
  * gets stuck, the broker keeps answering EAGAIN and serving others.
  */
+#include "supervise/supervise.h"
 #include "test_supervise.h"
 
 #include <arpa/inet.h>
@@ -595,48 +596,66 @@ static void test_procfs_below_a_grant(void **state)
 }
 
 /*
- * The broker skips its device check on files of a nodev mount (statfs
- * reports ST_NODEV): the kernel refuses to open a device node there at all.
- * This probes that premise on the running kernel, with /dev/null's numbers.
+ * A grant that is itself a proc mount. The broker skips statfs for a file
+ * on the grant's own mount only when that mount was found not to be procfs
+ * when the sandbox was added; this grant's was, so every file of it is
+ * checked and refused. Needs a mount namespace, made in the test process.
  */
-static void test_nodev_mount_opens_no_device(void **state)
+static const char proc_grant_text[] = "moat 1\n"
+                                      "[syscalls]\n"
+                                      "default allow\n"
+                                      "notify open openat openat2\n"
+                                      "[broker]\n"
+                                      "open read ${DIR}/procgrant\n";
+
+static int proc_grant_body(void *context)
 {
-	char base[] = "/tmp/moat-nodev-XXXXXX", nodev[PATH_MAX], dev[PATH_MAX], node[PATH_MAX];
-	struct statfs filesystem;
+	const bool *sandboxed = context;
+	char path[PATH_MAX];
 	int fd;
+
+	snprintf(path, sizeof(path), "%s/procgrant/self/status", fixture->dir);
+	fd = open(path, O_RDONLY);
+	SV_EXPECT(*sandboxed ? fd < 0 && errno == EACCES : fd >= 0);
+	snprintf(path, sizeof(path), "%s/procgrant/version", fixture->dir);
+	fd = open(path, O_RDONLY);
+	SV_EXPECT(*sandboxed ? fd < 0 && errno == EACCES : fd >= 0);
+	return 0;
+}
+
+static void test_procfs_as_the_grant(void **state)
+{
+	char proc[PATH_MAX], variable[SHORT_PATH + 8];
+	const char *environment[] = {variable, NULL};
+	struct moat_grants grants;
+	struct moat_error error;
+	moat_policy *policy;
+	bool sandboxed = false;
 
 	(void)state;
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		print_message("SKIP: no mount namespace for tmpfs mounts (%s)\n", strerror(errno));
+		print_message("SKIP: no mount namespace for a proc mount (%s)\n", strerror(errno));
 		skip();
 	}
-	assert_non_null(mkdtemp(base));
-	path_in(nodev, base, "nodev");
-	path_in(dev, base, "dev");
-	assert_int_equal(mkdir(nodev, 0755), 0);
-	assert_int_equal(mkdir(dev, 0755), 0);
-	assert_int_equal(mount("tmpfs", nodev, "tmpfs", MS_NODEV, NULL), 0);
-	assert_int_equal(mount("tmpfs", dev, "tmpfs", 0, NULL), 0);
-	/* Positive control: the node opens as a device where devices are allowed. */
-	path_in(node, dev, "null");
-	assert_int_equal(mknod(node, S_IFCHR | 0666, makedev(1, 3)), 0);
-	fd = open(node, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	assert_int_equal(fstatfs(fd, &filesystem), 0);
-	assert_false(filesystem.f_flags & ST_NODEV);
-	close(fd);
-	/* On the nodev mount the same node does not open, and statfs says why. */
-	path_in(node, nodev, "null");
-	assert_int_equal(mknod(node, S_IFCHR | 0666, makedev(1, 3)), 0);
-	assert_int_equal(statfs(node, &filesystem), 0);
-	assert_true(filesystem.f_flags & ST_NODEV);
-	assert_int_equal(open(node, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), -1);
-	assert_int_equal(errno, EACCES);
-	assert_int_equal(umount(nodev), 0);
-	assert_int_equal(umount(dev), 0);
-	assert_int_equal(rmdir(nodev), 0);
-	assert_int_equal(rmdir(dev), 0);
-	assert_int_equal(rmdir(base), 0);
+	path_in(proc, fixture->dir, "procgrant");
+	assert_int_equal(mkdir(proc, 0755), 0);
+	assert_int_equal(mount("proc", proc, "proc", 0, NULL), 0);
+	snprintf(variable, sizeof(variable), "DIR=%s", fixture->dir);
+	policy = sv_policy(proc_grant_text, environment);
+	/* The fast path is taken for an ordinary grant (/tmp), never for this one. */
+	assert_int_equal(moat_grants_build(&grants, fixture->policy, &error), 0);
+	assert_true(grants.opens[0].plain_mount_known);
+	moat_grants_release(&grants);
+	assert_int_equal(moat_grants_build(&grants, policy, &error), 0);
+	assert_false(grants.opens[0].plain_mount_known);
+	moat_grants_release(&grants);
+	/* Positive control: the paths open procfs files. */
+	assert_int_equal(sv_run_unsandboxed(proc_grant_body, &sandboxed), 0);
+	sandboxed = true;
+	assert_int_equal(sv_run(policy, proc_grant_body, &sandboxed), 0);
+	moat_policy_free(policy);
+	assert_int_equal(umount(proc), 0);
+	assert_int_equal(rmdir(proc), 0);
 }
 
 /* ---- the race ---------------------------------------------------------------- */
@@ -1476,7 +1495,7 @@ int main(void)
 	        cmocka_unit_test(test_exec_under_the_broker),
 	        cmocka_unit_test(test_escapes_are_refused),
 	        cmocka_unit_test(test_procfs_below_a_grant),
-	        cmocka_unit_test(test_nodev_mount_opens_no_device),
+	        cmocka_unit_test(test_procfs_as_the_grant),
 	        cmocka_unit_test(test_race_never_opens_the_secret),
 	        cmocka_unit_test(test_race_beats_a_naive_supervisor),
 	        cmocka_unit_test(test_connect),
