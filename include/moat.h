@@ -1080,7 +1080,8 @@ enum moat_oci_format {
  * comparison libseccomp reads differently, `notify` without a supervisor),
  * the profile is the nearest one that is never more permissive, and
  * `diagnostics` (may be NULL) receives a warning located at the statement
- * concerned. Returns 0, -ENOMEM, or -EINVAL with `error`.
+ * concerned. Returns 0, -ENOMEM, or -EINVAL with `error`; -EOPNOTSUPP in a
+ * libmoat configured without json-c (-DMOAT_OCI=OFF).
  */
 MOAT_API int moat_policy_export_oci(const moat_policy *policy, enum moat_oci_format format,
                                     char **json, moat_diagnostic_fn *diagnostics, void *context,
@@ -1115,6 +1116,7 @@ struct moat_oci_import_options {
  * -EINVAL with `error` located as `NAME:LINE:COL` and a message that ends
  * with the JSON path (`(at $.syscalls[3].args[0].op)`): malformed JSON, an
  * unknown action, operator or syscall name, a value out of range.
+ * -EOPNOTSUPP in a libmoat configured without json-c (-DMOAT_OCI=OFF).
  */
 MOAT_API int moat_policy_import_oci(const char *json, size_t length, const char *name,
                                     const struct moat_oci_import_options *options,

@@ -238,7 +238,9 @@ static void print_egress(FILE *out)
 {
 	struct moat_error error = {0};
 
-	if (moat_egress_probe(&error) == 0)
+	if (moat_egress_built_in(&error) < 0)
+		fprintf(out, "network egress rules: not built in (%s)\n", error.message);
+	else if (moat_egress_probe(&error) == 0)
 		fprintf(out, "network egress rules: yes (cgroup v2, cgroup BPF programs)\n");
 	else
 		fprintf(out, "network egress rules: no (%s)\n", error.message);

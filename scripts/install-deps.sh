@@ -18,6 +18,10 @@ packages=(
 	# scripts/cross.sh: cross-builds for aarch64 and riscv64, run under qemu-user.
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 	qemu-user-static
+	# scripts/cross.sh runs the kernel-independent unit tests for aarch64 under
+	# qemu: arm64 cmocka and libseccomp from Debian's multiarch archive (riscv64
+	# has none in Debian 12). The arm64 architecture is added below.
+	libcmocka-dev:arm64 libseccomp-dev:arm64
 	# moat export/import --format oci read and write JSON with json-c (docs/oci.md).
 	libjson-c-dev
 	# The default seccomp profile of Podman and CRI-O (/usr/share/containers/seccomp.json):
@@ -49,6 +53,11 @@ if [[ $(id -u) -ne 0 ]]; then
 	run_as_root=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The :arm64 packages need the architecture known to dpkg, and its package
+# lists: apt-get update follows when the first install fails.
+if [[ " ${missing[*]} " == *":arm64 "* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	"${run_as_root[@]}" dpkg --add-architecture arm64
+fi
 if ! "${run_as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
 	"${run_as_root[@]}" apt-get update
 	"${run_as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"

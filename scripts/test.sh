@@ -2,7 +2,9 @@
 # Builds moat and runs every test: gcc and clang builds with -Werror, the
 # whole suite in a private mount+uts+ipc namespace, the unit tests again
 # under AddressSanitizer and UndefinedBehaviorSanitizer, the fuzz targets
-# for a minute each (scripts/fuzz.sh), the install and packaging check, and the
+# for a minute each (scripts/fuzz.sh), cross builds for aarch64 and riscv64
+# checked under qemu-user with a native libmoat built without libbpf and
+# json-c (scripts/cross.sh), the install and packaging check, and the
 # formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,9 +77,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "fuzzing: each libFuzzer target for 60 s under the sanitizers"
 scripts/fuzz.sh "$build"
-# scripts/cross.sh (aarch64 and riscv64 under qemu-user) is not run here
-# until libbpf and json-c, which libmoat now needs, can be left out of a
-# cross build: Debian 12 has neither for riscv64.
+step "cross builds for aarch64 and riscv64 under qemu-user; a libmoat without libbpf and json-c"
+scripts/cross.sh "$build/gcc" "$build/cross"
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"

@@ -103,6 +103,10 @@ int moat_egress_setup(struct moat_egress **out, const struct moat_egress_list *l
 	*out = NULL;
 	if (!list->present)
 		return 0;
+	/* Without libbpf, no cgroup is made only to find that nothing can be attached. */
+	result = moat_egress_built_in(error);
+	if (result < 0)
+		return result;
 	egress = calloc(1, sizeof(*egress));
 	if (!egress)
 		return moat_error_set(error, -ENOMEM, "out of memory");

@@ -43,6 +43,13 @@ int moat_egress_enter(const struct moat_egress *egress, struct moat_error *error
  */
 void moat_egress_release(struct moat_egress *egress);
 
+/*
+ * 0 when this libmoat can load the egress programs; -EOPNOTSUPP and why not
+ * when it was configured with -DMOAT_EGRESS=OFF (no libbpf for the target).
+ * What the running system allows is moat_egress_probe()'s question.
+ */
+int moat_egress_built_in(struct moat_error *error);
+
 /* 0 when egress rules can be enforced here, else a negative errno and why not. */
 int moat_egress_probe(struct moat_error *error);
 

@@ -71,6 +71,13 @@ static int attach(struct bpf_object *object, int cgroup, struct moat_error *erro
 	return 0;
 }
 
+/* This build has libbpf; without_libbpf.c stands in for this file otherwise. */
+int moat_egress_built_in(struct moat_error *error)
+{
+	(void)error;
+	return 0;
+}
+
 int moat_egress_load(int cgroup, const struct moat_egress_entry *entries, size_t count,
                      struct moat_error *error)
 {
