@@ -50,7 +50,7 @@ static void print_policy_coverage(FILE *out, const struct moat_landlock_features
 	         "list"},
 	        {"ioctl-dev", 5,
 	         "seccomp lets only harmless ioctl commands through; strict refuses `allow "
-	         "ioctl-dev`"},
+	         "ioctl-dev` and gives up `allow ioctl-dev?`"},
 	        {"scope signal", 6,
 	         "held by the PID namespace (moat run gives one with die-with-parent); strict "
 	         "refuses it without one"},

@@ -332,12 +332,16 @@ static void add_rule(struct moat_landlock_closures *closures, const char *name,
 	closures->rule_count++;
 }
 
+/*
+ * Whether a rule grants `right`, a right the kernel lacks: an optional one
+ * (`ioctl-dev?`) is given up there, so it grants nothing to keep open.
+ */
 static uint64_t granted(const struct moat_filesystem_section *fs, uint64_t right)
 {
 	uint64_t any = 0;
 
 	for (size_t i = 0; i < fs->count; i++)
-		any |= fs->rules[i].access & right;
+		any |= fs->rules[i].access & ~fs->rules[i].optional_rights & right;
 	return any;
 }
 
@@ -423,6 +427,40 @@ static int close_ioctl_dev(struct moat_landlock_closures *closures,
 	                "every descriptor");
 }
 
+/*
+ * `allow ioctl-dev? /dev/tty` on a kernel without ioctl-dev: the grant is
+ * given up, and the closures below treat the right as granted nowhere.
+ */
+static int report_optional_rights(struct moat_landlock_closures *closures,
+                                  const struct moat_filesystem_section *fs,
+                                  const struct moat_landlock_features *features,
+                                  struct moat_error *error)
+{
+	for (uint64_t right = 1; right <= LANDLOCK_ACCESS_FS_IOCTL_DEV; right <<= 1) {
+		char paths[160] = "";
+		size_t length = 0;
+		int code;
+
+		if (features->fs & right)
+			continue;
+		for (size_t i = 0; i < fs->count && length < sizeof(paths); i++)
+			if (fs->rules[i].optional_rights & right)
+				length += (size_t)snprintf(paths + length, sizeof(paths) - length,
+				                           "%s%s", length ? " " : "",
+				                           fs->rules[i].path);
+		if (!length)
+			continue;
+		code = add_line(closures, MOAT_COVERAGE_LANDLOCK, error,
+		                "optional right %s dropped: needs Landlock ABI %d, the kernel has "
+		                "ABI %d; not granted on %s",
+		                moat_landlock_fs_right_name(right),
+		                moat_landlock_fs_right_info(right)->abi, features->abi, paths);
+		if (code < 0)
+			return code;
+	}
+	return 0;
+}
+
 static int cover_filesystem(struct moat_landlock_closures *closures,
                             const struct moat_policy *policy,
                             const struct moat_landlock_features *features, struct moat_error *error)
@@ -443,6 +481,8 @@ static int cover_filesystem(struct moat_landlock_closures *closures,
 			                           moat_landlock_fs_right_name(right));
 	code = add_line(closures, MOAT_COVERAGE_LANDLOCK, error,
 	                "[filesystem]: Landlock ABI %d enforces%s", features->abi, rights);
+	if (code == 0)
+		code = report_optional_rights(closures, fs, features, error);
 	if (code == 0 && !(features->fs & LANDLOCK_ACCESS_FS_REFER) &&
 	    granted(fs, LANDLOCK_ACCESS_FS_REFER))
 		code = add_line(closures, MOAT_COVERAGE_LANDLOCK, error,

@@ -49,8 +49,11 @@ struct moat_coverage_line {
 	const char *text; /* "truncate (Landlock ABI 3): ..." */
 };
 
-/* truncate, ioctl-dev, refer, TCP and scopes, each at most twice, and Landlock's own. */
-#define MOAT_CLOSURES_MAX_LINES 16
+/*
+ * truncate, ioctl-dev, refer, TCP and scopes, each at most twice, the
+ * optional rights given up, and Landlock's own.
+ */
+#define MOAT_CLOSURES_MAX_LINES 20
 /* truncate: 4 syscalls; ioctl: 1; socket: 1; socketpair: 1. */
 #define MOAT_CLOSURES_MAX_RULES 8
 

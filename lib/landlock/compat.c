@@ -6,7 +6,8 @@
  * What a policy needs (docs/landlock.md, "Older kernels"): a [filesystem]
  * section needs Landlock, and every right a rule names with `allow` needs
  * the ABI that brought it. Rights that only the shorthands `read`, `write`
- * and `exec` imply, or that no rule grants, are not needed: where the
+ * and `exec` imply, that a rule marks optional (`ioctl-dev?`, never in
+ * `named`), or that no rule grants, are not needed: where the
  * kernel lacks them, closures.c closes what it can with the seccomp filter
  * and reports the rest. [network] needs ABI 4 for `connect tcp` and
  * `bind tcp` and ABI 6 for each scope, unless the statement holds by other

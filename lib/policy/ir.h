@@ -152,6 +152,12 @@ struct moat_path_rule {
 	 * right enforces it as far as it can (compat, docs/landlock.md).
 	 */
 	uint64_t named;
+	/*
+	 * Rights written with a trailing `?` (`ioctl-dev?`): part of `access`
+	 * where the kernel's Landlock has them, given up where it lacks them
+	 * (closed like a right no rule grants); never in `named`.
+	 */
+	uint64_t optional_rights;
 	const char *path; /* absolute, variables expanded */
 	bool optional;    /* written with a leading `?` */
 	struct moat_location location;

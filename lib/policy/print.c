@@ -247,23 +247,24 @@ static void print_path(FILE *out, const char *path, bool optional)
 		print_quoted(out, path);
 }
 
-/* `read`, `write`, `exec`, or `allow RIGHT,RIGHT`; returns the width written. */
-static int print_access(FILE *out, uint64_t access)
+/* `read`, `write`, `exec`, or `allow RIGHT,RIGHT?`; returns the width written. */
+static int print_access(FILE *out, uint64_t access, uint64_t optional)
 {
 	int width = 0;
 
-	if (access == MOAT_FS_READ)
+	if (!optional && access == MOAT_FS_READ)
 		return fprintf(out, "read");
-	if (access == MOAT_FS_WRITE)
+	if (!optional && access == MOAT_FS_WRITE)
 		return fprintf(out, "write");
-	if (access == MOAT_FS_EXEC)
+	if (!optional && access == MOAT_FS_EXEC)
 		return fprintf(out, "exec");
 	width += fprintf(out, "allow ");
 	for (unsigned bit = 0, written = 0; bit < 64; bit++) {
 		const char *name = moat_policy_fs_right_name(1ULL << bit);
 
 		if ((access & (1ULL << bit)) && name)
-			width += fprintf(out, "%s%s", written++ ? "," : "", name);
+			width += fprintf(out, "%s%s%s", written++ ? "," : "", name,
+			                 optional & (1ULL << bit) ? "?" : "");
 	}
 	return width;
 }
@@ -275,14 +276,15 @@ static void print_filesystem(FILE *out, const struct moat_filesystem_section *se
 	fputs("\n[filesystem]\n", out);
 	for (size_t i = 0; i < section->count; i++) {
 		const struct moat_path_rule *rule = &section->rules[i];
-		bool same = i && section->rules[i - 1].access == rule->access;
+		bool same = i && section->rules[i - 1].access == rule->access &&
+		            section->rules[i - 1].optional_rights == rule->optional_rights;
 
 		if (column && (!same || column + 1 + (int)strlen(rule->path) > LINE_WIDTH)) {
 			fputc('\n', out);
 			column = 0;
 		}
 		if (!column)
-			column = print_access(out, rule->access);
+			column = print_access(out, rule->access, rule->optional_rights);
 		fputc(' ', out);
 		print_path(out, rule->path, rule->optional);
 		column += 1 + (int)strlen(rule->path);

@@ -7,40 +7,83 @@
 #include "policy/fs_rights.h"
 #include "policy/resolve.h"
 
-/* `read-file,ioctl-dev`: a comma-separated list; each unknown name is reported where it stands. */
+/* The rights of one statement: all it grants, those it names, those it marks optional. */
+struct statement_rights {
+	uint64_t access;
+	uint64_t named;
+	uint64_t optional;
+};
+
+static void report_unknown_right(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                                 size_t offset, size_t length)
+{
+	struct moat_location at = word->location;
+
+	at.column += (unsigned)offset;
+	moat_resolve_error(resolver, &at,
+	                   "unknown filesystem right '%.*s' (execute write-file "
+	                   "read-file read-dir remove-dir remove-file make-char "
+	                   "make-dir make-reg make-sock make-fifo make-block make-sym "
+	                   "refer truncate ioctl-dev)",
+	                   (int)length, word->text + offset);
+}
+
+/*
+ * One name of a list, `ioctl-dev` or `ioctl-dev?`. A trailing `?` makes a
+ * single right optional (granted where the kernel's Landlock has it); a
+ * shorthand cannot be, as the rights it implies that a kernel lacks are
+ * enforced as far as it can already.
+ */
+static bool parse_right(struct moat_resolver *resolver, const struct moat_ast_word *word,
+                        size_t offset, size_t length, struct statement_rights *rights)
+{
+	const char *name = word->text + offset;
+	bool marked = length > 1 && name[length - 1] == '?';
+	size_t name_length = marked ? length - 1 : length;
+	uint64_t right;
+
+	if (!moat_policy_fs_right_by_name(name, name_length, &right)) {
+		report_unknown_right(resolver, word, offset, name_length);
+		return false;
+	}
+	if (marked && (right & (right - 1))) {
+		struct moat_location at = word->location;
+
+		at.column += (unsigned)offset;
+		moat_resolve_error(resolver, &at,
+		                   "'%.*s' is a shorthand: only a single right can be optional "
+		                   "(`ioctl-dev?`)",
+		                   (int)name_length, name);
+		return false;
+	}
+	rights->access |= right;
+	if (marked)
+		rights->optional |= right;
+	else
+		rights->named |= right;
+	return true;
+}
+
+/* `read-file,ioctl-dev?`: a comma-separated list; each bad name is reported where it stands. */
 static bool parse_rights(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                         uint64_t *access)
+                         struct statement_rights *rights)
 {
 	const char *text = word->text;
 	bool valid = true;
 
-	*access = 0;
 	for (size_t offset = 0; text[offset];) {
 		size_t length = strcspn(text + offset, ",");
-		uint64_t right;
 
-		if (length && moat_policy_fs_right_by_name(text + offset, length, &right)) {
-			*access |= right;
-		} else if (length) {
-			struct moat_location at = word->location;
-
-			at.column += (unsigned)offset;
-			moat_resolve_error(
-			        resolver, &at,
-			        "unknown filesystem right '%.*s' (execute write-file "
-			        "read-file read-dir remove-dir remove-file make-char "
-			        "make-dir make-reg make-sock make-fifo make-block make-sym "
-			        "refer truncate ioctl-dev)",
-			        (int)length, text + offset);
+		if (length && !parse_right(resolver, word, offset, length, rights))
 			valid = false;
-		}
 		offset += length + (text[offset + length] == ',');
 	}
 	return valid;
 }
 
 static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_word *word,
-                          uint64_t access, uint64_t named, const struct moat_statement *statement)
+                          const struct statement_rights *rights,
+                          const struct moat_statement *statement)
 {
 	const struct moat_source **source;
 	struct moat_path_rule *rule;
@@ -55,8 +98,9 @@ static void add_path_rule(struct moat_resolver *resolver, const struct moat_ast_
 	if (!rule || !source)
 		return;
 	*source = resolver->source;
-	rule->access = access;
-	rule->named = named;
+	rule->access = rights->access;
+	rule->named = rights->named;
+	rule->optional_rights = rights->optional;
 	rule->path = path;
 	rule->optional = optional;
 	rule->location = word->location;
@@ -69,11 +113,9 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 	const char *keyword = statement->keyword.text;
 	struct moat_statement origin;
 	size_t first_path = 0;
-	uint64_t access = 0;
-	bool named = false;
+	struct statement_rights rights = {0, 0, 0};
 
 	if (!strcmp(keyword, "allow")) {
-		named = true;
 		/* `allow read-file, ioctl-dev /dev/tty`: a list may go on after ", ". */
 		while (first_path + 1 < statement->argument_count &&
 		       statement->arguments[first_path].text[0] &&
@@ -81,13 +123,11 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 		                       .text[strlen(statement->arguments[first_path].text) - 1] ==
 		               ',')
 			first_path++;
-		for (size_t i = 0; i <= first_path; i++) {
-			uint64_t more;
-
-			if (!parse_rights(resolver, &statement->arguments[i], &more))
+		for (size_t i = 0; i <= first_path; i++)
+			if (!parse_rights(resolver, &statement->arguments[i], &rights))
 				return;
-			access |= more;
-		}
+		/* A right the list names without `?` too is needed all the same. */
+		rights.optional &= ~rights.named;
 		first_path++;
 		if (first_path >= statement->argument_count) {
 			moat_resolve_error(resolver, &statement->keyword.location,
@@ -95,12 +135,11 @@ void moat_resolve_filesystem_statement(struct moat_resolver *resolver,
 			return;
 		}
 	} else {
-		moat_policy_fs_right_by_name(keyword, strlen(keyword), &access);
+		moat_policy_fs_right_by_name(keyword, strlen(keyword), &rights.access);
 	}
 	origin = moat_resolve_statement(resolver, statement);
 	for (size_t i = first_path; i < statement->argument_count; i++)
-		add_path_rule(resolver, &statement->arguments[i], access, named ? access : 0,
-		              &origin);
+		add_path_rule(resolver, &statement->arguments[i], &rights, &origin);
 }
 
 /* ---- [network] ------------------------------------------------------- */

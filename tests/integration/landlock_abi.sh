@@ -29,8 +29,8 @@ chmod -R a+rX "$data"
 # A program each, doing a small real job; program policies include
 # program-base, whose [network] has `none` tcp lines (ABI 4) and scopes (ABI
 # 6): below those the filter (no socket) and the PID namespace hold them, so
-# they run under compat strict. shell names ioctl-dev on /dev/tty, a right
-# the contract has strict refuse below ABI 5: there it runs with best-effort.
+# they run under compat strict. shell grants the optional right ioctl-dev?
+# on /dev/tty, which strict gives up below ABI 5 instead of refusing.
 declare -A jobs=(
 	[system]="/usr/bin/ls /usr"
 	[confined]="/usr/bin/ls /usr"
@@ -77,13 +77,31 @@ for policy_file in "$shipped"/*.policy; do
 	fi
 	for abi in 1 2 3 4 5 6 7; do
 		run "$MOAT" run --landlock-abi "$abi" -p "$name" --read "$data" -- "${job[@]}"
-		if [[ $name == shell && $abi -lt 5 ]]; then
-			expect_status 125 "compat strict refuses -p shell's named ioctl-dev on ABI $abi"
-			expect_stderr_contains "ioctl-dev needs Landlock ABI 5" "-p shell on ABI $abi names ioctl-dev"
-			run "$MOAT" run --landlock-abi "$abi" -p "$name" -p "$scratch/best-effort.policy" --read "$data" -- "${job[@]}"
-		fi
 		expect_status 0 "-p $name under compat strict on Landlock ABI $abi"
 	done
+done
+
+# shell.policy's `ioctl-dev?`: given up below ABI 5, and the report says so.
+# Control: the same policy with the right named without `?` is refused there.
+grep -q 'ioctl-dev? ?/dev/tty' "$shipped/shell.policy" || fail "shell.policy grants ioctl-dev? on /dev/tty"
+sed 's|ioctl-dev? ?/dev/tty|ioctl-dev ?/dev/tty|' "$shipped/shell.policy" >"$scratch/shell-named.policy"
+cp "$shipped/program-base.policy" "$scratch/" # included by its relative path
+for abi in 1 2 3 4 5 6 7; do
+	run "$MOAT" run --report --landlock-abi "$abi" -p shell -- /usr/bin/bash -c echo
+	expect_status 0 "-p shell under compat strict on ABI $abi"
+	run "$MOAT" run --landlock-abi "$abi" -p "$scratch/shell-named.policy" -- /usr/bin/bash -c echo
+	if [[ $abi -lt 5 ]]; then
+		expect_status 125 "compat strict refuses shell.policy with a named ioctl-dev on ABI $abi"
+		expect_stderr_contains "ioctl-dev needs Landlock ABI 5" "the refusal on ABI $abi names ioctl-dev"
+		run "$MOAT" run --report --landlock-abi "$abi" -p shell -- /usr/bin/bash -c echo
+		expect_stderr_contains "optional right ioctl-dev dropped: needs Landlock ABI 5, the kernel has ABI $abi; not granted on /dev/tty" \
+			"the report on ABI $abi says ioctl-dev? is given up"
+		expect_stderr_contains "closed by seccomp: ioctl-dev (Landlock ABI 5)" "ioctl closed for -p shell on ABI $abi"
+	else
+		expect_status 0 "shell.policy with a named ioctl-dev on ABI $abi"
+		run "$MOAT" run --report --landlock-abi "$abi" -p shell -- /usr/bin/bash -c echo
+		[[ $stderr != *"optional right"* ]] || fail "ABI $abi gives up no optional right: $stderr"
+	fi
 done
 
 # ---- the report says what each ABI gets --------------------------------------
@@ -147,6 +165,8 @@ policy allow-ioctl '[syscalls]
 allow ioctl'
 policy named-ioctl '[filesystem]
 allow read-file,ioctl-dev /dev/urandom'
+policy optional-ioctl '[filesystem]
+allow read-file,ioctl-dev? /dev/urandom'
 policy tcp-none '[syscalls]
 allow socket bind listen getsockname connect
 [network]
@@ -222,6 +242,13 @@ for user in "${users[@]}"; do
 	run as "$user" "$MOAT" run --landlock-abi 4 -p system -p "$scratch/allow-ioctl.policy" \
 		-p "$scratch/named-ioctl.policy" -p "$scratch/best-effort.policy" "${grants[@]}" -- "$holes" ioctl-dev
 	expect_stdout "done" "$user: the device ioctl without the closure works (the hole)"
+	# An optional ioctl-dev? is granted where the kernel has it, given up and closed below ABI 5.
+	run as "$user" "$MOAT" run --landlock-abi 7 -p system -p "$scratch/allow-ioctl.policy" \
+		-p "$scratch/optional-ioctl.policy" "${grants[@]}" -- "$holes" ioctl-dev
+	expect_stdout "done" "$user: ioctl-dev? on ABI 7 grants the device ioctl"
+	run as "$user" "$MOAT" run --landlock-abi 4 -p system -p "$scratch/allow-ioctl.policy" \
+		-p "$scratch/optional-ioctl.policy" "${grants[@]}" -- "$holes" ioctl-dev
+	expect_stdout "EACCES" "$user: ioctl-dev? on ABI 4 is given up: the closure refuses the device ioctl"
 
 	# TCP where [network] allows none: the hole before ABI 4 (compat best-effort).
 	run as "$user" "$MOAT" run --landlock-abi 3 -p system -p "$scratch/tcp-none.policy" \

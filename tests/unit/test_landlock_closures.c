@@ -209,6 +209,50 @@ static void test_named_ioctl_dev_is_not_closed(void **state)
 	release(&closed);
 }
 
+/* `ioctl-dev?` below ABI 5: the grant is given up and the closure holds on every descriptor. */
+static void test_optional_ioctl_dev_is_closed(void **state)
+{
+	static const char optional[] = "moat 1\n[syscalls]\ndefault allow\n"
+	                               "[filesystem]\nallow read-file,ioctl-dev? /dev/null\n";
+	struct closed closed;
+
+	(void)state;
+	for (int abi = 1; abi <= 4; abi++) {
+		close_for(&closed, optional, abi);
+		assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSTI, 0), "errno 13");
+		assert_string_equal(decide(&closed, SYS_ioctl, 0, TCGETS, 0), "allow");
+		assert_true(has_line(&closed, MOAT_COVERAGE_LANDLOCK,
+		                     "optional right ioctl-dev dropped: needs Landlock ABI 5"));
+		assert_true(has_line(&closed, MOAT_COVERAGE_LANDLOCK, "not granted on /dev/null"));
+		assert_true(has_line(&closed, MOAT_COVERAGE_SECCOMP, "ioctl-dev (Landlock ABI 5)"));
+		release(&closed);
+	}
+	close_for(&closed, optional, 5);
+	assert_string_equal(decide(&closed, SYS_ioctl, 0, TIOCSTI, 0), "allow");
+	assert_false(has_line(&closed, MOAT_COVERAGE_LANDLOCK, "optional right"));
+	release(&closed);
+}
+
+/* `truncate?` below ABI 3: no grant to keep open, so the closure refuses truncate(2). */
+static void test_optional_truncate_is_closed(void **state)
+{
+	static const char optional[] = "moat 1\n[syscalls]\ndefault allow\n[filesystem]\n"
+	                               "allow read-file,write-file,truncate? /dev/null\n";
+	static const char named[] = "moat 1\ncompat best-effort\n[syscalls]\ndefault allow\n"
+	                            "[filesystem]\nallow read-file,write-file,truncate /dev/null\n";
+	struct closed closed;
+
+	(void)state;
+	close_for(&closed, optional, 2);
+	assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "errno 13");
+	assert_true(has_line(&closed, MOAT_COVERAGE_LANDLOCK, "optional right truncate dropped"));
+	release(&closed);
+	/* The control: named, the grant keeps truncate(2) open. */
+	close_for(&closed, named, 2);
+	assert_string_equal(decide(&closed, SYS_truncate, 0, 0, 0), "allow");
+	release(&closed);
+}
+
 static void test_tcp_closed_below_abi4(void **state)
 {
 	static const char no_tcp[] = "moat 1\ncompat best-effort\n[syscalls]\ndefault allow\n"
@@ -365,6 +409,8 @@ int main(void)
 	        cmocka_unit_test(test_write_file_on_a_file_is_reported),
 	        cmocka_unit_test(test_ioctl_closed_below_abi5),
 	        cmocka_unit_test(test_named_ioctl_dev_is_not_closed),
+	        cmocka_unit_test(test_optional_ioctl_dev_is_closed),
+	        cmocka_unit_test(test_optional_truncate_is_closed),
 	        cmocka_unit_test(test_tcp_closed_below_abi4),
 	        cmocka_unit_test(test_no_filter_no_closure),
 	        cmocka_unit_test(test_program_base_holds_on_every_abi),

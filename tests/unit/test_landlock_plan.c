@@ -315,6 +315,38 @@ static void test_strict_refuses_filesystem_rights(void **state)
 	moat_landlock_plan_free(plan);
 }
 
+/* `ioctl-dev?`: strict gives it up where the kernel lacks it, and refuses the named right. */
+static void test_strict_gives_up_optional_rights(void **state)
+{
+	struct moat_path_rule rules[] = {
+	        ll_named_rule(MOAT_FS_READ_FILE | MOAT_FS_WRITE_FILE | MOAT_FS_IOCTL_DEV,
+	                      "/dev/tty", 2),
+	};
+	struct moat_landlock_plan *plan;
+	struct moat_policy policy;
+	struct moat_error error;
+
+	(void)state;
+	ll_policy_init(&policy, MOAT_COMPAT_STRICT);
+	ll_policy_filesystem(&policy, rules, 1);
+	/* The control: named, the right makes strict refuse below ABI 5. */
+	assert_int_equal(build_faked(&policy, 4, &plan, &error), -EOPNOTSUPP);
+	assert_non_null(strstr(error.message, "[filesystem] ioctl-dev needs Landlock ABI 5"));
+	rules[0].named &= ~(uint64_t)MOAT_FS_IOCTL_DEV;
+	rules[0].optional_rights = MOAT_FS_IOCTL_DEV;
+	for (int abi = 1; abi <= 7; abi++) {
+		assert_int_equal(build_faked(&policy, abi, &plan, &error), 0);
+		assert_int_equal(moat_landlock_plan_dropped_count(plan), 0);
+		assert_true(moat_landlock_plan_enforces(plan));
+		moat_landlock_plan_free(plan);
+	}
+	/* Optional truncate and refer too, on the ABIs before theirs. */
+	rules[0].access |= MOAT_FS_TRUNCATE | MOAT_FS_REFER;
+	rules[0].optional_rights |= MOAT_FS_TRUNCATE | MOAT_FS_REFER;
+	assert_int_equal(build_faked(&policy, 1, &plan, &error), 0);
+	moat_landlock_plan_free(plan);
+}
+
 static void test_strict_refuses_without_landlock(void **state)
 {
 	struct moat_path_rule rules[] = {ll_rule(MOAT_FS_READ, "/usr", 2)};
@@ -441,6 +473,7 @@ int main(void)
 	        cmocka_unit_test(test_optional_path_and_descriptors),
 	        cmocka_unit_test(test_absent_section_is_not_applied),
 	        cmocka_unit_test(test_strict_refuses_filesystem_rights),
+	        cmocka_unit_test(test_strict_gives_up_optional_rights),
 	        cmocka_unit_test(test_strict_refuses_without_landlock),
 	        cmocka_unit_test(test_strict_refuses_network),
 	        cmocka_unit_test(test_best_effort_reports_drops),

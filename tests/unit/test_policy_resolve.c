@@ -816,6 +816,38 @@ static void filesystem_rules(void **state)
 	refused("moat 1\n[filesystem]\nread usr\n", 3, 6, "not an absolute path");
 }
 
+/* `ioctl-dev?`: an optional right, granted but not named; `?` on a shorthand or an unknown name is
+ * refused. */
+static void filesystem_optional_rights(void **state)
+{
+	moat_policy *policy = valid("moat 1\n[filesystem]\n"
+	                            "allow read-file,write-file,ioctl-dev? ?/dev/tty\n"
+	                            "allow truncate?,read-file, refer? /tmp\n"
+	                            "allow ioctl-dev,ioctl-dev? /dev/null\n");
+	const struct moat_path_rule *rules;
+
+	(void)state;
+	rules = policy->filesystem.rules;
+	assert_int_equal(policy->filesystem.count, 3);
+	assert_int_equal(rules[0].access,
+	                 MOAT_FS_READ_FILE | MOAT_FS_WRITE_FILE | MOAT_FS_IOCTL_DEV);
+	assert_int_equal(rules[0].named, MOAT_FS_READ_FILE | MOAT_FS_WRITE_FILE);
+	assert_int_equal(rules[0].optional_rights, MOAT_FS_IOCTL_DEV);
+	assert_true(rules[0].optional);
+	assert_int_equal(rules[1].access, MOAT_FS_TRUNCATE | MOAT_FS_READ_FILE | MOAT_FS_REFER);
+	assert_int_equal(rules[1].optional_rights, MOAT_FS_TRUNCATE | MOAT_FS_REFER);
+	assert_int_equal(rules[1].named, MOAT_FS_READ_FILE);
+	/* Named without `?` as well: needed, not optional. */
+	assert_int_equal(rules[2].named, MOAT_FS_IOCTL_DEV);
+	assert_int_equal(rules[2].optional_rights, 0);
+	moat_policy_free(policy);
+	refused("moat 1\n[filesystem]\nallow read-file,bogus? /tmp\n", 3, 17,
+	        "unknown filesystem right 'bogus'");
+	refused("moat 1\n[filesystem]\nallow write? /tmp\n", 3, 7,
+	        "'write' is a shorthand: only a single right can be optional");
+	refused("moat 1\n[filesystem]\nallow ? /tmp\n", 3, 7, "unknown filesystem right '?'");
+}
+
 static void network_rules(void **state)
 {
 	moat_policy *policy = valid("moat 1\n[network]\nconnect tcp 443 80\nbind tcp none\n"
@@ -1073,6 +1105,7 @@ int main(void)
 	        cmocka_unit_test(variables_expand_from_the_environment),
 	        cmocka_unit_test(variables_expand_where_a_number_is_expected),
 	        cmocka_unit_test(filesystem_rules),
+	        cmocka_unit_test(filesystem_optional_rights),
 	        cmocka_unit_test(network_rules),
 	        cmocka_unit_test(namespaces_and_mounts),
 	        cmocka_unit_test(limits),
