@@ -12,7 +12,8 @@ void moat_command_compile_usage(FILE *stream)
 {
 	fprintf(stream,
 	        "usage: moat compile POLICY [--format text|bpf] [--arch NAME] [--landlock-abi "
-	        "N]\n\n"
+	        "N]\n"
+	        "                           [--as-written]\n\n"
 	        "Compiles the [syscalls] section of POLICY into the seccomp-BPF program\n"
 	        "moat installs on this kernel (with the rules that close what its Landlock\n"
 	        "lacks), and prints it on stdout:\n"
@@ -22,7 +23,10 @@ void moat_command_compile_usage(FILE *stream)
 	        "  --arch NAME       build the filter for architecture NAME (x86_64, aarch64,\n"
 	        "                    riscv64) instead of this one; a syscall NAME lacks is\n"
 	        "                    skipped with a warning\n"
-	        "  --landlock-abi N  as on a kernel with at most Landlock ABI N\n\n"
+	        "  --landlock-abi N  as on a kernel with at most Landlock ABI N\n"
+	        "  --as-written      the policy's own filter, without the rules that close\n"
+	        "                    what this kernel's Landlock lacks: the same on every\n"
+	        "                    machine (a filter for another architecture is always so)\n\n"
 	        "exit status: 0 printed, 1 invalid policy (or a write error), 2 usage error.\n");
 }
 
@@ -59,7 +63,7 @@ int moat_command_compile(int argc, char **argv)
 	struct moat_error error = {0};
 	moat_filter *filter = NULL;
 	moat_policy *policy;
-	int options = 1, status, abi_limit = 0;
+	int options = 1, status, abi_limit = 0, as_written = 0, result;
 
 	for (int i = 1; i < argc; i++) {
 		const char *argument = argv[i];
@@ -72,6 +76,8 @@ int moat_command_compile(int argc, char **argv)
 			format = argument + 9;
 		} else if (options && !strcmp(argument, "--landlock-abi") && i + 1 < argc) {
 			abi_limit = atoi(argv[++i]);
+		} else if (options && !strcmp(argument, "--as-written")) {
+			as_written = 1;
 		} else if (options && !strcmp(argument, "--arch") && i + 1 < argc) {
 			arch_name = argv[++i];
 		} else if (options && !strncmp(argument, "--arch=", 7)) {
@@ -100,7 +106,9 @@ int moat_command_compile(int argc, char **argv)
 	policy = moat_command_load_policy_for(arch, (char **)&path, 1);
 	if (!policy)
 		return 1;
-	if (moat_filter_compile_for_kernel(&filter, policy, abi_limit, &error) < 0) {
+	result = as_written ? moat_filter_compile(&filter, policy, &error)
+	                    : moat_filter_compile_for_kernel(&filter, policy, abi_limit, &error);
+	if (result < 0) {
 		moat_command_print_policy_error(&error);
 		moat_policy_free(policy);
 		return 1;
