@@ -38,6 +38,9 @@ void moat_command_learn_usage(FILE *stream);
 int moat_command_test(int argc, char **argv);
 void moat_command_test_usage(FILE *stream);
 
+int moat_command_syscalls(int argc, char **argv);
+void moat_command_syscalls_usage(FILE *stream);
+
 /* PROGRAM as execvp(3) finds it (a new string); NULL with errno set when it is nowhere. */
 char *moat_command_find_program(const char *name);
 

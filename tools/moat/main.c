@@ -20,6 +20,8 @@ static const struct moat_command commands[] = {
          moat_command_test_usage},
         {"features", "what this kernel can enforce", moat_command_features,
          moat_command_features_usage},
+        {"syscalls", "list the system calls moat knows by name", moat_command_syscalls,
+         moat_command_syscalls_usage},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
