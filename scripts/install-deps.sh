@@ -13,6 +13,8 @@ packages=(
 	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash
 	coreutils grep sed gawk findutils git curl openssl file imagemagick poppler-utils
 	libxml2-utils gcc make lua5.4 gpgv rsync
+	# scripts/check-deb.sh builds the Debian packages and checks them with lintian.
+	dpkg-dev debhelper lintian fakeroot
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

@@ -2,7 +2,7 @@
 # Builds moat and runs every test: gcc and clang builds with -Werror, the
 # whole suite in a private mount+uts+ipc namespace, the unit tests again
 # under AddressSanitizer and UndefinedBehaviorSanitizer, the install and
-# packaging check, and the formatting check.
+# packaging check, the Debian packages, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -74,6 +74,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"
+step "Debian packages"
+scripts/check-deb.sh
 
 step "formatting"
 scripts/check-format.sh
