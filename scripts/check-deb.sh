@@ -35,7 +35,7 @@ git ls-files -z --cached --others --exclude-standard |
 	tar -C "$root" --null --files-from=- --ignore-failed-read -cf - | tar -C "$source" -xf -
 
 echo "building the packages (log: dpkg-buildpackage.log in the scratch directory)"
-if ! (cd "$source" && DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+if ! (cd "$source" && DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym" \
 	dpkg-buildpackage -us -uc -b >"$work/dpkg-buildpackage.log" 2>&1); then
 	tail -n 40 "$work/dpkg-buildpackage.log" >&2
 	fail "dpkg-buildpackage failed"
