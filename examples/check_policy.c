@@ -20,7 +20,8 @@ static void print(const struct moat_diagnostic *diagnostic, void *context)
 
 int main(int argc, char **argv)
 {
-	struct moat_load_options options = {.on_diagnostic = print};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .on_diagnostic = print};
 	struct moat_error error;
 	moat_policy *policy;
 

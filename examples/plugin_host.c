@@ -131,8 +131,10 @@ static int host(const char *path, moat_supervisor *supervisor)
 {
 	char absolute[PATH_MAX], directory[PATH_MAX + 16], output[256], errors[256];
 	const char *environment[] = {directory, NULL};
-	struct moat_load_options load = {.environment = environment};
-	struct moat_sandbox_options options = {.supervisor = supervisor,
+	struct moat_load_options load = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                 .environment = environment};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .supervisor = supervisor,
 	                                       .report = MOAT_REPORT_KILLS};
 	struct moat_stdio_pipes pipes;
 	struct moat_exit result;

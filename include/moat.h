@@ -7,8 +7,17 @@
  *  - Functions that take a `struct moat_error *` fill it on failure when the
  *    pointer is not NULL: the errno, the place in a policy file when there is
  *    one, and a message a person can read.
- *  - The library never prints, never exits and keeps no global mutable state;
- *    every handle can be used from one thread at a time.
+ *  - The library never prints, never exits and keeps no global mutable state.
+ *  - Threads: a loaded `moat_policy` and a compiled `moat_filter` are never
+ *    changed after they are made, so any number of threads may use one at
+ *    once through the functions that take it `const` (compile, spawn,
+ *    enter, decide, eval, listing); freeing it must wait for all of them.
+ *    A `moat_supervisor` may be given sandboxes (moat_supervisor_add(),
+ *    moat_spawn()) from any thread while its own thread serves; every other
+ *    call on it, and every call on a `moat_child`, from one thread at a
+ *    time, except moat_child_refusal_count() and moat_child_refusal(),
+ *    which any thread may call at any time. moat_enter() changes the whole
+ *    process: call it before starting threads (docs/api.md "Threading").
  *  - Handles are opaque and freed by their own `_free` function, which
  *    accepts NULL.
  *
@@ -31,17 +40,44 @@ extern "C" {
 #define MOAT_API
 #endif
 
+/*
+ * The _INIT macros of the versioned options structs: the version set, every
+ * other field zero (designated, so that -Wextra sees no missing field).
+ */
+/* clang-format off */
+#if defined(__cplusplus)
+#define MOAT_OPTIONS_INIT_(options_version) {options_version}
+#else
+#define MOAT_OPTIONS_INIT_(options_version) {.version = (options_version)}
+#endif
+/* clang-format on */
+
+/* A result that must not be ignored: a sandbox that failed to apply is no sandbox. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MOAT_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define MOAT_MUST_CHECK
+#endif
+
 #define MOAT_VERSION_MAJOR  0
 #define MOAT_VERSION_MINOR  1
 #define MOAT_VERSION_PATCH  0
 #define MOAT_VERSION_STRING "0.1.0"
 
-/* The version of the library that is running, "MAJOR.MINOR.PATCH". */
+/*
+ * The version of the library that is running, "MAJOR.MINOR.PATCH".
+ * Errors: none (it reports no error).
+ */
 MOAT_API const char *moat_version(void);
 
 /*
  * What went wrong. `file` is empty and `line`/`column` are 0 when the error
  * has no place in a policy file.
+ *
+ * How it grows without a new soname: its size never changes. New fields
+ * take their room from `reserved`, at the end, and the library clears the
+ * whole struct before it fills one, so a field this library does not know
+ * (or one a newer header added) reads as zero.
  */
 struct moat_error {
 	int code; /* the negative errno the function returned */
@@ -55,6 +91,7 @@ struct moat_error {
 	 * when the program itself could not be executed; empty otherwise.
 	 */
 	char step[32];
+	unsigned char reserved[256]; /* room for later fields; zero */
 };
 
 /* ---------------------------------------------------------------------------
@@ -121,14 +158,18 @@ typedef void moat_diagnostic_fn(const struct moat_diagnostic *diagnostic, void *
  * `FILE:` when it has no line), each line ending in a newline. Returns the
  * length of the whole text, as snprintf(3) does: a result of `size` or more
  * means it was cut short.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_diagnostic_format(const struct moat_diagnostic *diagnostic, char *buffer,
                                     size_t size);
 
 /*
- * How to load a policy. Zero-initialise it (or pass NULL) for the defaults.
+ * How to load a policy. Initialise with MOAT_LOAD_OPTIONS_INIT or
+ * moat_load_options_init() (or pass NULL) for the defaults.
  */
 struct moat_load_options {
+	unsigned int version; /* MOAT_LOAD_OPTIONS_VERSION, as the _INIT macro sets it */
 	/*
 	 * Directories searched by `include NAME`, colon-separated, before the
 	 * installed policies directory. NULL means the MOAT_POLICY_PATH
@@ -145,6 +186,21 @@ struct moat_load_options {
 	void *diagnostic_context;
 };
 
+/* clang-format off */
+#define MOAT_LOAD_OPTIONS_VERSION 1
+#define MOAT_LOAD_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_LOAD_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * Sets `*options` to the defaults of options version `version` (pass
+ * MOAT_LOAD_OPTIONS_VERSION). Returns 0, or -EINVAL for a version this
+ * library does not know.
+ *
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
+MOAT_API int moat_load_options_init(struct moat_load_options *options,
+                                    unsigned int version) MOAT_MUST_CHECK;
+
 /*
  * Reads the policy files in `paths` (merged in order, as if one file
  * included them all), checks them whole and resolves them. An entry with no
@@ -154,27 +210,60 @@ struct moat_load_options {
  * holds the first error; every diagnostic also went to `on_diagnostic`.
  * Returns -EINVAL for a policy with errors, or the errno of a file that
  * could not be read.
+ *
+ * Errors: -EINVAL no path, a policy with errors, or an unknown options
+ *  version; -ENOENT a file or included policy is missing; -EACCES a file
+ *  cannot be read; -ELOOP a path is refused by the safe opener (a symbolic
+ *  link where none may be); -ENOMEM out of memory; the errno of a file that
+ *  cannot be read (open(2), read(2)).
  */
 MOAT_API int moat_policy_load(moat_policy **policy, const char *const *paths, size_t path_count,
-                              const struct moat_load_options *options, struct moat_error *error);
+                              const struct moat_load_options *options,
+                              struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Like moat_policy_load() for a policy held in memory. `name` is the file
  * name used in diagnostics, and the directory that quoted includes are
  * relative to.
+ *
+ * Errors: -EINVAL no text, a policy with errors, or an unknown options
+ *  version; -ENOENT an included policy is missing; -ENOMEM out of memory.
  */
 MOAT_API int moat_policy_load_string(moat_policy **policy, const char *name, const char *text,
                                      size_t length, const struct moat_load_options *options,
-                                     struct moat_error *error);
+                                     struct moat_error *error) MOAT_MUST_CHECK;
 
+/*
+ * Like moat_policy_load(), for the architecture named `arch` ("x86_64",
+ * "aarch64", "riscv64"; NULL: the native one) instead of the native one: the
+ * policy's syscall names resolve to that architecture's numbers, and a filter
+ * compiled from it (moat_filter_compile()) checks that architecture's
+ * AUDIT_ARCH value. A syscall or group member that architecture lacks (open
+ * on aarch64) is skipped; naming one explicitly is a warning, not an error.
+ * Such a policy can be compiled, evaluated and listed, but moat_spawn() and
+ * moat_enter() refuse it unless `arch` is the native architecture. Returns
+ * -EINVAL for an unknown architecture, otherwise as moat_policy_load().
+ */
+MOAT_API int moat_policy_load_arch(moat_policy **policy, const char *arch, const char *const *paths,
+                                   size_t path_count, const struct moat_load_options *options,
+                                   struct moat_error *error) MOAT_MUST_CHECK;
+
+/*
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_policy_free(moat_policy *policy);
 
-/* The number of warnings found while loading; they do not stop a policy. */
+/*
+ * The number of warnings found while loading; they do not stop a policy.
+ * Errors: none (it reports no error).
+ */
 MOAT_API size_t moat_policy_warning_count(const moat_policy *policy);
 
 /*
  * 1 when the policy routes syscalls to a supervisor (a `notify` rule or
  * default), so that moat_spawn() needs one; 0 otherwise.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_policy_needs_supervisor(const moat_policy *policy);
 
@@ -195,30 +284,47 @@ typedef struct moat_filter moat_filter;
  * -EINVAL or -E2BIG and a located `error` when a rule cannot be encoded (a
  * value wider than the argument the kernel reads, more than the kernel's
  * 4096 instructions), -ENOMEM when out of memory.
+ *
+ * Errors: -EINVAL a rule that cannot be encoded (located); -E2BIG more than
+ *  the kernel's 4096 instructions; -ENOMEM out of memory.
  */
 MOAT_API int moat_filter_compile(moat_filter **filter, const moat_policy *policy,
-                                 struct moat_error *error);
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
+/*
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_filter_free(moat_filter *filter);
 
-/* The number of instructions; 0 for a policy without [syscalls]. */
+/*
+ * The number of instructions; 0 for a policy without [syscalls].
+ * Errors: none (it reports no error).
+ */
 MOAT_API size_t moat_filter_length(const moat_filter *filter);
 
-/* The program: moat_filter_length() `struct sock_filter`s, native endian. */
+/*
+ * The program: moat_filter_length() `struct sock_filter`s, native endian.
+ * Errors: none (it reports no error).
+ */
 MOAT_API const void *moat_filter_instructions(const moat_filter *filter);
 
 /*
  * Sets `*text` to a readable listing of the program (labels, syscall names,
  * symbolic actions), to be released with free(). Returns 0 or -ENOMEM.
+ *
+ * Errors: -ENOMEM out of memory.
  */
 MOAT_API int moat_filter_listing(const moat_filter *filter, char **text);
 
 /*
- * The action the filter takes for syscall `syscall_number` of the native
- * architecture called with `args` (NULL: all zero), computed by running the
+ * The action the filter takes for syscall `syscall_number` of the filter's
+ * architecture (the native one unless the policy was loaded with
+ * moat_policy_load_arch()) called with `args` (NULL: all zero), computed by running the
  * program in a userspace BPF interpreter. Returns 0, or -EINVAL when the
  * program is not one the interpreter accepts (as the kernel would refuse
  * it); `action` is then left as it was.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, const uint64_t args[6],
                               struct moat_action *action);
@@ -228,6 +334,8 @@ MOAT_API int moat_filter_eval(const moat_filter *filter, int syscall_number, con
  * <linux/seccomp.h> (any architecture, instruction pointer, arguments), and
  * stores the SECCOMP_RET_* value it returns. Returns 0, or -EINVAL as
  * moat_filter_eval() does.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_filter_run(const moat_filter *filter, const void *seccomp_data,
                              uint32_t *return_value);
@@ -260,6 +368,8 @@ struct moat_decision {
  * computes it, and which statement decided: the rule whose condition
  * matched, the syscall's rule without a condition, the `default`, or one of
  * moat's own rules. `allowed` is 1 for `allow` and `log`. Returns 0.
+ *
+ * Errors: -EINVAL the interpreter refuses the program.
  */
 MOAT_API int moat_decide_syscall(const moat_filter *filter, int syscall_number,
                                  const uint64_t args[6], struct moat_decision *decision);
@@ -277,6 +387,8 @@ MOAT_API int moat_decide_syscall(const moat_filter *filter, int syscall_number,
  * specific rule that granted a right decided; denied: the [filesystem]
  * header. A policy without [filesystem] allows. Returns 0, or -EINVAL with
  * `error` for an unknown right name.
+ *
+ * Errors: -EINVAL an unknown right name; -ENOENT the path cannot be resolved.
  */
 MOAT_API int moat_decide_path(const moat_policy *policy, const char *path, const char *access,
                               struct moat_decision *decision, struct moat_error *error);
@@ -293,6 +405,8 @@ enum moat_port_access {
  * `none`. Without such a statement the access is allowed, as is one the
  * running kernel's Landlock cannot restrict under `compat best-effort`.
  * Returns 0, or -EINVAL with `error` for a port above 65535.
+ *
+ * Errors: -EINVAL a port above 65535.
  */
 MOAT_API int moat_decide_port(const moat_policy *policy, enum moat_port_access access,
                               unsigned port, struct moat_decision *decision,
@@ -303,10 +417,30 @@ MOAT_API int moat_decide_port(const moat_policy *policy, enum moat_port_access a
  */
 
 /*
- * Options for moat_spawn() and moat_enter(). Zero-initialise (or pass NULL)
+ * Options for moat_spawn() and moat_enter(). Initialise with
+ * MOAT_SANDBOX_OPTIONS_INIT or moat_sandbox_options_init() (or pass NULL)
  * for the defaults.
  */
 struct moat_sandbox_options {
+	unsigned int version; /* MOAT_SANDBOX_OPTIONS_VERSION, as the _INIT macro sets it */
+	/*
+	 * Who the program runs as (moat_spawn()) or the calling process
+	 * becomes (moat_enter()): the MOAT_IDENTITY_* flags in `identity` say
+	 * which of `uid`, `gid` and `groups` (`group_count` supplementary
+	 * groups, replacing all others) apply; the rest stay as they are.
+	 * Applied before the capabilities are dropped: setgroups, setresgid,
+	 * setresuid. Without a new user namespace the caller needs CAP_SETUID
+	 * (CAP_SETGID) unless the id is one of its own, and CAP_SETGID for
+	 * groups, or the call fails with -EPERM. In a user namespace moat
+	 * creates, the ids are the ones inside, mapped to the caller's own
+	 * outside, and groups are refused with -EINVAL (setgroups is denied
+	 * there). docs/api.md "Identity".
+	 */
+	unsigned identity;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t group_count;
 	/*
 	 * moat_spawn(): the "NAME=VALUE" strings, ending in NULL, that the
 	 * program's environment is made from according to [process] `env`.
@@ -362,6 +496,24 @@ struct moat_fd_map {
 	int child_fd;
 };
 
+/* clang-format off */
+#define MOAT_SANDBOX_OPTIONS_VERSION 1
+#define MOAT_SANDBOX_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SANDBOX_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * As moat_load_options_init(), for struct moat_sandbox_options.
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
+MOAT_API int moat_sandbox_options_init(struct moat_sandbox_options *options,
+                                       unsigned int version) MOAT_MUST_CHECK;
+
+enum {
+	MOAT_IDENTITY_UID = 1U << 0,    /* run as `uid` (real, effective and saved) */
+	MOAT_IDENTITY_GID = 1U << 1,    /* run as `gid` (real, effective and saved) */
+	MOAT_IDENTITY_GROUPS = 1U << 2, /* with exactly `groups` as supplementary groups */
+};
+
 enum {
 	/*
 	 * `kill` and `kill-thread` decisions go through the supervisor, which
@@ -402,18 +554,39 @@ typedef struct moat_child moat_child;
  * the program, forwards to it every signal it receives (moat_child_kill()),
  * reaps orphans, and ends with the program; moat_child_pid() and
  * moat_child_pidfd() then refer to that init.
+ *
+ * Errors: -EINVAL no program, policy or child, an unknown options version,
+ *  more than 64 keep_fds, unknown identity flags, `notify` or reports without
+ *  a supervisor, a policy that cannot be applied; -EPERM the policy forbids
+ *  execve, an identity the caller may not take, a hard limit it may not
+ *  raise, or a step the kernel refused; -ENOENT, -EACCES, -ENOEXEC the program
+ *  cannot be executed; -EOPNOTSUPP the kernel cannot enforce the policy under
+ *  `compat strict`; -EAGAIN, -ENOSPC, -EUSERS the system refused a resource
+ *  (clone3(2), a namespace limit); -ENOMEM out of memory; -EIO the set-up ended without a
+ *  report; the errno of the step that failed inside the new process
+ *  (`error->step` names it).
  */
 MOAT_API int moat_spawn(moat_child **child, const moat_policy *policy, const char *path,
                         char *const argv[], const struct moat_sandbox_options *options,
-                        struct moat_error *error);
+                        struct moat_error *error) MOAT_MUST_CHECK;
 
-/* The process id of the sandboxed program. */
+/*
+ * The process id of the sandboxed program.
+ * Errors: none (it reports no error).
+ */
 MOAT_API pid_t moat_child_pid(const moat_child *child);
 
-/* A pidfd for it (pidfd_open(2)), owned by the handle; poll it to see it end. */
+/*
+ * A pidfd for it (pidfd_open(2)), owned by the handle; poll it to see it end.
+ * Errors: none (it reports no error).
+ */
 MOAT_API int moat_child_pidfd(const moat_child *child);
 
-/* Sends `signal` to it through its pidfd. Returns 0 or a negative errno. */
+/*
+ * Sends `signal` to it through its pidfd. Returns 0 or a negative errno.
+ * Errors: -ESRCH the program was reaped already, or has ended; -EINVAL an
+ *  invalid signal; -EPERM not allowed to signal it.
+ */
 MOAT_API int moat_child_kill(moat_child *child, int signal);
 
 /*
@@ -422,6 +595,8 @@ MOAT_API int moat_child_kill(moat_child *child, int signal);
  * of a PID namespace this is still the program's own status, as init
  * reported it (WIFSIGNALED for a program a signal ended); only when init
  * itself was killed (moat_child_kill() with SIGKILL) is it init's.
+ *
+ * Errors: -ECHILD waited for already; the errno of waitpid(2).
  */
 MOAT_API int moat_child_wait(moat_child *child, int *status);
 
@@ -481,10 +656,15 @@ struct moat_exit {
  * (a call from another architecture, a sandbox without kill reports) shows
  * as MOAT_EXIT_SIGNALLED with SIGSYS. Returns 0 or a
  * negative errno, as moat_child_wait().
+ *
+ * Errors: -ECHILD waited for already; the errno of waitpid(2).
  */
 MOAT_API int moat_child_wait_result(moat_child *child, struct moat_exit *result);
 
-/* 1 when the supervisor reports this sandbox's kills; 0 when the kernel kills alone. */
+/*
+ * 1 when the supervisor reports this sandbox's kills; 0 when the kernel kills alone.
+ * Errors: none (it reports no error).
+ */
 MOAT_API int moat_child_reports_kills(const moat_child *child);
 
 /*
@@ -493,8 +673,13 @@ MOAT_API int moat_child_reports_kills(const moat_child *child);
  * seen, with the arguments of the first occurrence and a count:
  * moat_child_refusal_count() of them, read one at a time (any thread, any
  * time). moat_child_refusal() returns 0, or -ERANGE past the end.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API size_t moat_child_refusal_count(const moat_child *child);
+/*
+ * Errors: -ERANGE index past the end.
+ */
 MOAT_API int moat_child_refusal(const moat_child *child, size_t index,
                                 struct moat_reported_call *call);
 
@@ -505,10 +690,15 @@ MOAT_API int moat_child_refusal(const moat_child *child, size_t index,
  * PR_SET_NAME, CLONE_* flags, F_GETFL, signal names, ...), wide values in
  * hex, other numbers in decimal; as many arguments as the syscall takes.
  * Returns the length as snprintf(3) does.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_call_format(int syscall, const uint64_t args[6], char *buffer, size_t size);
 
-/* Kills and reaps the program if it still runs, and frees the handle. */
+/*
+ * Kills and reaps the program if it still runs, and frees the handle.
+ * Errors: none (it reports no error).
+ */
 MOAT_API void moat_child_free(moat_child *child);
 
 /*
@@ -522,9 +712,31 @@ MOAT_API void moat_child_free(moat_child *child);
  * `*listener_fd` receives the seccomp user-notify descriptor, and
  * `listener_fd` must not be NULL. Irreversible: on failure after the first
  * step the process may be partly restricted, never less than before.
+ *
+ * May be called again, in a process that entered a sandbox before, to
+ * narrow it in steps (pledge's rule: a process only gives up more). Each
+ * layer stacks on the one before, and a call can never widen: seccomp
+ * filters stack and the most restrictive action wins; Landlock domains
+ * stack and an access needs every domain's grant; limits are set as the
+ * later policy says, but a hard limit above the current one is refused with
+ * -EPERM at its statement (the capabilities to raise it are gone); the
+ * capabilities and no_new_privs, already as narrow, are left alone. The
+ * earlier policy must let the later call make the system calls it needs
+ * (seccomp, landlock_*, reading /proc/self/task for Landlock below ABI 8);
+ * what it refuses fails with that call's errno and a message.
+ *
+ * Errors: -EINVAL no policy, an unknown options version or identity flags,
+ *  namespaces or mounts, `notify` without listener_fd, groups in a user
+ *  namespace; -EPERM an identity the caller may not take, a hard limit above
+ *  the current one, a capability kept that the process lacks, or a step the
+ *  kernel (or an earlier filter) refused; -EBUSY other threads exist and
+ *  Landlock (below ABI 8) cannot bind them; -EOPNOTSUPP the kernel cannot
+ *  enforce the policy under `compat strict`; -EACCES an earlier sandbox
+ *  forbids what this step needs (reading /proc/self/task); -ENOMEM out of
+ *  memory; the errno of the step that failed.
  */
 MOAT_API int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *options,
-                        int *listener_fd, struct moat_error *error);
+                        int *listener_fd, struct moat_error *error) MOAT_MUST_CHECK;
 
 /* ---------------------------------------------------------------------------
  * Running a function in a sandbox: a plugin host's fork(2)
@@ -635,9 +847,14 @@ enum {
 	MOAT_SUPERVISOR_NO_SYNC_WAKE_UP = 1U << 0,
 };
 
-/* Options of moat_supervisor_new(); zero-initialise (or pass NULL) for the defaults. */
+/*
+ * Options of moat_supervisor_new(); initialise with
+ * MOAT_SUPERVISOR_OPTIONS_INIT or moat_supervisor_options_init() (or pass
+ * NULL) for the defaults.
+ */
 struct moat_supervisor_options {
-	unsigned flags; /* MOAT_SUPERVISOR_* */
+	unsigned int version; /* MOAT_SUPERVISOR_OPTIONS_VERSION, as the _INIT macro sets it */
+	unsigned flags;       /* MOAT_SUPERVISOR_* */
 	/*
 	 * Serving threads of moat_supervisor_start() (0: one per CPU the
 	 * process may run on; at most 64). The sandboxes are shared out among
@@ -649,18 +866,35 @@ struct moat_supervisor_options {
 	unsigned threads;
 };
 
+/* clang-format off */
+#define MOAT_SUPERVISOR_OPTIONS_VERSION 1
+#define MOAT_SUPERVISOR_OPTIONS_INIT    MOAT_OPTIONS_INIT_(MOAT_SUPERVISOR_OPTIONS_VERSION)
+/* clang-format on */
+
+/*
+ * As moat_load_options_init(), for struct moat_supervisor_options.
+ * Errors: -EINVAL options is NULL or version unknown.
+ */
+MOAT_API int moat_supervisor_options_init(struct moat_supervisor_options *options,
+                                          unsigned int version) MOAT_MUST_CHECK;
+
 /*
  * Creates a supervisor that serves no sandbox yet. Returns 0, or -ENOMEM,
  * or the errno of epoll_create1(2), eventfd(2) or prctl(2).
+ *
+ * Errors: -EINVAL an unknown options version; -ENOMEM out of memory; the
+ *  errno of epoll_create1(2), eventfd(2) or prctl(2).
  */
 MOAT_API int moat_supervisor_new(moat_supervisor **supervisor,
                                  const struct moat_supervisor_options *options,
-                                 struct moat_error *error);
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Stops the supervisor's thread if it runs, closes every listener (the
  * sandboxes' notified calls then fail with ENOSYS) and frees the handle.
  * Accepts NULL.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
 
@@ -673,13 +907,20 @@ MOAT_API void moat_supervisor_free(moat_supervisor *supervisor);
  * moat_notification.sandbox. May be called while the supervisor's thread
  * runs. Returns 0, -ENOENT (with the rule's place) when a granted path is
  * missing, or another negative errno.
+ *
+ * Errors: -EBADF no listener; -ENOENT a granted path is missing (located);
+ *  -ENOMEM out of memory; the errno of opening a granted path or
+ *  epoll_ctl(2).
  */
 MOAT_API int moat_supervisor_add(moat_supervisor *supervisor, int listener_fd,
-                                 const moat_policy *policy, pid_t pid, struct moat_error *error);
+                                 const moat_policy *policy, pid_t pid,
+                                 struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * The supervisor's epoll descriptor, to embed in a host's event loop: when it
  * is readable, call moat_supervisor_dispatch() with timeout 0.
+ *
+ * Errors: none (it reports no error).
  */
 MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
 
@@ -688,6 +929,9 @@ MOAT_API int moat_supervisor_fd(const moat_supervisor *supervisor);
  * and answers every one that is ready. Returns the number of sandboxes
  * still served (a sandbox stops being served when its last process ends),
  * or a negative errno: -EBUSY while the supervisor's own thread runs.
+ *
+ * Errors: -EBUSY the supervisor's own thread runs; the errno of
+ *  epoll_wait(2).
  */
 MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_ms);
 
@@ -697,8 +941,11 @@ MOAT_API int moat_supervisor_dispatch(moat_supervisor *supervisor, int timeout_m
  * at once for different sandboxes: a handler's context must be safe for
  * that. Returns 0, -EBUSY when already started, or the errno of
  * pthread_create(3).
+ *
+ * Errors: -EBUSY already started; the errno of pthread_create(3).
  */
-MOAT_API int moat_supervisor_start(moat_supervisor *supervisor, struct moat_error *error);
+MOAT_API int moat_supervisor_start(moat_supervisor *supervisor,
+                                   struct moat_error *error) MOAT_MUST_CHECK;
 
 /* A notified system call, as a handler sees it. */
 struct moat_notification {
@@ -724,6 +971,9 @@ typedef struct moat_memory moat_memory;
  * Reads `size` bytes at `address`. Returns 0 when all were read, -EFAULT
  * when part of the range is not readable, -ESRCH when the call is no longer
  * waiting (the thread died or was interrupted: the bytes must not be used).
+ *
+ * Errors: -EFAULT part of the range is not readable; -ESRCH the call is no
+ *  longer waiting.
  */
 MOAT_API int moat_memory_read(moat_memory *memory, uint64_t address, void *buffer, size_t size);
 
@@ -731,6 +981,9 @@ MOAT_API int moat_memory_read(moat_memory *memory, uint64_t address, void *buffe
  * Reads a NUL-terminated string at `address` into `buffer` (`size` bytes,
  * NUL included). Returns its length, -ENAMETOOLONG when no NUL comes within
  * `size` bytes, -EFAULT or -ESRCH as moat_memory_read().
+ *
+ * Errors: -ENAMETOOLONG no NUL within size bytes; -EFAULT part of the range
+ *  is not readable; -ESRCH the call is no longer waiting.
  */
 MOAT_API int moat_memory_read_string(moat_memory *memory, uint64_t address, char *buffer,
                                      size_t size);
@@ -764,6 +1017,9 @@ typedef int moat_handler_fn(const struct moat_notification *notification, moat_m
  * from every sandbox to `handler`, in place of the broker. NULL `handler`
  * removes the route. Returns 0, or -EINVAL for a name the native
  * architecture does not have.
+ *
+ * Errors: -EINVAL a name the native architecture does not have; -ENOMEM out
+ *  of memory.
  */
 MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *syscall,
                                     moat_handler_fn *handler, void *context,
@@ -774,17 +1030,24 @@ MOAT_API int moat_supervisor_handle(moat_supervisor *supervisor, const char *sys
  * (SCM_RIGHTS), for callers of moat_enter() whose supervisor runs in another
  * process. moat_listener_send() is async-signal-safe (one sendmsg(2)); it
  * does not close `listener_fd`.
+ *
+ * Errors: the errno of sendmsg(2) (EBADF, EPIPE, ...).
  */
-MOAT_API int moat_listener_send(int socket, int listener_fd, struct moat_error *error);
+MOAT_API int moat_listener_send(int socket, int listener_fd,
+                                struct moat_error *error) MOAT_MUST_CHECK;
 
 /*
  * Receives a listener sent with moat_listener_send(), close-on-exec. While
  * waiting it watches `pidfd` (the sender's, or -1): -ESRCH when the sender
  * ended without sending; -ETIMEDOUT after `timeout_ms` (-1: no limit);
  * -EPROTO when the message carries no descriptor.
+ *
+ * Errors: -ESRCH the sender ended without sending; -ETIMEDOUT nothing came
+ *  within timeout_ms; -EPROTO the message carries no descriptor; the errno of
+ *  poll(2) or recvmsg(2).
  */
 MOAT_API int moat_listener_receive(int socket, int pidfd, int timeout_ms, int *listener_fd,
-                                   struct moat_error *error);
+                                   struct moat_error *error) MOAT_MUST_CHECK;
 
 #ifdef __cplusplus
 }

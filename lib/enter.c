@@ -5,6 +5,7 @@
  * the first step, so a call that fails early changes nothing.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "plan.h"
 #include "seccomp/install.h"
@@ -19,7 +20,11 @@ static int check_threads(const struct moat_plan *plan, struct moat_error *error)
 		return 0;
 	threads = moat_landlock_count_threads();
 	if (threads < 0)
-		return moat_error_set(error, threads, "cannot count the threads of this process");
+		return moat_error_set(error, threads,
+		                      "cannot count the threads of this process (/proc/self/task: "
+		                      "%s), which Landlock ABI %d needs; a sandbox entered before "
+		                      "must let this process read /proc",
+		                      strerror(-threads), plan->landlock_features.abi);
 	if (threads > 1)
 		return moat_error_set(error, -EBUSY,
 		                      "Landlock ABI %d binds only the calling thread and this "
@@ -52,8 +57,10 @@ static int check_policy(const struct moat_policy *policy, const int *listener_fd
 static int apply(const struct moat_plan *plan, int *listener_fd, struct moat_error *error)
 {
 	unsigned seccomp_flags = MOAT_SECCOMP_TSYNC;
-	int result = moat_process_apply_cwd(plan->process, error);
+	int result = moat_process_apply_identity(plan->process, true, error);
 
+	if (!result)
+		result = moat_process_apply_cwd(plan->process, error);
 	if (!result)
 		result = moat_process_apply_no_new_privs(plan->process, error);
 	if (!result)
@@ -82,7 +89,9 @@ int moat_enter(const moat_policy *policy, const struct moat_sandbox_options *opt
 		result = moat_plan_build(&plan, policy, options, error);
 	if (result < 0)
 		return result;
-	result = check_threads(plan, error);
+	result = moat_plan_check_identity(plan, error);
+	if (result == 0)
+		result = check_threads(plan, error);
 	if (result == 0)
 		result = apply(plan, listener_fd, error);
 	moat_plan_free(plan);

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "syscalls/syscalls.h"
 #include "util/error.h"
+#include "util/options.h"
 
 extern char **environ;
 
@@ -80,17 +82,49 @@ static int build_landlock(struct moat_plan *plan, const struct moat_policy *poli
 	return moat_landlock_plan_build(&plan->landlock, policy, &plan->landlock_features, error);
 }
 
+static int build_identity(struct moat_plan *plan, const struct moat_policy *policy,
+                          const struct moat_sandbox_options *options, struct moat_error *error)
+{
+	uid_t uid;
+	gid_t gid;
+	int result = moat_process_identity_build(plan->process, options, error);
+
+	if (result < 0)
+		return result;
+	moat_process_identity_ids(plan->process, &uid, &gid);
+	return moat_isolate_plan_set_identity(plan->isolate, policy, uid, gid, error);
+}
+
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error)
+{
+	return moat_process_identity_check(plan->process,
+	                                   moat_isolate_has_user_namespace(plan->isolate), error);
+}
+
 int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
                     const struct moat_sandbox_options *options, struct moat_error *error)
 {
 	const char *const *environment = options && options->environment
 	                                         ? options->environment
 	                                         : (const char *const *)environ;
-	struct moat_plan *plan = calloc(1, sizeof(*plan));
-	int result;
+	struct moat_plan *plan;
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
 
+	if (result < 0)
+		return result;
+	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	if (policy->syscalls.arch && policy->syscalls.arch != moat_arch_native()) {
+		free(plan);
+		return moat_error_set(error, -EINVAL,
+		                      "the policy was loaded for %s; only a policy for the native "
+		                      "architecture (%s) can be applied",
+		                      moat_arch_name(policy->syscalls.arch),
+		                      moat_arch_name(moat_arch_native()));
+	}
 	plan->policy = &plan->closures.policy;
 	result = probe_landlock(plan, options);
 	if (result < 0)
@@ -106,6 +140,8 @@ int moat_plan_build(struct moat_plan **out, const struct moat_policy *policy,
 		result = build_landlock(plan, plan->policy, error);
 	if (result == 0)
 		result = moat_process_plan_build(&plan->process, plan->policy, environment, error);
+	if (result == 0)
+		result = build_identity(plan, plan->policy, options, error);
 	if (result < 0) {
 		moat_plan_free(plan);
 		return result;
@@ -149,7 +185,8 @@ void moat_plan_free(struct moat_plan *plan)
 	if (!plan)
 		return;
 	moat_egress_release(plan->egress);
-	moat_filter_free(plan->filter);
+	if (!plan->filter_lent)
+		moat_filter_free(plan->filter);
 	moat_landlock_plan_free(plan->landlock);
 	moat_process_plan_free(plan->process);
 	moat_isolate_plan_free(plan->isolate);

@@ -22,6 +22,7 @@ struct moat_plan {
 	/* The caller's policy with the closures of this kernel (closures.policy). */
 	const struct moat_policy *policy;
 	moat_filter *filter;
+	bool filter_lent; /* the denial report owns `filter` (moat_report_new): not freed here */
 	struct moat_landlock_features landlock_features;
 	struct moat_landlock_closures closures;
 	struct moat_landlock_plan *landlock;
@@ -53,6 +54,13 @@ int moat_plan_build_egress(struct moat_plan *plan, const struct moat_sandbox_opt
                            struct moat_error *error);
 
 void moat_plan_free(struct moat_plan *plan);
+
+/*
+ * Whether the caller may run the sandbox as the identity the options ask
+ * for, with the namespaces the plan now creates (after the PID namespace
+ * for die-with-parent is added): -EPERM or -EINVAL with a message if not.
+ */
+int moat_plan_check_identity(const struct moat_plan *plan, struct moat_error *error);
 
 /*
  * -EPERM with a message when the filter refuses execve whatever its

@@ -34,6 +34,7 @@
 #include "supervise/supervise.h"
 #include "util/error.h"
 #include "util/message.h"
+#include "util/options.h"
 
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
@@ -152,6 +153,12 @@ static int session(const struct spawn *spawn, pid_t parent, struct moat_error *e
 }
 
 /* Under an init, init watches the parent: a signal the program could clear adds nothing. */
+static int identity(const struct spawn *spawn, pid_t parent, struct moat_error *error)
+{
+	(void)parent;
+	return moat_process_apply_identity(spawn->plan->process, false, error);
+}
+
 static int parent_death(const struct spawn *spawn, pid_t parent, struct moat_error *error)
 {
 	if (spawn->init.status_fd >= 0)
@@ -231,6 +238,9 @@ static int seccomp(const struct spawn *spawn, pid_t parent, struct moat_error *e
 	(void)parent;
 	if (spawn->handoff)
 		return moat_handoff_child(spawn->handoff, spawn->handoff_socket, error);
+	/* Without [syscalls] the install would only set no_new_privs again: its step did. */
+	if (!spawn->plan->policy->syscalls.present)
+		return 0;
 	return moat_seccomp_install(spawn->plan->filter, 0, NULL, error);
 }
 
@@ -248,6 +258,7 @@ static const struct {
         /* clang-format off */
         {"signals", unblock},
         {"session", session},
+        {"identity", identity},
         {"parent death", parent_death},
         {"cwd", cwd},
         {"no_new_privs", no_new_privs},
@@ -358,6 +369,12 @@ static int read_report(int fd, struct moat_error *error)
 static int check_arguments(const struct moat_spawn_target *target,
                            const struct moat_sandbox_options *options, struct moat_error *error)
 {
+	int result = moat_options_check_version(options, options ? options->version : 0,
+	                                        MOAT_SANDBOX_OPTIONS_VERSION,
+	                                        "struct moat_sandbox_options", error);
+
+	if (result < 0)
+		return result;
 	if (!target->function && (!target->path || !target->argv || !target->argv[0]))
 		return moat_error_set(error, -EINVAL, "no program to run");
 	if (options && options->keep_fd_count > 64)
@@ -621,9 +638,11 @@ static int bind_to_parent(const struct moat_plan *plan, const struct moat_sandbo
  * when asked, kills when asked and the sandbox dies with this process (an
  * init that watches it, in a PID namespace of the sandbox's own).
  */
-static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
+static int plan_reports(struct spawn *spawn, struct moat_plan *plan,
                         const struct moat_sandbox_options *options, struct moat_error *error)
 {
+	int result;
+
 	/* The kernel report needs no supervisor: the plan made it. */
 	unsigned report = options ? options->report & ~(unsigned)MOAT_REPORT_KERNEL : 0;
 
@@ -652,7 +671,11 @@ static int plan_reports(struct spawn *spawn, const struct moat_plan *plan,
 		spawn->routed |= MOAT_ROUTE_KILL;
 	if (!spawn->routed)
 		return 0;
-	return moat_report_new(&spawn->report, plan->policy, spawn->routed, error);
+	/* The record decides with the plan's own filter, which the child may still install. */
+	result = moat_report_new(&spawn->report, plan->filter, spawn->routed, error);
+	if (result == 0)
+		plan->filter_lent = true;
+	return result;
 }
 
 static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_policy *policy,
@@ -669,6 +692,8 @@ static int prepare_and_start(moat_child *child, struct spawn *spawn, const moat_
 		result = moat_plan_build_egress(plan, options, error);
 	if (result == 0)
 		result = bind_to_parent(plan, options, error);
+	if (result == 0)
+		result = moat_plan_check_identity(plan, error);
 	if (result == 0)
 		result = check_dumpable(plan, options, error);
 	if (result == 0)

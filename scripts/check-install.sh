@@ -24,11 +24,28 @@ for name in program-base python3 perl node jq sqlite3 gzip xz zstd bzip2 tar unz
 		fail "the installed policy $name is not found by name, or invalid"
 done
 
-# Only the public API leaves the shared library.
-foreign=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 !~ /^moat_/ && $3 != "MOAT_0" {print $3}')
-[[ -z "$foreign" ]] || fail "libmoat.so exports non-moat symbols: $foreign"
-exported=$(nm -D --defined-only "$libdir/libmoat.so" | awk '$3 ~ /^moat_/' | wc -l)
-echo "libmoat.so exports $exported moat_* symbols and nothing else"
+# Only the public API leaves the libraries: exactly lib/libmoat.symbols.
+nm -D --defined-only "$libdir/libmoat.so" | awk '$3 != "MOAT_0" {sub(/@.*/, "", $3); print $3}' |
+	sort >"$build/exported.shared"
+nm -g --defined-only "$libdir/libmoat.a" | awk 'NF == 3 {print $3}' | sort >"$build/exported.static"
+for list in shared static; do
+	diff -u <(sort lib/libmoat.symbols) "$build/exported.$list" ||
+		fail "the installed $list library does not export exactly lib/libmoat.symbols"
+done
+echo "libmoat.so and libmoat.a export the $(wc -l <lib/libmoat.symbols) public functions and nothing else"
+
+# The ABI: a consumer built against this version's installed header runs
+# against the installed libraries, shared and static (tests/abi/).
+cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c -L"$libdir" -lmoat \
+	-o "$build/abi_consumer"
+LD_LIBRARY_PATH=$libdir "$build/abi_consumer" || fail "the ABI consumer fails against libmoat.so"
+cc -std=c17 -Wall -Wextra -Werror -I"$stage/include" tests/abi/consumer.c "$libdir/libmoat.a" \
+	-o "$build/abi_consumer_static"
+"$build/abi_consumer_static" || fail "the ABI consumer fails against libmoat.a"
+echo "the ABI consumer runs against the installed libraries"
+
+# The policy language's reference page, moat.policy(5).
+[[ -e "$stage/share/man/man5/moat.policy.5" ]] || fail "moat.policy.5 is not installed"
 
 # Every exported function has a man page (or an alias of one), installed.
 for symbol in $(nm -D --defined-only "$libdir/libmoat.so" | awk '$2 == "T" && $3 ~ /^moat_/ {print $3}'); do

@@ -13,6 +13,11 @@ packages=(
 	python3 perl nodejs jq sqlite3 gzip xz-utils zstd bzip2 tar unzip zip bash dash
 	coreutils grep sed gawk findutils git curl openssl file imagemagick poppler-utils
 	libxml2-utils gcc make lua5.4 gpgv rsync
+	# /usr/bin/time: the CPU time of the long fuzzing runs (scripts/fuzz-long.sh).
+	time
+	# scripts/cross.sh: cross-builds for aarch64 and riscv64, run under qemu-user.
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+	qemu-user-static
 	# scripts/check-deb.sh builds the Debian packages and checks them with lintian.
 	dpkg-dev debhelper lintian fakeroot
 )

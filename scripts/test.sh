@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds moat and runs every test: gcc and clang builds with -Werror, the
 # whole suite in a private mount+uts+ipc namespace, the unit tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer, the install and
-# packaging check, the Debian packages, and the formatting check.
+# under AddressSanitizer and UndefinedBehaviorSanitizer, the fuzz targets
+# for a minute each (scripts/fuzz.sh), cross builds for aarch64 and riscv64
+# checked under qemu-user, the install and packaging check, the Debian
+# packages, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -71,6 +73,11 @@ CC=clang configure_and_build "$build/sanitize" -DCMAKE_BUILD_TYPE=Debug \
 step "unit tests under the sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	isolated ctest --test-dir "$build/sanitize" --output-on-failure -j "$jobs" -L unit
+
+step "fuzzing: each libFuzzer target for 60 s under the sanitizers"
+scripts/fuzz.sh "$build"
+step "cross builds for aarch64 and riscv64, checked under qemu-user"
+scripts/cross.sh "$build/gcc" "$build/cross"
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"

@@ -1,28 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Generates lib/syscalls/table.c: the x86_64 syscall table moat compiles in.
+# Generates lib/syscalls/table_ARCH.c for every architecture moat supports
+# (x86_64, aarch64, riscv64): the syscall tables moat compiles in. Every
+# table is built into every moat, so that `moat compile --arch` can build a
+# filter for another architecture than the one moat runs on.
 #
-#   tools/gen-syscall-table.sh [OUTPUT]      (default: lib/syscalls/table.c)
+#   tools/gen-syscall-table.sh [OUTPUT_DIRECTORY]   (default: lib/syscalls)
 #
 # Inputs:
-#   - libseccomp's x86_64 table (every name it resolves to a native number),
-#     read through a small program built against the installed libseccomp;
-#   - EXTRAS below: syscalls newer than that libseccomp, with their numbers
-#     from arch/x86/entry/syscalls/syscall_64.tbl;
+#   - libseccomp's table of each architecture (every name it resolves to a
+#     native number), read through a small program built against the
+#     installed libseccomp;
+#   - the EXTRAS below: syscalls newer than that libseccomp, with their
+#     numbers from the kernel's tables (arch/x86/entry/syscalls/syscall_64.tbl
+#     for x86_64, scripts/syscall.tbl with the ABIs that
+#     arch/arm64/kernel/Makefile.syscalls and arch/riscv/kernel/Makefile.syscalls
+#     select for aarch64 and riscv64);
 #   - PROTOTYPES below: each syscall's parameter list as the kernel declares
-#     it, from which the width of every argument is derived.
+#     it, from which the width of every argument is derived. The widths are
+#     the same on every architecture: all three are LP64, and their syscall
+#     wrappers cast each 64-bit register to the declared type alike.
 #
 # The script refuses to write a table when an extra contradicts libseccomp,
-# a number is not a native x86_64 one (x32 numbers are 512 and up), a syscall
-# has no prototype, a prototype names no known syscall, or a parameter type
-# has no known width. Needs bash, a C compiler, pkg-config, libseccomp
-# headers and a POSIX awk; clang-format, when present, formats the output.
+# a number is not a native one (x32 numbers are 512 and up), a syscall has
+# no prototype, a prototype names a syscall of no architecture, or a
+# parameter type has no known width. Needs bash, a C compiler, pkg-config,
+# libseccomp headers and a POSIX awk; clang-format, when present, formats the
+# output.
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-output=${1:-$root/lib/syscalls/table.c}
+output_directory=${1:-$root/lib/syscalls}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -30,14 +40,22 @@ cat >"$work/dump.c" <<'EOF'
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct scmp_version *version = seccomp_version();
+	uint32_t arch = argc < 2                         ? 0
+	                : strcmp(argv[1], "x86_64") == 0 ? SCMP_ARCH_X86_64
+	                : strcmp(argv[1], "aarch64") == 0 ? SCMP_ARCH_AARCH64
+	                : strcmp(argv[1], "riscv64") == 0 ? SCMP_ARCH_RISCV64
+	                                                  : 0;
 
+	if (!arch)
+		return 2;
 	printf("version %u.%u.%u\n", version->major, version->minor, version->micro);
 	for (int number = 0; number < 1024; number++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, number);
+		char *name = seccomp_syscall_resolve_num_arch(arch, number);
 
 		if (name)
 			printf("%d %s\n", number, name);
@@ -48,14 +66,16 @@ int main(void)
 EOF
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 ${CC:-cc} -o "$work/dump" "$work/dump.c" $(pkg-config --cflags --libs libseccomp)
-"$work/dump" >"$work/libseccomp.txt"
+for arch in x86_64 aarch64 riscv64; do
+	"$work/dump" "$arch" >"$work/libseccomp-$arch.txt"
+done
 
 # Syscalls newer than Debian 12's libseccomp 2.5.4 (whose table ends with
 # futex_requeue, Linux 6.7), plus the 6.5-6.7 ones that upstream 2.5.4
 # releases lack. Numbers verified in arch/x86/entry/syscalls/syscall_64.tbl
 # (Linux 6.18 for 335-336 and 457-469; Linux 7.0-rc7 for 470-471). A number
 # libseccomp also knows must agree with it.
-cat >"$work/extras.txt" <<'EOF'
+cat >"$work/extras-x86_64.txt" <<'EOF'
 335 uretprobe
 336 uprobe
 451 cachestat
@@ -80,6 +100,39 @@ cat >"$work/extras.txt" <<'EOF'
 470 listns
 471 rseq_slice_yield
 EOF
+
+# aarch64 and riscv64 take their numbers from scripts/syscall.tbl (Linux
+# 6.11 and later; include/uapi/asm-generic/unistd.h before). Since 424 every
+# architecture gives a new syscall the same number, so 457-471 are those of
+# x86_64 above (checked in scripts/syscall.tbl up to 462, mseal; the later
+# ones are "common" in the tables of Linux 6.18 and 7.0-rc7).
+# map_shadow_stack (453) is "common" there too: libseccomp lists it, and
+# arm64 and riscv kernels answer it with ENOSYS.
+cat >"$work/extras-generic.txt" <<'EOF'
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+470 listns
+471 rseq_slice_yield
+EOF
+cp "$work/extras-generic.txt" "$work/extras-aarch64.txt"
+# riscv64's own syscalls sit in the architecture slots 244-259 of
+# scripts/syscall.tbl ("riscv" ABI): riscv_flush_icache libseccomp knows,
+# riscv_hwprobe (Linux 6.4) it does not.
+{
+	echo "258 riscv_hwprobe"
+	cat "$work/extras-generic.txt"
+} >"$work/extras-riscv64.txt"
 
 # One line per syscall: its x86_64 table name and its parameters as the
 # kernel declares them ("void" for none). The width of each parameter follows
@@ -536,6 +589,11 @@ modify_ldt(int func, void __user *ptr, unsigned long bytecount)
 uretprobe(void)
 uprobe(void)
 
+# --- riscv64 specific: arch/riscv/kernel/sys_riscv.c and sys_hwprobe.c;
+# verified: their SYSCALL_DEFINEs.
+riscv_flush_icache(uintptr_t start, uintptr_t end, uintptr_t flags)
+riscv_hwprobe(struct riscv_hwprobe __user *pairs, size_t pair_count, size_t cpusetsize, unsigned long __user *cpus, unsigned int flags)
+
 # --- removed from the kernel, but implemented by kernels moat may still
 # run on: uselib (fs/exec.c, absent from Linux 6.18), lookup_dcookie
 # (fs/dcookies.c, gone in 6.7), _sysctl (kernel/sysctl_binary.c, gone in
@@ -630,7 +688,7 @@ function print_comment(head, parameters,    count, part, line, i, piece, last) {
 BEGIN {
 	# Pointers and everything as wide as a register.
 	split("pointer|long|unsigned long|size_t|ssize_t|off_t|loff_t|u64|__u64|" \
-	      "aio_context_t|cap_user_header_t|cap_user_data_t", wide, "|")
+	      "aio_context_t|cap_user_header_t|cap_user_data_t|uintptr_t", wide, "|")
 	for (i in wide)
 		type_bits[wide[i]] = 64
 	# int-sized: the kernel's SYSCALL_DEFINE casts the register to these.
@@ -650,7 +708,7 @@ file == 1 && $1 == "version" { version = $2; next }
 file == 1 {
 	number = $1 + 0; name = $2
 	if (number < 0 || number >= 512)
-		fail("libseccomp number " number " for " name " is not a native x86_64 number")
+		fail("libseccomp number " number " for " name " is not a native " arch " number")
 	known_number[name] = number
 	known_name[number] = name
 	table[number] = name
@@ -716,62 +774,86 @@ END {
 		printf "%s %d\n", name, rows > names
 		rows++
 	}
-	for (name in prototype)
-		if (!(name in used))
-			fail("prototype for " name ", which is no x86_64 syscall")
+	for (name in used)
+		print name > used_names
 	print version > meta
 }
 EOF
 
-awk -v entries="$work/entries.txt" -v names="$work/names.txt" -v meta="$work/meta.txt" \
-	-f "$work/generate.awk" "$work/libseccomp.txt" "$work/extras.txt" "$work/prototypes.txt"
+# Writes $output_directory/table_$1.c.
+generate_table() {
+	local arch=$1 version
+	local output="$output_directory/table_$arch.c"
 
-version=$(cat "$work/meta.txt")
-{
-	cat <<EOF
+	awk -v arch="$arch" -v entries="$work/entries.txt" -v names="$work/names.txt" \
+		-v meta="$work/meta.txt" -v used_names="$work/used-$arch.txt" \
+		-f "$work/generate.awk" "$work/libseccomp-$arch.txt" "$work/extras-$arch.txt" \
+		"$work/prototypes.txt"
+	version=$(cat "$work/meta.txt")
+	{
+		cat <<EOF
 // SPDX-License-Identifier: MIT
 /*
- * The x86_64 syscall table. Generated by tools/gen-syscall-table.sh from
- * libseccomp $version's x86_64 table, the script's extras for newer
- * syscalls and the script's kernel prototypes: do not edit, change the
- * script and run it again.
+ * The $arch syscall table. Generated by tools/gen-syscall-table.sh from
+ * libseccomp $version's $arch table, the script's extras for newer
+ * syscalls (numbers from Linux 7.0-rc7's tables) and the script's kernel
+ * prototypes: do not edit, change the script and run it again.
  *
  * Each row: name, number, argument count, then the bits of each argument
  * the kernel reads (64 for arguments the syscall does not take). The
- * comment above a row is the kernel's prototype, without __user.
+ * comment above a row is the kernel's prototype, without __user. Plain
+ * data: every moat holds every architecture's table.
  */
 #include "syscalls/table.h"
 
-#if !defined(__x86_64__) || defined(__ILP32__)
-#error "lib/syscalls/table.c holds the x86_64 table: generate one for this architecture"
-#endif
-
 /* Sorted by number. */
-const struct moat_syscalls_entry moat_syscalls_table[] = {
+static const struct moat_syscalls_entry rows[] = {
 EOF
-	cat "$work/entries.txt"
-	cat <<EOF
+		cat "$work/entries.txt"
+		cat <<EOF
 };
 
-const size_t moat_syscalls_count = sizeof(moat_syscalls_table) / sizeof(moat_syscalls_table[0]);
-
-/* Rows of moat_syscalls_table sorted by name (strcmp order). */
-const uint16_t moat_syscalls_by_name[] = {
+/* Rows sorted by name (strcmp order). */
+static const uint16_t rows_by_name[] = {
 EOF
-	LC_ALL=C sort -k1,1 "$work/names.txt" | awk '{ printf "\t%d, /* %s */\n", $2, $1 }'
-	echo "};"
-} >"$work/table.c"
+		LC_ALL=C sort -k1,1 "$work/names.txt" | awk '{ printf "\t%d, /* %s */\n", $2, $1 }'
+		cat <<EOF
+};
 
-# clang-format reflows the long prototype comments in steps: run it until
-# the file stops changing.
-if command -v clang-format >/dev/null; then
-	for _ in 1 2 3 4 5; do
-		clang-format --assume-filename="$root/lib/syscalls/table.c" <"$work/table.c" >"$work/formatted.c"
-		if cmp -s "$work/formatted.c" "$work/table.c"; then
-			break
-		fi
-		mv "$work/formatted.c" "$work/table.c"
-	done
+const struct moat_syscalls_table moat_syscalls_$arch = {
+        .rows = rows,
+        .count = sizeof(rows) / sizeof(rows[0]),
+        .by_name = rows_by_name,
+};
+EOF
+	} >"$work/table.c"
+
+	# clang-format reflows the long prototype comments in steps: run it
+	# until the file stops changing.
+	if command -v clang-format >/dev/null; then
+		for _ in 1 2 3 4 5; do
+			clang-format --assume-filename="$root/lib/syscalls/table.c" \
+				<"$work/table.c" >"$work/formatted.c"
+			if cmp -s "$work/formatted.c" "$work/table.c"; then
+				break
+			fi
+			mv "$work/formatted.c" "$work/table.c"
+		done
+	fi
+	mv "$work/table.c" "$output"
+	echo "gen-syscall-table: wrote $output ($(wc -l <"$work/names.txt") syscalls)"
+	rm -f "$work/names.txt" "$work/entries.txt"
+}
+
+for arch in x86_64 aarch64 riscv64; do
+	generate_table "$arch"
+done
+
+# Every prototype must belong to a syscall of some architecture.
+sed -n 's/^\([a-z_0-9]*\)(.*/\1/p' "$work/prototypes.txt" | LC_ALL=C sort >"$work/prototyped.txt"
+cat "$work/used-"*.txt | LC_ALL=C sort -u >"$work/used.txt"
+unused=$(LC_ALL=C comm -23 "$work/prototyped.txt" "$work/used.txt")
+if [ -n "$unused" ]; then
+	echo "gen-syscall-table: prototypes for syscalls of no architecture:" $unused >&2
+	exit 1
 fi
-mv "$work/table.c" "$output"
-echo "gen-syscall-table: wrote $output ($(wc -l <"$work/names.txt") syscalls)"

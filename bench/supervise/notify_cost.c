@@ -187,7 +187,9 @@ static struct timing run(const struct bench *bench, enum workload workload, int 
                          unsigned flags)
 {
 	/* Served from this thread's loop: one shard, one epoll. */
-	struct moat_supervisor_options options = {.flags = flags & ~TWO_STEP_ADDFD, .threads = 1};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .flags = flags & ~TWO_STEP_ADDFD,
+	                                          .threads = 1};
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	pid_t pids[MAXIMUM_SANDBOXES];

@@ -181,7 +181,8 @@ static double cpu_seconds(const struct rusage *usage)
 
 static struct result run(struct bench *bench, int count, unsigned threads)
 {
-	struct moat_supervisor_options options = {.threads = threads};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .threads = threads};
 	moat_supervisor *supervisor;
 	struct moat_error error;
 	struct rusage before, after, child;

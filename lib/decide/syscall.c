@@ -31,7 +31,10 @@ void moat_decide_verdict(struct moat_decision *decision, bool allowed,
 int moat_decide_syscall(const moat_filter *filter, int syscall_number, const uint64_t args[6],
                         struct moat_decision *decision)
 {
-	struct seccomp_data data = {.nr = syscall_number, .arch = moat_native_audit_arch()};
+	struct seccomp_data data = {
+	        .nr = syscall_number,
+	        .arch = filter->present ? filter->program.architecture : moat_native_audit_arch(),
+	};
 	struct moat_bpf_trace trace;
 	uint32_t value;
 	int rc;

@@ -41,7 +41,11 @@ struct moat_isolate_plan {
 	bool user_added;         /* the user namespace was added for an unprivileged caller */
 	unsigned parent_death;   /* MOAT_NAMESPACE_* added only for `die-with-parent yes` */
 	bool caller_undumpable;  /* the child must be dumpable again to write its maps */
-	char uid_map[32];        /* "INSIDE OUTSIDE 1\n", with a new user namespace */
+	bool has_identity_uid;   /* moat_sandbox_options: run as identity_uid inside */
+	bool has_identity_gid;
+	unsigned identity_uid;
+	unsigned identity_gid;
+	char uid_map[32]; /* "INSIDE OUTSIDE 1\n", with a new user namespace */
 	char gid_map[32];
 	const char *hostname;              /* NULL: unchanged */
 	bool new_root;                     /* [mounts]: a new, empty root */

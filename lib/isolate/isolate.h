@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "moat.h"
 #include "policy/ir.h"
@@ -70,6 +71,18 @@ void moat_isolate_plan_free(struct moat_isolate_plan *plan);
 int moat_isolate_plan_bind_to_parent(struct moat_isolate_plan *plan,
                                      const struct moat_policy *policy, const char **dropped,
                                      struct moat_error *error);
+
+/*
+ * The uid and gid (-1: unchanged) the sandbox runs as
+ * (moat_sandbox_options.identity): in a new user namespace, the ids inside
+ * that its maps give the caller's own. Returns -EINVAL, located, when the
+ * policy's [namespaces] `uid` or `gid` names another.
+ */
+int moat_isolate_plan_set_identity(struct moat_isolate_plan *plan, const struct moat_policy *policy,
+                                   uid_t uid, gid_t gid, struct moat_error *error);
+
+/* True when the plan creates a user namespace. */
+bool moat_isolate_has_user_namespace(const struct moat_isolate_plan *plan);
 
 /*
  * Takes back what moat_isolate_plan_bind_to_parent() added, when the plan

@@ -25,19 +25,58 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/error.h"
 #include "util/message.h"
 
 void moat_isolate_maps_build(struct moat_isolate_plan *plan, const struct moat_policy *policy)
 {
 	const struct moat_namespaces_section *section = &policy->namespaces;
 	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+	unsigned inside_uid = section->has_uid ? (unsigned)section->uid : uid;
+	unsigned inside_gid = section->has_gid ? (unsigned)section->gid : gid;
 
 	if (!(plan->namespaces & MOAT_NAMESPACE_USER))
 		return;
-	snprintf(plan->uid_map, sizeof(plan->uid_map), "%u %u 1\n",
-	         section->has_uid ? (unsigned)section->uid : uid, uid);
-	snprintf(plan->gid_map, sizeof(plan->gid_map), "%u %u 1\n",
-	         section->has_gid ? (unsigned)section->gid : gid, gid);
+	if (plan->has_identity_uid)
+		inside_uid = plan->identity_uid;
+	if (plan->has_identity_gid)
+		inside_gid = plan->identity_gid;
+	snprintf(plan->uid_map, sizeof(plan->uid_map), "%u %u 1\n", inside_uid, uid);
+	snprintf(plan->gid_map, sizeof(plan->gid_map), "%u %u 1\n", inside_gid, gid);
+}
+
+static int check_identity(const struct moat_namespaces_section *section, const char *what,
+                          bool has_policy_id, unsigned policy_id, unsigned id,
+                          struct moat_error *error)
+{
+	if (!has_policy_id || policy_id == id)
+		return 0;
+	return moat_error_set_at(error, -EINVAL, &section->unshare_location,
+	                         "the policy's [namespaces] %s %u and the %s %u asked for in "
+	                         "the options disagree",
+	                         what, policy_id, what, id);
+}
+
+int moat_isolate_plan_set_identity(struct moat_isolate_plan *plan, const struct moat_policy *policy,
+                                   uid_t uid, gid_t gid, struct moat_error *error)
+{
+	const struct moat_namespaces_section *section = &policy->namespaces;
+	int result = 0;
+
+	if (uid != (uid_t)-1)
+		result = check_identity(section, "uid", section->has_uid, (unsigned)section->uid,
+		                        (unsigned)uid, error);
+	if (result == 0 && gid != (gid_t)-1)
+		result = check_identity(section, "gid", section->has_gid, (unsigned)section->gid,
+		                        (unsigned)gid, error);
+	if (result < 0)
+		return result;
+	plan->has_identity_uid = uid != (uid_t)-1;
+	plan->identity_uid = (unsigned)uid;
+	plan->has_identity_gid = gid != (gid_t)-1;
+	plan->identity_gid = (unsigned)gid;
+	moat_isolate_maps_build(plan, policy);
+	return 0;
 }
 
 static int write_file(const char *path, const char *text)

@@ -47,15 +47,19 @@ static bool caller_has_sys_admin(void)
 	return data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN);
 }
 
-/* Whether the kernel has the namespace; true when /proc cannot tell. */
+/*
+ * Whether the kernel has the namespace; true when /proc cannot tell. The
+ * namespace's own file first: /proc/self/ns is only looked at when it is
+ * missing, so a kernel that has them all costs one access(2) a namespace.
+ */
 static bool kernel_has(const char *proc_name)
 {
 	char path[64];
 
-	if (access("/proc/self/ns", F_OK) < 0)
-		return true;
 	snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_name);
-	return access(path, F_OK) == 0;
+	if (access(path, F_OK) == 0)
+		return true;
+	return access("/proc/self/ns", F_OK) < 0;
 }
 
 /* The namespaces other steps depend on: dropping one of them is never best effort. */

@@ -91,6 +91,11 @@ bool moat_isolate_has_init(const struct moat_isolate_plan *plan)
 	return plan->namespaces & MOAT_NAMESPACE_PID;
 }
 
+bool moat_isolate_has_user_namespace(const struct moat_isolate_plan *plan)
+{
+	return plan->namespaces & MOAT_NAMESPACE_USER;
+}
+
 int moat_isolate_clone_failed(const struct moat_isolate_plan *plan, int code,
                               struct moat_error *error)
 {

@@ -56,8 +56,8 @@ struct moat_landlock_fs_right {
 	const char *what; /* what it guards, as a noun phrase */
 };
 
-/* The rights of a rule left once narrowed for the type of file `fd` is. */
-int moat_landlock_narrow_access(int fd, uint64_t *access);
+/* The rights of a rule left once narrowed for its file's type (safe_path.h's `directory`). */
+void moat_landlock_narrow_access(bool directory, uint64_t *access);
 
 /* The table entry of one right, or NULL. */
 const struct moat_landlock_fs_right *moat_landlock_fs_right_info(uint64_t right);

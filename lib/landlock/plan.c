@@ -34,12 +34,13 @@ static size_t ruleset_size(int abi)
  * the rule.
  */
 static int open_rule_path(const struct moat_path_rule *rule, const struct moat_path_trust *trust,
-                          struct moat_error *error)
+                          bool *directory, struct moat_error *error)
 {
 	struct moat_safe_path found;
 	int fd = moat_safe_path_open(rule->path, trust, &found);
 	int code = -fd;
 
+	*directory = found.directory;
 	if (fd >= 0)
 		return fd;
 	if (fd == -ELOOP && found.symlink[0])
@@ -58,30 +59,14 @@ static int open_rule_path(const struct moat_path_rule *rule, const struct moat_p
 /*
  * Landlock accepts only file rights in a rule on something that is not a
  * directory (EINVAL otherwise); directory rights on a file grant nothing, so
- * they are dropped rather than refused. Async-signal-safe: apply uses it too.
+ * they are dropped rather than refused. The type is the one the path walk's
+ * fstat saw on the very descriptor the rule is made from (an inode never
+ * changes type), so no second fstat. Async-signal-safe: apply uses it too.
  */
-int moat_landlock_narrow_access(int fd, uint64_t *access)
+void moat_landlock_narrow_access(bool directory, uint64_t *access)
 {
-	struct stat status;
-
-	if (fstat(fd, &status) < 0)
-		return -errno;
-	if (!S_ISDIR(status.st_mode))
+	if (!directory)
 		*access &= MOAT_LANDLOCK_FS_FILE_RIGHTS;
-	return 0;
-}
-
-static int rule_access(int fd, const struct moat_path_rule *rule, uint64_t handled,
-                       uint64_t *access, struct moat_error *error)
-{
-	int code;
-
-	*access = rule->access & handled;
-	code = moat_landlock_narrow_access(fd, access);
-	if (code < 0)
-		return moat_error_set_at(error, code, &rule->location, "cannot stat '%s': %s",
-		                         rule->path, strerror(-code));
-	return 0;
 }
 
 /* A rule kept by path, for a new root that does not exist yet. */
@@ -160,6 +145,7 @@ static int plan_filesystem(struct moat_landlock_plan *plan, const struct moat_po
 		const struct moat_path_rule *rule = &fs->rules[i];
 		struct moat_landlock_path *path = &plan->paths[plan->path_count];
 		uint64_t access = 0;
+		bool directory;
 		int fd;
 
 		if (rule->access & ~KNOWN_FS_RIGHTS)
@@ -174,16 +160,13 @@ static int plan_filesystem(struct moat_landlock_plan *plan, const struct moat_po
 			continue;
 		}
 		/* Checked even when Landlock is missing: a typo is a policy error. */
-		fd = open_rule_path(rule, &trust, error);
+		fd = open_rule_path(rule, &trust, &directory, error);
 		if (fd == -ENOENT && rule->optional)
 			continue;
 		if (fd < 0)
 			return fd;
-		code = rule_access(fd, rule, plan->ruleset.handled_access_fs, &access, error);
-		if (code < 0) {
-			close(fd);
-			return code;
-		}
+		access = rule->access & plan->ruleset.handled_access_fs;
+		moat_landlock_narrow_access(directory, &access);
 		if (access == 0) {
 			/* Nothing of the rule is left that this kernel can grant. */
 			close(fd);

@@ -330,7 +330,7 @@ int moat_learn_observe(struct moat_learn_observations *observations, const char 
                        char *const argv[], struct moat_learn_result *result,
                        struct moat_error *error)
 {
-	struct parent_ends ends;
+	struct parent_ends ends = {.socket_fd = -1, .report_fd = -1, .status_fd = -1};
 	int pidfd, listener = -1, code = 0, status;
 	pid_t child = -1;
 

@@ -102,7 +102,9 @@ struct call_shape {
 static const struct call_shape shapes[] = {
         {SYS_socket, {&socket_domain, &socket_type}},
         {SYS_socketpair, {&socket_domain, &socket_type}},
+#ifdef SYS_open /* not on aarch64 and riscv64 */
         {SYS_open, {NULL, &open_flags}},
+#endif
         {SYS_openat, {&at_dirfd, NULL, &open_flags}},
         {SYS_mmap, {NULL, NULL, &mmap_prot, &mmap_flags}},
         {SYS_mprotect, {NULL, NULL, &mmap_prot}},

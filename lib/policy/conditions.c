@@ -35,8 +35,13 @@ static bool resolve_term(struct moat_resolver *resolver, const struct moat_ast_w
 
 	if ((term->text[0] >= '0' && term->text[0] <= '9') || strstr(term->text, "${"))
 		return moat_resolve_number(resolver, term, term->text, false, value);
-	if (moat_constant_value(term->text, value))
+	if (moat_constant_value_for(resolver->policy->syscalls.arch, term->text, value))
 		return true;
+	if (moat_constant_value(term->text, value)) {
+		moat_resolve_error(resolver, &term->location, "%s has no constant %s",
+		                   moat_arch_name(resolver->policy->syscalls.arch), term->text);
+		return false;
+	}
 	suggestion = moat_constant_suggest(term->text);
 	if (suggestion)
 		moat_resolve_error(resolver, &term->location,
@@ -86,7 +91,7 @@ static bool resolve_set(struct moat_resolver *resolver, const struct moat_ast_co
 static bool check_argument(struct moat_resolver *resolver, const struct moat_ast_comparison *ast,
                            int number, const char *syscall_name)
 {
-	int count = moat_syscall_argument_count(number);
+	int count = moat_arch_argument_count(resolver->policy->syscalls.arch, number);
 
 	if (count < 0 || ast->arg < (unsigned)count)
 		return true;
@@ -100,7 +105,7 @@ static bool resolve_comparison(struct moat_resolver *resolver,
                                const struct moat_ast_comparison *ast, int number,
                                const char *syscall_name, struct moat_comparison *comparison)
 {
-	unsigned bits = moat_syscall_argument_bits(number, ast->arg);
+	unsigned bits = moat_arch_argument_bits(resolver->policy->syscalls.arch, number, ast->arg);
 
 	if (!check_argument(resolver, ast, number, syscall_name))
 		return false;

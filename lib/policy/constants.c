@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "policy/capability_numbers.h"
+#include "syscalls/syscalls.h"
 
 /*
  * Every table below starts each entry with its name, so one comparison
@@ -85,6 +86,47 @@ bool moat_constant_value(const char *name, uint64_t *value)
 		return false;
 	*value = found->value;
 	return true;
+}
+
+/*
+ * The constants whose value depends on the architecture, for each one moat
+ * can build filters for: the table above holds the native values, taken
+ * from the headers moat was built with, so a filter built for another
+ * architecture (moat_policy_load_arch) takes these. aarch64 keeps the
+ * AArch32 layout of four open flags (arch/arm64/include/uapi/asm/fcntl.h),
+ * and O_TMPFILE holds O_DIRECTORY; x86_64 and riscv64 use
+ * include/uapi/asm-generic/fcntl.h. MAP_32BIT
+ * exists on x86_64 alone (arch/x86/include/uapi/asm/mman.h).
+ * tests/unit/test_constants.c checks the native rows against the headers.
+ */
+static const struct {
+	const char *name;
+	const char *arch;
+	uint64_t value;
+} by_architecture[] = {
+        {"MAP_32BIT", "x86_64", 0x40},       {"O_DIRECT", "aarch64", 0200000},
+        {"O_DIRECT", "riscv64", 040000},     {"O_DIRECT", "x86_64", 040000},
+        {"O_DIRECTORY", "aarch64", 040000},  {"O_DIRECTORY", "riscv64", 0200000},
+        {"O_DIRECTORY", "x86_64", 0200000},  {"O_NOFOLLOW", "aarch64", 0100000},
+        {"O_NOFOLLOW", "riscv64", 0400000},  {"O_NOFOLLOW", "x86_64", 0400000},
+        {"O_TMPFILE", "aarch64", 020040000}, {"O_TMPFILE", "riscv64", 020200000},
+        {"O_TMPFILE", "x86_64", 020200000},
+};
+
+bool moat_constant_value_for(const struct moat_arch *arch, const char *name, uint64_t *value)
+{
+	bool depends = false;
+
+	for (size_t i = 0; name && i < sizeof(by_architecture) / sizeof(by_architecture[0]); i++) {
+		if (strcmp(by_architecture[i].name, name) != 0)
+			continue;
+		depends = true;
+		if (strcmp(by_architecture[i].arch, moat_arch_name(arch)) == 0) {
+			*value = by_architecture[i].value;
+			return true;
+		}
+	}
+	return !depends && moat_constant_value(name, value);
 }
 
 const char *moat_constant_suggest(const char *name)

@@ -44,6 +44,14 @@ const struct moat_constant *moat_constant_table(size_t *count);
 bool moat_constant_value(const char *name, uint64_t *value);
 
 /*
+ * moat_constant_value() on architecture `arch`: the few constants whose value
+ * differs between architectures (O_DIRECTORY, O_NOFOLLOW, O_DIRECT,
+ * O_TMPFILE, MAP_32BIT) take that architecture's value, or none when it lacks them.
+ */
+struct moat_arch;
+bool moat_constant_value_for(const struct moat_arch *arch, const char *name, uint64_t *value);
+
+/*
  * For "did you mean" diagnostics: the known constant closest to `name` by
  * edit distance (letter case ignored, a transposition counts as one edit),
  * or NULL when none is close enough to be a plausible typo. The result

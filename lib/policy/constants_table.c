@@ -114,6 +114,9 @@
 #ifndef RWF_ATOMIC
 #define RWF_ATOMIC 0x00000040
 #endif
+#ifndef RWF_NOAPPEND
+#define RWF_NOAPPEND 0x00000020
+#endif
 #ifndef RWF_DONTCACHE
 #define RWF_DONTCACHE 0x00000080
 #endif

@@ -85,6 +85,7 @@ struct table {
 struct moat_coverage {
 	struct moat_resolver *resolver;
 	struct moat_arena arena;
+	const struct moat_arch *arch; /* the policy's */
 	int number;
 	struct table keys;         /* struct key, by fact */
 	struct table conjunctions; /* struct canonical, each indexed once */
@@ -160,9 +161,10 @@ static uint64_t width_mask(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
 }
 
-static struct fact make_fact(const struct moat_comparison *comparison, int number)
+static struct fact make_fact(const struct moat_comparison *comparison, const struct moat_arch *arch,
+                             int number)
 {
-	uint64_t width = width_mask(moat_syscall_argument_bits(number, comparison->arg));
+	uint64_t width = width_mask(moat_arch_argument_bits(arch, number, comparison->arg));
 	struct fact fact = {
 	        .arg = comparison->arg,
 	        .op = comparison->op,
@@ -349,7 +351,7 @@ static bool canonical_always(const struct canonical *c)
 }
 
 static bool canonicalize(struct moat_arena *arena, const struct moat_conjunction *conjunction,
-                         int number, struct canonical *c)
+                         const struct moat_arch *arch, int number, struct canonical *c)
 {
 	size_t unique = 0;
 
@@ -361,7 +363,7 @@ static bool canonicalize(struct moat_arena *arena, const struct moat_conjunction
 	if (!c->facts)
 		return false;
 	for (size_t i = 0; i < conjunction->count; i++)
-		c->facts[i] = make_fact(&conjunction->comparisons[i], number);
+		c->facts[i] = make_fact(&conjunction->comparisons[i], arch, number);
 	qsort(c->facts, conjunction->count, sizeof(*c->facts), order_facts);
 	for (size_t i = 0; i < conjunction->count; i++) {
 		if (!unique || compare_facts(&c->facts[unique - 1], &c->facts[i]))
@@ -418,7 +420,8 @@ static bool subset(const struct canonical *general, const struct canonical *spec
 /* ---- conditions ------------------------------------------------------- */
 
 static struct moat_cases *make_cases(struct moat_arena *arena,
-                                     const struct moat_condition *condition, int number)
+                                     const struct moat_condition *condition,
+                                     const struct moat_arch *arch, int number)
 {
 	struct moat_cases *cases = moat_arena_alloc(arena, sizeof(*cases));
 
@@ -431,7 +434,8 @@ static struct moat_cases *make_cases(struct moat_arena *arena,
 	cases->count = condition->count;
 	cases->never = true;
 	for (size_t i = 0; i < condition->count; i++) {
-		if (!canonicalize(arena, &condition->conjunctions[i], number, &cases->cases[i]))
+		if (!canonicalize(arena, &condition->conjunctions[i], arch, number,
+		                  &cases->cases[i]))
 			return NULL;
 		cases->never = cases->never && cases->cases[i].never;
 	}
@@ -447,7 +451,8 @@ bool moat_condition_never(struct moat_resolver *resolver, const struct moat_cond
 	for (size_t i = 0; i < condition->count && never; i++) {
 		struct canonical one_case;
 
-		if (!canonicalize(&scratch, &condition->conjunctions[i], number, &one_case)) {
+		if (!canonicalize(&scratch, &condition->conjunctions[i],
+		                  resolver->policy->syscalls.arch, number, &one_case)) {
 			resolver->out_of_memory = true;
 			never = false;
 			break;
@@ -474,6 +479,7 @@ struct moat_coverage *moat_coverage_create(struct moat_resolver *resolver, int n
 		return NULL;
 	}
 	coverage->resolver = resolver;
+	coverage->arch = resolver->policy->syscalls.arch;
 	coverage->number = number;
 	coverage->first_conditional = MOAT_COVERAGE_NONE;
 	coverage->first_always = MOAT_COVERAGE_NONE;
@@ -492,7 +498,8 @@ void moat_coverage_destroy(struct moat_coverage *coverage)
 const struct moat_cases *moat_coverage_cases(struct moat_coverage *coverage,
                                              const struct moat_condition *condition)
 {
-	const struct moat_cases *cases = make_cases(&coverage->arena, condition, coverage->number);
+	const struct moat_cases *cases =
+	        make_cases(&coverage->arena, condition, coverage->arch, coverage->number);
 
 	if (!cases)
 		coverage->resolver->out_of_memory = true;
@@ -569,7 +576,8 @@ int moat_coverage_find(struct moat_coverage *coverage, const struct moat_cases *
 }
 
 static uint64_t written_hash(const struct moat_condition *condition,
-                             const struct moat_action *action, int number)
+                             const struct moat_action *action, const struct moat_arch *arch,
+                             int number)
 {
 	uint64_t hash = mix(mix(action->kind, (uint64_t)action->errno_value), condition->count);
 
@@ -578,7 +586,8 @@ static uint64_t written_hash(const struct moat_condition *condition,
 
 		hash = mix(hash, conjunction->count);
 		for (size_t k = 0; k < conjunction->count; k++)
-			hash = mix(hash, make_fact(&conjunction->comparisons[k], number).hash);
+			hash = mix(hash,
+			           make_fact(&conjunction->comparisons[k], arch, number).hash);
 	}
 	return hash;
 }
@@ -591,7 +600,7 @@ static bool same_action(const struct moat_action *left, const struct moat_action
 
 /* The same conjunctions of the same comparisons, in the order written. */
 static bool same_written(const struct moat_condition *left, const struct moat_condition *right,
-                         int number)
+                         const struct moat_arch *arch, int number)
 {
 	if (left->count != right->count)
 		return false;
@@ -602,8 +611,8 @@ static bool same_written(const struct moat_condition *left, const struct moat_co
 		if (a->count != b->count)
 			return false;
 		for (size_t k = 0; k < a->count; k++) {
-			struct fact x = make_fact(&a->comparisons[k], number);
-			struct fact y = make_fact(&b->comparisons[k], number);
+			struct fact x = make_fact(&a->comparisons[k], arch, number);
+			struct fact y = make_fact(&b->comparisons[k], arch, number);
 
 			if (compare_facts(&x, &y))
 				return false;
@@ -615,13 +624,13 @@ static bool same_written(const struct moat_condition *left, const struct moat_co
 size_t moat_coverage_repeat(struct moat_coverage *coverage, const struct moat_condition *condition,
                             const struct moat_action *action)
 {
-	uint64_t hash = written_hash(condition, action, coverage->number);
+	uint64_t hash = written_hash(condition, action, coverage->arch, coverage->number);
 	size_t at = SIZE_MAX, first = MOAT_COVERAGE_NONE;
 	const struct written *earlier;
 
 	while ((earlier = table_next(&coverage->written, hash, &at))) {
 		if (earlier->rule < first && same_action(&earlier->action, action) &&
-		    same_written(earlier->condition, condition, coverage->number))
+		    same_written(earlier->condition, condition, coverage->arch, coverage->number))
 			first = earlier->rule;
 	}
 	return first;
@@ -717,7 +726,8 @@ static bool add_written(struct moat_coverage *coverage, const struct moat_condit
 		return false;
 	*written = (struct written){condition, *action, coverage->rules};
 	return table_insert(&coverage->arena, &coverage->written,
-	                    written_hash(condition, action, coverage->number), written);
+	                    written_hash(condition, action, coverage->arch, coverage->number),
+	                    written);
 }
 
 void moat_coverage_add(struct moat_coverage *coverage, const struct moat_condition *condition,

@@ -12,7 +12,10 @@
  *    TIOCSTI or TIOCLINUX through;
  *  - only @watch has inotify, and no group has fanotify: Landlock does not
  *    confine either, so a group that reads the filesystem must not hold them;
- *  - groups are sorted by name, and each syscall appears once per group.
+ *  - groups are sorted by name, and each syscall appears once per group;
+ *  - every member is a syscall of some architecture moat supports: a policy
+ *    resolved for one architecture keeps the members it has (no open on
+ *    aarch64, no arch_prctl on riscv64, riscv_hwprobe on riscv64 alone).
  */
 #include "policy/groups.h"
 #include "util/text.h"
@@ -251,10 +254,7 @@ static const struct moat_group_member proc_members[] = {
 };
 
 static const struct moat_group_member prot_exec_members[] = {
-        {"mmap"},
-        {"mprotect"},
-        {"pkey_mprotect"},
-        {"memfd_create"},
+        {"mmap"}, {"mprotect"}, {"pkey_mprotect"}, {"memfd_create"}, {"riscv_flush_icache"},
 };
 
 static const struct moat_group_member recvfd_members[] = {
@@ -384,6 +384,7 @@ static const struct moat_group_member stdio_members[] = {
         {"set_tid_address"},
         {"rseq"},
         {"arch_prctl"},
+        {"riscv_hwprobe"},
         {"futex"},
         {"futex_waitv"},
         {"futex_wake"},

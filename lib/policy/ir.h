@@ -86,15 +86,20 @@ struct moat_syscall_rule {
  * the first rule that applies decides.
  */
 struct moat_syscall_rules {
-	int number; /* native architecture */
+	int number; /* on the section's architecture */
 	const char *name;
 	const struct moat_syscall_rule *conditional;
 	size_t conditional_count;
 	const struct moat_syscall_rule *unconditional; /* NULL: the default decides */
 };
 
+struct moat_arch;
+
 struct moat_syscalls_section {
 	bool present;
+	/* Whose syscall numbers and argument widths the rules use: the native
+	 * one unless the policy was loaded for another (moat_policy_load_arch). */
+	const struct moat_arch *arch;
 	struct moat_action default_action;         /* kill unless a `default` said otherwise */
 	struct moat_location default_location;     /* line 0 when no file set one */
 	struct moat_statement default_statement;   /* moat's own when no file set one */

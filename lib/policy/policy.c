@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/options.h"
 #include "policy/diagnostics.h"
 #include "policy/ir.h"
 #include "policy/load.h"
 #include "policy/resolver.h"
 #include "policy/search.h"
+#include "syscalls/syscalls.h"
 #include "util/error.h"
 
 static void report_unreadable(struct moat_diagnostics *diagnostics, const char *path, int code,
@@ -66,7 +68,11 @@ static int finish_load(moat_policy **out, struct moat_policy *policy, struct moa
                        size_t count, const struct moat_load_options *options,
                        struct moat_diagnostics *diagnostics)
 {
-	int result = moat_resolve(policy, sources, count, options, diagnostics);
+	int result;
+
+	if (!policy->syscalls.arch)
+		policy->syscalls.arch = moat_arch_native();
+	result = moat_resolve(policy, sources, count, options, diagnostics);
 
 	if (result == -ENOMEM && diagnostics->first_error)
 		moat_error_set(diagnostics->first_error, -ENOMEM, "out of memory");
@@ -78,15 +84,40 @@ static int finish_load(moat_policy **out, struct moat_policy *policy, struct moa
 	return 0;
 }
 
+static int load_files(moat_policy **out, const char *const *paths, size_t count,
+                      const struct moat_policy_text *last, const struct moat_arch *arch,
+                      const struct moat_load_options *options, struct moat_error *error);
+
 int moat_policy_load(moat_policy **out, const char *const *paths, size_t count,
                      const struct moat_load_options *options, struct moat_error *error)
 {
-	return moat_policy_load_layered(out, paths, count, NULL, options, error);
+	return load_files(out, paths, count, NULL, moat_arch_native(), options, error);
+}
+
+int moat_policy_load_arch(moat_policy **out, const char *arch_name, const char *const *paths,
+                          size_t count, const struct moat_load_options *options,
+                          struct moat_error *error)
+{
+	const struct moat_arch *arch = arch_name ? moat_arch_find(arch_name) : moat_arch_native();
+
+	if (out)
+		*out = NULL;
+	if (!arch)
+		return moat_error_set(error, -EINVAL, "unknown architecture '%s'; moat knows %s",
+		                      arch_name, moat_arch_list());
+	return load_files(out, paths, count, NULL, arch, options, error);
 }
 
 int moat_policy_load_layered(moat_policy **out, const char *const *paths, size_t count,
                              const struct moat_policy_text *last,
                              const struct moat_load_options *options, struct moat_error *error)
+{
+	return load_files(out, paths, count, last, moat_arch_native(), options, error);
+}
+
+static int load_files(moat_policy **out, const char *const *paths, size_t count,
+                      const struct moat_policy_text *last, const struct moat_arch *arch,
+                      const struct moat_load_options *options, struct moat_error *error)
 {
 	struct moat_diagnostics diagnostics;
 	struct moat_source **sources;
@@ -97,10 +128,16 @@ int moat_policy_load_layered(moat_policy **out, const char *const *paths, size_t
 	if (!out || !paths || count == 0)
 		return moat_error_set(error, -EINVAL, "no policy file given");
 	*out = NULL;
+	result = moat_options_check_version(options, options ? options->version : 0,
+	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
+	                                    error);
+	if (result < 0)
+		return result;
 	moat_diagnostics_init(&diagnostics, options, error);
 	policy = calloc(1, sizeof(*policy));
 	if (!policy)
 		return moat_error_set(error, -ENOMEM, "out of memory");
+	policy->syscalls.arch = arch;
 	sources = moat_arena_array(&policy->arena, total, sizeof(*sources));
 	result = sources ? read_sources(policy, paths, count, options, sources, &diagnostics)
 	                 : -ENOMEM;
@@ -121,10 +158,16 @@ int moat_policy_load_string(moat_policy **out, const char *name, const char *tex
 	struct moat_source *sources[1];
 	struct moat_source *source;
 	struct moat_policy *policy;
+	int result;
 
 	if (!out || !text)
 		return moat_error_set(error, -EINVAL, "no policy text given");
 	*out = NULL;
+	result = moat_options_check_version(options, options ? options->version : 0,
+	                                    MOAT_LOAD_OPTIONS_VERSION, "struct moat_load_options",
+	                                    error);
+	if (result < 0)
+		return result;
 	moat_diagnostics_init(&diagnostics, options, error);
 	policy = calloc(1, sizeof(*policy));
 	if (!policy || moat_source_from_text(&source, &policy->arena, name ? name : "<string>",

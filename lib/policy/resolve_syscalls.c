@@ -23,6 +23,11 @@
 #include "syscalls/syscalls.h"
 #include "util/text.h"
 
+static const struct moat_arch *arch_of(const struct moat_resolver *resolver)
+{
+	return resolver->policy->syscalls.arch;
+}
+
 static bool resolve_errno(struct moat_resolver *resolver, const struct moat_ast_word *word,
                           int *value)
 {
@@ -230,12 +235,12 @@ struct shared_condition {
 	bool never;
 };
 
-static struct argument_shape shape_of(int number)
+static struct argument_shape shape_of(const struct moat_arch *arch, int number)
 {
-	struct argument_shape shape = {.count = moat_syscall_argument_count(number)};
+	struct argument_shape shape = {.count = moat_arch_argument_count(arch, number)};
 
 	for (unsigned arg = 0; arg < 6; arg++)
-		shape.bits[arg] = moat_syscall_argument_bits(number, arg);
+		shape.bits[arg] = moat_arch_argument_bits(arch, number, arg);
 	return shape;
 }
 
@@ -256,7 +261,7 @@ static const struct shared_condition *shared_condition(struct moat_resolver *res
                                                        const struct moat_syscall_entry *entry,
                                                        struct moat_vector *shared)
 {
-	struct argument_shape shape = shape_of(entry->number);
+	struct argument_shape shape = shape_of(arch_of(resolver), entry->number);
 	struct shared_condition *items = shared->items, *slot;
 	const struct moat_condition *condition;
 
@@ -286,7 +291,7 @@ static bool member_under_condition(struct moat_resolver *resolver,
                                    struct moat_syscall_entry *entry, int highest,
                                    struct moat_vector *shared)
 {
-	int count = moat_syscall_argument_count(entry->number);
+	int count = moat_arch_argument_count(arch_of(resolver), entry->number);
 	const struct shared_condition *resolved;
 
 	if (count >= 0 && highest >= count)
@@ -360,8 +365,8 @@ static void resolve_group_target(struct moat_resolver *resolver,
 	for (size_t i = 0; i < group->member_count; i++) {
 		const struct moat_group_member *member = &group->members[i];
 
-		/* Members the native architecture lacks (open on arm64) are skipped. */
-		entry->number = moat_syscall_number(member->syscall);
+		/* Members the policy's architecture lacks (open on aarch64) are skipped. */
+		entry->number = moat_arch_syscall_number(arch_of(resolver), member->syscall);
 		if (entry->number < 0)
 			continue;
 		entry->name = member->syscall;
@@ -389,13 +394,14 @@ static void resolve_group_target(struct moat_resolver *resolver,
 }
 
 /* The known syscall name closest to `name`, for "did you mean". */
-static const char *suggest_syscall(const char *name)
+static const char *suggest_syscall(const struct moat_arch *arch, const char *name)
 {
 	const char *best = NULL;
 	size_t best_distance = 3;
 
-	for (int n = moat_syscall_next(-1); n >= 0; n = moat_syscall_next(n)) {
-		const char *candidate = moat_syscall_name(n);
+	for (int n = moat_arch_syscall_next(arch, -1); n >= 0;
+	     n = moat_arch_syscall_next(arch, n)) {
+		const char *candidate = moat_arch_syscall_name(arch, n);
 		size_t distance = moat_typo_distance(name, candidate, best_distance);
 
 		if (distance < best_distance) {
@@ -411,22 +417,31 @@ static void resolve_name_target(struct moat_resolver *resolver,
                                 const struct moat_ast_word *target,
                                 struct moat_syscall_entry *entry)
 {
+	const struct moat_arch *arch = arch_of(resolver), *elsewhere;
 	const char *suggestion;
 
-	entry->number = moat_syscall_number(target->text);
+	entry->number = moat_arch_syscall_number(arch, target->text);
 	if (entry->number < 0) {
-		suggestion = suggest_syscall(target->text);
-		if (suggestion)
+		/* A policy written for several architectures names what each one has. */
+		elsewhere = moat_arch_with_syscall(target->text, arch);
+		suggestion = suggest_syscall(arch, target->text);
+		if (elsewhere)
+			moat_resolve_warning(resolver, &target->location,
+			                     "%s has no syscall '%s' (%s has); the rule is skipped",
+			                     moat_arch_name(arch), target->text,
+			                     moat_arch_name(elsewhere));
+		else if (suggestion)
 			moat_resolve_error(resolver, &target->location,
 			                   "unknown syscall '%s'; did you mean '%s'?", target->text,
 			                   suggestion);
 		else
-			moat_resolve_error(resolver, &target->location,
-			                   "unknown syscall '%s' on this architecture",
-			                   target->text);
+			moat_resolve_error(
+			        resolver, &target->location,
+			        "unknown syscall '%s' on any architecture moat knows (%s)",
+			        target->text, moat_arch_list());
 		return;
 	}
-	entry->name = moat_syscall_name(entry->number);
+	entry->name = moat_arch_syscall_name(arch, entry->number);
 	entry->group = NULL;
 	entry->guard = NULL;
 	entry->condition = NULL;
@@ -851,7 +866,7 @@ static bool build_syscall(struct moat_resolver *resolver, struct moat_syscall_ru
 static void add_clone3_rule(struct moat_resolver *resolver)
 {
 	const struct moat_syscall_entry *entries = resolver->syscall_entries.items;
-	int number = moat_syscall_number("clone3");
+	int number = moat_arch_syscall_number(arch_of(resolver), "clone3");
 	struct moat_syscall_entry entry = {
 	        .number = number,
 	        .name = "clone3",
@@ -881,7 +896,7 @@ static void warn_default_allow(struct moat_resolver *resolver)
 	    syscalls->default_action.kind != MOAT_ACTION_LOG)
 		return;
 	for (size_t i = 0; deny && i < deny->member_count; i++) {
-		int number = moat_syscall_number(deny->members[i].syscall);
+		int number = moat_arch_syscall_number(arch_of(resolver), deny->members[i].syscall);
 
 		if (number >= 0 && !moat_policy_find_syscall(resolver->policy, number))
 			open++;
@@ -924,7 +939,9 @@ static void check_handoff_calls(struct moat_resolver *resolver)
 
 	for (size_t i = 0; i < count; i++) {
 		const char *name = moat_syscall_name(numbers[i]);
-		const struct moat_location *at = notify_location(resolver->policy, numbers[i]);
+		int number = moat_arch_syscall_number(arch_of(resolver), name);
+		const struct moat_location *at =
+		        number >= 0 ? notify_location(resolver->policy, number) : NULL;
 
 		if (at)
 			moat_resolve_report(

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "policy/resolve.h"
+#include "syscalls/syscalls.h"
 
 extern char **environ;
 
@@ -407,6 +408,8 @@ int moat_resolve(struct moat_policy *policy, struct moat_source *const *sources,
 	                                                       : (const char *const *)environ,
 	};
 
+	if (!policy->syscalls.arch)
+		policy->syscalls.arch = moat_arch_native();
 	/* The defaults of [process] hold whether or not a file mentions it. */
 	policy->process.new_session = true;
 	policy->process.close_fds = true;

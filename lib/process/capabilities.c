@@ -27,6 +27,7 @@
 #include "process/plan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <sys/prctl.h>
@@ -91,6 +92,17 @@ int moat_process_capabilities_effective(uint64_t *effective)
 	if (result == 0)
 		*effective = sets.effective;
 	return result;
+}
+
+int moat_process_capabilities_raise_permitted(void)
+{
+	struct capability_sets sets = {0};
+	int result = get_sets(&sets);
+
+	if (result < 0 || sets.effective == sets.permitted)
+		return result;
+	sets.effective = sets.permitted;
+	return set_sets(&sets);
 }
 
 /*
@@ -211,6 +223,18 @@ static int set_ambient(uint64_t keep, unsigned last, struct moat_error *error)
 	return 0;
 }
 
+/*
+ * The kernel keeps the ambient set within permitted and inheritable: when
+ * those hold only kept capabilities and nothing is kept, the ambient set is
+ * empty too. Without CAP_SETPCAP the bounding set and the securebits cannot
+ * change, so the process is then already as narrow as the plan asks.
+ */
+static bool already_narrow(const struct capability_sets *current, uint64_t keep)
+{
+	return keep == 0 && current->effective == 0 && current->permitted == 0 &&
+	       current->inheritable == 0;
+}
+
 int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct moat_error *error)
 {
 	uint64_t keep = plan->capabilities_keep;
@@ -232,6 +256,10 @@ int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct
 		result = restrict_with_setpcap(plan, &current, error);
 		if (result < 0)
 			return result;
+	} else if (already_narrow(&current, keep)) {
+		/* A sandbox entered before left no more: nothing to do, nothing to ask its filter.
+		 */
+		return 0;
 	}
 	result = set_sets(&kept);
 	if (result < 0)

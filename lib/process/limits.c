@@ -114,7 +114,13 @@ int moat_process_apply_limits(const struct moat_process_plan *plan, struct moat_
 
 	for (i = 0; i < plan->limit_count; i++) {
 		const struct moat_process_limit *limit = &plan->limits[i];
+		struct rlimit current;
 
+		/* As set already (a sandbox entered before): leave it, ask no filter. */
+		if (getrlimit(limit->resource, &current) == 0 &&
+		    current.rlim_cur == limit->value.rlim_cur &&
+		    current.rlim_max == limit->value.rlim_max)
+			continue;
 		if (setrlimit(limit->resource, &limit->value) < 0) {
 			struct moat_message message = moat_message_begin(error, -errno);
 

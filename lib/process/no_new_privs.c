@@ -16,6 +16,9 @@
 int moat_process_apply_no_new_privs(const struct moat_process_plan *plan, struct moat_error *error)
 {
 	(void)plan;
+	/* Set already (a sandbox entered before): a second request is not needed. */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		return 0;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return moat_message_set(error, -errno,
 		                        "cannot set no_new_privs (PR_SET_NO_NEW_PRIVS)");

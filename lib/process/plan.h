@@ -29,6 +29,11 @@ struct moat_process_plan {
 	struct moat_location cwd_location; /* of the `cwd` statement, for errors */
 	uint64_t capabilities_keep;        /* bit N keeps capability N */
 	unsigned capability_last;          /* the running kernel's highest capability */
+	unsigned identity;                 /* MOAT_IDENTITY_*: which of the ids below are set */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups; /* group_count supplementary groups, in the arena */
+	size_t group_count;
 	bool new_session;
 	bool close_fds;
 	bool die_with_parent;
@@ -48,5 +53,8 @@ int moat_process_cwd_build(struct moat_process_plan *plan,
 
 /* This process's effective capabilities, bit N for capability N. */
 int moat_process_capabilities_effective(uint64_t *effective);
+
+/* Raises every permitted capability into the effective set (async-signal-safe). */
+int moat_process_capabilities_raise_permitted(void);
 
 #endif /* MOAT_PROCESS_PLAN_H */

@@ -19,6 +19,9 @@
  *   1. moat_process_apply_session       setsid: no controlling terminal, so
  *                                       TIOCSTI/TIOCLINUX cannot reach the
  *                                       caller's terminal.
+ *   1a. moat_process_apply_identity     setgroups, setresgid, setresuid, while
+ *                                       the capabilities are still held (the
+ *                                       later steps keep their privileges).
  *   2. moat_process_apply_parent_death  after every uid/gid change (the kernel
  *                                       clears the parent-death signal when
  *                                       the credentials change), before
@@ -43,6 +46,7 @@
 #ifndef MOAT_PROCESS_H
 #define MOAT_PROCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -64,6 +68,27 @@ int moat_process_plan_build(struct moat_process_plan **plan, const struct moat_p
                             const char *const *caller_environment, struct moat_error *error);
 
 void moat_process_plan_free(struct moat_process_plan *plan);
+
+/*
+ * Copies the identity asked for in `options` (MOAT_IDENTITY_*) into the
+ * plan. Returns -EINVAL for unknown flags or groups without a list,
+ * -ENOMEM.
+ */
+int moat_process_identity_build(struct moat_process_plan *plan,
+                                const struct moat_sandbox_options *options,
+                                struct moat_error *error);
+
+/*
+ * Whether the caller may take the plan's identity: in a user namespace moat
+ * creates (`in_user_namespace`) the ids are mapped and groups refused with
+ * -EINVAL; elsewhere a uid or gid other than the caller's own needs
+ * CAP_SETUID or CAP_SETGID, and groups need CAP_SETGID, else -EPERM.
+ */
+int moat_process_identity_check(const struct moat_process_plan *plan, bool in_user_namespace,
+                                struct moat_error *error);
+
+/* The uid and gid the plan asks for (-1: unchanged), for the user namespace's maps. */
+void moat_process_identity_ids(const struct moat_process_plan *plan, uid_t *uid, gid_t *gid);
 
 /* The environment to pass to execve(), ending in NULL; owned by the plan. */
 const char *const *moat_process_plan_environment(const struct moat_process_plan *plan);
@@ -121,6 +146,18 @@ int moat_process_apply_limits(const struct moat_process_plan *plan, struct moat_
  * the process does not hold.
  */
 int moat_process_apply_capabilities(const struct moat_process_plan *plan, struct moat_error *error);
+
+/*
+ * The plan's identity: setgroups, setresgid, setresuid, in that order. The
+ * process keeps its permitted capabilities through the change
+ * (PR_SET_KEEPCAPS) and has them effective again after it, for the steps
+ * that follow; moat_process_apply_capabilities() drops them. With
+ * `whole_process` the change reaches every thread (glibc's wrappers, for
+ * moat_enter()); without it only this one (raw system calls, for a cloned
+ * child, in which glibc's list of threads is the parent's).
+ */
+int moat_process_apply_identity(const struct moat_process_plan *plan, bool whole_process,
+                                struct moat_error *error);
 
 /* PR_SET_NO_NEW_PRIVS, always. */
 int moat_process_apply_no_new_privs(const struct moat_process_plan *plan, struct moat_error *error);

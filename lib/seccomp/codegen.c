@@ -22,13 +22,8 @@
 /* The farthest a conditional jump's 8-bit offset reaches. */
 #define JUMP_REACH 255
 
-#if defined(__x86_64__)
-/* x32 calls are x86_64 numbers with this bit set: the arch check lets them through. */
-#define X32_SYSCALL_BIT      0x40000000U
-#define SYSCALL_NUMBER_LIMIT X32_SYSCALL_BIT
-#else
+/* Above this, a number is no syscall of any architecture, whatever its ABI bits. */
 #define SYSCALL_NUMBER_LIMIT 0x7fffffffU
-#endif
 
 /* An instruction's index counted from the end of the program. */
 typedef size_t label;
@@ -99,7 +94,8 @@ struct generator {
 	const struct moat_syscall_rules *current; /* whose rules are being compiled */
 	const struct moat_syscall_rules *largest; /* the longest chain so far */
 	size_t largest_length;
-	bool overflow_in_chain; /* largest_length is where the limit was passed */
+	bool overflow_in_chain;       /* largest_length is where the limit was passed */
+	const struct moat_arch *arch; /* the section's */
 	struct moat_error *error;
 };
 
@@ -499,7 +495,7 @@ static enum truth fold(struct test *t)
 static int prepare_test(struct generator *g, const struct moat_comparison *c, struct test *t)
 {
 	int number = g->current->number;
-	unsigned bits = moat_syscall_argument_bits(number, c->arg);
+	unsigned bits = moat_arch_argument_bits(g->arch, number, c->arg);
 	bool in = c->op == MOAT_COMPARE_IN;
 	const uint64_t *source = in ? c->set : &c->value;
 	size_t count = in ? c->set_count : 1;
@@ -807,16 +803,25 @@ static int too_long(struct generator *g)
 	                         g->overflow_in_chain ? "more than " : "", g->largest_length);
 }
 
+/* The first number that is no syscall of `arch`'s own ABI. */
+static uint32_t number_limit(const struct moat_arch *arch)
+{
+	uint32_t foreign_bit = moat_arch_foreign_number_bit(arch);
+
+	return foreign_bit ? foreign_bit : SYSCALL_NUMBER_LIMIT;
+}
+
 static int check_table(struct generator *g, const struct moat_syscalls_section *syscalls)
 {
 	for (size_t i = 0; i < syscalls->count; i++) {
 		const struct moat_syscall_rules *s = &syscalls->syscalls[i];
 
-		if (s->number < 0 || (uint32_t)s->number >= SYSCALL_NUMBER_LIMIT)
+		if (s->number < 0 || (uint32_t)s->number >= number_limit(g->arch))
 			return moat_error_set(g->error, -EINVAL,
-			                      "syscall %s has number %d, outside the native "
+			                      "syscall %s has number %d, outside the %s "
 			                      "architecture's range",
-			                      s->name ? s->name : "?", s->number);
+			                      s->name ? s->name : "?", s->number,
+			                      moat_arch_name(g->arch));
 		if (i > 0 && s->number <= syscalls->syscalls[i - 1].number)
 			return moat_error_set(g->error, -EINVAL,
 			                      "the policy's syscall table is not sorted by number "
@@ -873,9 +878,11 @@ static int emit_chains(struct generator *g, const struct moat_syscalls_section *
 	return 0;
 }
 
-static size_t build_segments(const struct moat_syscalls_section *syscalls, uint32_t default_value,
+static size_t build_segments(const struct generator *g,
+                             const struct moat_syscalls_section *syscalls, uint32_t default_value,
                              const struct segment *outcomes, struct segment *segments)
 {
+	uint32_t foreign_bit = moat_arch_foreign_number_bit(g->arch);
 	size_t count = 0;
 	uint32_t next = 0;
 
@@ -886,16 +893,17 @@ static size_t build_segments(const struct moat_syscalls_section *syscalls, uint3
 		add_segment(segments, &count, outcomes[i]);
 		next = outcomes[i].first + 1;
 	}
-#ifdef X32_SYSCALL_BIT
-	if (next < X32_SYSCALL_BIT)
-		add_segment(segments, &count, constant(next, X32_SYSCALL_BIT - 1, default_value));
+	if (!foreign_bit) {
+		add_segment(segments, &count, constant(next, UINT32_MAX, default_value));
+		return count;
+	}
+	/* x32 calls pass the architecture check: their numbers are killed here. */
+	if (next < foreign_bit)
+		add_segment(segments, &count, constant(next, foreign_bit - 1, default_value));
 	add_segment(segments, &count,
-	            constant(X32_SYSCALL_BIT, UINT32_MAX - 1, SECCOMP_RET_KILL_PROCESS));
+	            constant(foreign_bit, UINT32_MAX - 1, SECCOMP_RET_KILL_PROCESS));
 	/* -1 is "no syscall" (a tracer skipping one), not an x32 call. */
 	add_segment(segments, &count, constant(UINT32_MAX, UINT32_MAX, default_value));
-#else
-	add_segment(segments, &count, constant(next, UINT32_MAX, default_value));
-#endif
 	return count;
 }
 
@@ -912,7 +920,7 @@ static label emit_header(struct generator *g, label search)
 	foreign = emit(g, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
 	g->notes[foreign].flags |= MOAT_BPF_NOTE_FOREIGN;
 	before = g->count;
-	start = emit_jump(g, BPF_JEQ, moat_native_audit_arch(), start, foreign);
+	start = emit_jump(g, BPF_JEQ, moat_arch_audit(g->arch), start, foreign);
 	return emit_load(g, before, start, offsetof(struct seccomp_data, arch), UINT32_MAX);
 }
 
@@ -952,7 +960,8 @@ static int finish(struct generator *g, struct moat_seccomp_program *program,
 	}
 	program->segments = public_segments;
 	program->segment_count = segment_count;
-	program->architecture = moat_native_audit_arch();
+	program->architecture = moat_arch_audit(g->arch);
+	program->arch = g->arch;
 	return 0;
 }
 
@@ -980,7 +989,7 @@ static int generate(struct generator *g, const struct moat_syscalls_section *sys
 		rc = emit_chains(g, syscalls, default_value, outcomes);
 	if (rc < 0)
 		return rc;
-	segment_count = build_segments(syscalls, default_value, outcomes, segments);
+	segment_count = build_segments(g, syscalls, default_value, outcomes, segments);
 	search = emit_search(g, segments, segment_count);
 	emit_header(g, search);
 	if (g->out_of_memory)
@@ -993,7 +1002,11 @@ static int generate(struct generator *g, const struct moat_syscalls_section *sys
 int moat_seccomp_generate(struct moat_seccomp_program *program,
                           const struct moat_syscalls_section *syscalls, struct moat_error *error)
 {
-	struct generator g = {.arena = &program->arena, .error = error};
+	struct generator g = {
+	        .arena = &program->arena,
+	        .arch = syscalls->arch ? syscalls->arch : moat_arch_native(),
+	        .error = error,
+	};
 	int rc;
 
 	memset(program, 0, sizeof(*program));

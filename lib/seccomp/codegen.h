@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The seccomp code generator: the [syscalls] section of a policy's IR turned
- * into a classic BPF program for the native architecture.
+ * into a classic BPF program for the section's architecture (the native one
+ * unless the policy was loaded for another).
  *
  * Shape of the program:
- *   1. architecture check: any other AUDIT_ARCH (i386 through int 0x80
- *      included) returns SECCOMP_RET_KILL_PROCESS;
+ *   1. architecture check: any other AUDIT_ARCH returns
+ *      SECCOMP_RET_KILL_PROCESS; this is what stops a second ABI with its own
+ *      numbers (i386 through int 0x80 on x86_64, AArch32 tasks on aarch64,
+ *      rv32 tasks on riscv64);
  *   2. a balanced binary search (`jge`) over ranges of syscall numbers, where
- *      adjacent numbers with the same constant outcome form one range; the x32
- *      numbers (bit 30 set, except -1, which means "no syscall") are one more
- *      range that kills the process;
+ *      adjacent numbers with the same constant outcome form one range; on
+ *      x86_64 the x32 numbers (bit 30 set, except -1, which means "no
+ *      syscall"), which pass the architecture check, are one more range that
+ *      kills the process;
  *   3. for each syscall whose outcome depends on its arguments, its rules as a
  *      first-match chain: conditional rules in order, then the unconditional
  *      rule or the default.
@@ -82,8 +86,9 @@ struct moat_seccomp_program {
 	const struct moat_statement *default_statement;
 	const struct moat_seccomp_segment *segments; /* ascending, covering 0..UINT32_MAX */
 	size_t segment_count;
-	uint32_t architecture;   /* AUDIT_ARCH_* */
-	struct moat_arena arena; /* owns everything above */
+	uint32_t architecture;        /* AUDIT_ARCH_* */
+	const struct moat_arch *arch; /* whose numbers the program tests */
+	struct moat_arena arena;      /* owns everything above */
 };
 
 /*

@@ -89,7 +89,7 @@ int moat_filter_eval(const moat_filter *filter, int syscall_number, const uint64
 {
 	struct seccomp_data data = {
 	        .nr = syscall_number,
-	        .arch = moat_native_audit_arch(),
+	        .arch = filter->present ? filter->program.architecture : moat_native_audit_arch(),
 	};
 	uint32_t value;
 	int rc;

@@ -65,8 +65,24 @@ static const char *architecture_name(uint32_t architecture)
 		return "aarch64";
 	case AUDIT_ARCH_ARM:
 		return "arm";
+	case AUDIT_ARCH_RISCV64:
+		return "riscv64";
 	}
 	return NULL;
+}
+
+/* The second ABI a kernel of this architecture may run, which the arch check stops. */
+static const char *compat_abi(uint32_t architecture)
+{
+	switch (architecture) {
+	case AUDIT_ARCH_X86_64:
+		return "i386 through int 0x80, ...";
+	case AUDIT_ARCH_AARCH64:
+		return "an AArch32 task, ...";
+	case AUDIT_ARCH_RISCV64:
+		return "an rv32 task, ...";
+	}
+	return "...";
 }
 
 /* The AUDIT_ARCH_* constant's name, as the arch check compares with it. */
@@ -81,6 +97,8 @@ static const char *architecture_constant(uint32_t architecture)
 		return "AUDIT_ARCH_AARCH64";
 	case AUDIT_ARCH_ARM:
 		return "AUDIT_ARCH_ARM";
+	case AUDIT_ARCH_RISCV64:
+		return "AUDIT_ARCH_RISCV64";
 	}
 	return NULL;
 }
@@ -126,9 +144,18 @@ static void describe_load(char *buffer, size_t size, uint32_t offset)
 		snprintf(buffer, size, "[%u]", offset);
 }
 
-static void describe_number(char *buffer, size_t size, uint32_t number)
+/* The name of syscall `number` on the program's architecture, or NULL. */
+static const char *syscall_name(const struct moat_seccomp_program *program, uint32_t number)
 {
-	const char *name = number < 0x40000000U ? moat_syscall_name((int)number) : NULL;
+	const struct moat_arch *arch = program->arch ? program->arch : moat_arch_native();
+
+	return number < 0x40000000U ? moat_arch_syscall_name(arch, (int)number) : NULL;
+}
+
+static void describe_number(const struct moat_seccomp_program *program, char *buffer, size_t size,
+                            uint32_t number)
+{
+	const char *name = syscall_name(program, number);
 
 	if (name)
 		snprintf(buffer, size, "%u (%s)", number, name);
@@ -207,7 +234,7 @@ static void format_jump(const struct listing *l, size_t at, char *operation, cha
 	if (BPF_SRC(insn->code) == BPF_X)
 		snprintf(value, sizeof(value), "x");
 	else if (l->program->notes[at].flags & MOAT_BPF_NOTE_NUMBER)
-		describe_number(value, sizeof(value), insn->k);
+		describe_number(l->program, value, sizeof(value), insn->k);
 	else if (l->last_load == offsetof(struct seccomp_data, arch) && architecture)
 		snprintf(value, sizeof(value), "%s", architecture);
 	else
@@ -273,8 +300,9 @@ static void append_comment(struct text *text, const struct listing *l, size_t at
 	const char *architecture = architecture_name(l->program->architecture);
 
 	if (note->flags & MOAT_BPF_NOTE_FOREIGN)
-		append(text, "  ; not %s: another ABI (i386 through int 0x80, ...)",
-		       architecture ? architecture : "the native architecture");
+		append(text, "  ; not %s: another ABI (%s)",
+		       architecture ? architecture : "the native architecture",
+		       compat_abi(l->program->architecture));
 	if (note->rule && note->rule->file)
 		append(text, "  ; rule at %s:%u:%u", note->rule->file, note->rule->line,
 		       note->rule->column);
@@ -288,16 +316,13 @@ static void format_number(char *buffer, size_t size, uint32_t number)
 	snprintf(buffer, size, number >= 0x40000000U ? "0x%x" : "%u", number);
 }
 
-static void append_range_names(struct text *text, const struct moat_seccomp_segment *segment)
+static void append_range_names(struct text *text, const struct moat_seccomp_program *program,
+                               const struct moat_seccomp_segment *segment)
 {
 	char range[64], names[96], first_text[16], last_text[16];
-	const char *first = NULL, *last = NULL;
+	const char *first = syscall_name(program, segment->first);
+	const char *last = syscall_name(program, segment->last);
 
-	if (segment->first < 0x40000000U) {
-		first = moat_syscall_name((int)segment->first);
-		if (segment->last < 0x40000000U)
-			last = moat_syscall_name((int)segment->last);
-	}
 	format_number(first_text, sizeof(first_text), segment->first);
 	format_number(last_text, sizeof(last_text), segment->last);
 	if (segment->first == segment->last)
@@ -328,11 +353,11 @@ static void append_header(struct text *text, const struct moat_seccomp_program *
 	for (size_t i = 0; i < program->segment_count; i++) {
 		const struct moat_seccomp_segment *segment = &program->segments[i];
 
-		append_range_names(text, segment);
+		append_range_names(text, program, segment);
 		if (segment->conditional) {
 			append(text, " rules at %s\n",
-			       moat_syscall_name((int)segment->first)
-			               ? moat_syscall_name((int)segment->first)
+			       syscall_name(program, segment->first)
+			               ? syscall_name(program, segment->first)
 			               : "?");
 		} else {
 			describe_return(value, sizeof(value), segment->value);

@@ -46,74 +46,33 @@
 
 #include "supervise/supervise.h"
 
-/* The shortest sockaddr_in6 the kernel accepts (no sin6_scope_id). */
-#define SOCKADDR_IN6_MINIMUM 24
-
-static bool same_address(const struct moat_connect_grant *grant,
-                         const struct sockaddr_storage *address, size_t length)
-{
-	if (grant->address.ss_family != address->ss_family)
-		return false;
-	switch (address->ss_family) {
-	case AF_INET: {
-		const struct sockaddr_in *want = (const void *)&grant->address;
-		const struct sockaddr_in *got = (const void *)address;
-
-		return length >= sizeof(*got) && want->sin_port == got->sin_port &&
-		       want->sin_addr.s_addr == got->sin_addr.s_addr;
-	}
-	case AF_INET6: {
-		const struct sockaddr_in6 *want = (const void *)&grant->address;
-		const struct sockaddr_in6 *got = (const void *)address;
-
-		return length >= SOCKADDR_IN6_MINIMUM && want->sin6_port == got->sin6_port &&
-		       !memcmp(&want->sin6_addr, &got->sin6_addr, sizeof(got->sin6_addr));
-	}
-	case AF_UNIX: {
-		const struct sockaddr_un *want = (const void *)&grant->address;
-		const struct sockaddr_un *got = (const void *)address;
-		size_t offset = offsetof(struct sockaddr_un, sun_path);
-		size_t path = length > offset ? strnlen(got->sun_path, length - offset) : 0;
-
-		/* An abstract address (a leading NUL) is never a granted path. */
-		return path > 0 && path == strlen(want->sun_path) &&
-		       !memcmp(want->sun_path, got->sun_path, path);
-	}
-	}
-	return false;
-}
-
 static const struct moat_connect_grant *
 find_grant(const struct moat_grants *grants, const struct sockaddr_storage *address, size_t length)
 {
 	for (size_t i = 0; i < grants->connect_count; i++) {
-		if (same_address(&grants->connects[i], address, length))
+		if (moat_connect_grant_matches(&grants->connects[i], address, length))
 			return &grants->connects[i];
 	}
 	return NULL;
 }
 
-/* Copies the address once; the grant it matches, or NULL with the reason in `*result`. */
+/*
+ * Copies the address once (decode.c); the grant it matches, or NULL with the
+ * reason in `*result`.
+ */
 static const struct moat_connect_grant *read_address(const struct moat_request *request,
                                                      int *result)
 {
-	struct sockaddr_storage address = {0};
-	int64_t length = (int)request->notification.args[2];
+	struct moat_memory_source memory = moat_memory_source(&request->memory);
+	struct sockaddr_storage address;
 	const struct moat_connect_grant *grant = NULL;
-	ssize_t got = 0;
+	size_t length;
 
-	*result = 0;
-	if (length < (int64_t)sizeof(address.ss_family) || length > (int64_t)sizeof(address))
-		*result = -EINVAL;
-	else
-		got = moat_memory_read_raw(&request->memory, request->notification.args[1],
-		                           &address, (size_t)length);
-	if (*result == 0 && got != length)
-		*result = -EFAULT;
+	*result = moat_decode_sockaddr(request->notification.args, &memory, &address, &length);
 	if (!moat_notify_id_valid(request->memory.listener, request->memory.id))
 		*result = -ESRCH;
 	if (*result == 0) {
-		grant = find_grant(&request->sandbox->grants, &address, (size_t)length);
+		grant = find_grant(&request->sandbox->grants, &address, length);
 		if (!grant)
 			*result = -EACCES;
 	}

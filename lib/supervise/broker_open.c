@@ -44,122 +44,26 @@
 
 #include "supervise/supervise.h"
 
-#ifndef RESOLVE_CACHED
-#define RESOLVE_CACHED 0x20 /* 5.12 */
-#endif
-
-#define RESOLVE_KNOWN                                                                              \
-	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |         \
-	 RESOLVE_IN_ROOT | RESOLVE_CACHED)
-
-/* The flags open(2) and openat(2) pass on; the kernel drops the others silently. */
-#define OPEN_FLAGS                                                                                 \
-	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC |      \
-	 O_DSYNC | FASYNC | O_DIRECT | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | \
-	 O_TMPFILE)
-
 /* O_TMPFILE without the O_DIRECTORY that glibc's definition includes. */
 #define TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
 
-/* With O_PATH, open(2) ignores every flag but these. */
-#define O_PATH_FLAGS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-
 /* The status flags F_SETFL changes. */
 #define STATUS_FLAGS (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
-
-/* The kernel's OPEN_HOW_SIZE_VER0 (this struct), and the most openat2 reads before E2BIG. */
-#define OPEN_HOW_SIZE_MINIMUM sizeof(struct open_how)
-#define OPEN_HOW_SIZE_MAXIMUM 4096
-
-struct open_call {
-	int dirfd;
-	struct open_how how;
-	char path[PATH_MAX];
-};
 
 static long openat2_call(int dirfd, const char *path, const struct open_how *how)
 {
 	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
 }
 
-/* openat2's `how`: the kernel's checks for a size it does not know, on our copy. */
-static int read_how(const struct moat_request *request, uint64_t address, uint64_t size,
-                    struct open_how *how)
+/* Copies the call's arguments once (decode.c), then checks the thread still waits. */
+static int read_call(const struct moat_request *request, struct moat_open_call *call)
 {
-	unsigned char copy[OPEN_HOW_SIZE_MAXIMUM] = {0};
-	ssize_t got;
+	struct moat_memory_source memory = moat_memory_source(&request->memory);
+	int result = moat_decode_open(request->notification.syscall, request->notification.args,
+	                              &memory, call);
 
-	if (size < OPEN_HOW_SIZE_MINIMUM)
-		return -EINVAL;
-	if (size > sizeof(copy))
-		return -E2BIG;
-	got = moat_memory_read_raw(&request->memory, address, copy, size);
-	if (got < 0 || (uint64_t)got < size)
-		return -EFAULT;
-	for (size_t i = sizeof(*how); i < size; i++) {
-		if (copy[i])
-			return -E2BIG;
-	}
-	memcpy(how, copy, sizeof(*how));
-	if (how->resolve & ~(uint64_t)RESOLVE_KNOWN)
-		return -EINVAL;
-	return 0;
-}
-
-/* open(2) and openat(2) as the kernel's build_open_how() reads them. */
-static void legacy_how(uint64_t flags_argument, uint64_t mode_argument, struct open_how *how)
-{
-	int flags = (int)flags_argument;
-
-	how->flags = (unsigned)flags & OPEN_FLAGS;
-	if (how->flags & O_PATH)
-		how->flags &= O_PATH_FLAGS;
-	if (how->flags & (O_CREAT | TMPFILE_BIT))
-		how->mode = (uint16_t)mode_argument & 07777;
-}
-
-/* Copies the call's arguments once, then checks the thread still waits. */
-static int read_call(const struct moat_request *request, struct open_call *call)
-{
-	const uint64_t *args = request->notification.args;
-	uint64_t path_address;
-	int result = 0;
-
-	memset(&call->how, 0, sizeof(call->how));
-	switch (request->notification.syscall) {
-	case SYS_open:
-		call->dirfd = AT_FDCWD;
-		path_address = args[0];
-		legacy_how(args[1], args[2], &call->how);
-		break;
-	case SYS_openat:
-		call->dirfd = (int)args[0];
-		path_address = args[1];
-		legacy_how(args[2], args[3], &call->how);
-		break;
-	default: /* SYS_openat2 */
-		call->dirfd = (int)args[0];
-		path_address = args[1];
-		result = read_how(request, args[2], args[3], &call->how);
-		break;
-	}
-	if (result == 0) {
-		int length = moat_memory_read_string_raw(&request->memory, path_address, call->path,
-		                                         sizeof(call->path));
-
-		if (length < 0)
-			result = length;
-		else if (length == 0)
-			result = -ENOENT;
-	}
 	if (!moat_notify_id_valid(request->memory.listener, request->memory.id))
 		return -ESRCH;
-	/*
-	 * The kernel cannot inject an O_PATH descriptor (ADDFD refuses them),
-	 * so the sandbox gets a read-only one: what `open read` grants anyway.
-	 */
-	if ((call->how.flags & O_PATH) && !(call->how.flags & ~(uint64_t)O_PATH_FLAGS))
-		call->how.flags = O_RDONLY | (call->how.flags & ~(uint64_t)O_PATH);
 	return result;
 }
 
@@ -362,7 +266,7 @@ static int open_granted(const struct moat_grants *grants, const char *path,
  * a grant that covers it.
  */
 static int open_from_directory(const struct moat_grants *grants, int directory,
-                               const char *directory_path, const struct open_call *call)
+                               const char *directory_path, const struct moat_open_call *call)
 {
 	struct open_how reach = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 	                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
@@ -389,7 +293,7 @@ static int open_from_directory(const struct moat_grants *grants, int directory,
 	return -EACCES;
 }
 
-static int open_relative(const struct moat_request *request, const struct open_call *call)
+static int open_relative(const struct moat_request *request, const struct moat_open_call *call)
 {
 	char directory_path[PATH_MAX], joined[2 * PATH_MAX], path[PATH_MAX];
 	int directory = sandbox_directory(request, call->dirfd);
@@ -413,7 +317,7 @@ static int open_relative(const struct moat_request *request, const struct open_c
 
 void moat_broker_open(const struct moat_request *request, struct moat_reply *reply)
 {
-	struct open_call call;
+	struct moat_open_call call;
 	char path[PATH_MAX];
 	int result = read_call(request, &call);
 

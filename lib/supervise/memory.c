@@ -37,8 +37,26 @@ ssize_t moat_memory_read_raw(const struct moat_memory *memory, uint64_t address,
 	return (ssize_t)done;
 }
 
+static ssize_t read_thread(const void *context, uint64_t address, void *buffer, size_t size)
+{
+	return moat_memory_read_raw(context, address, buffer, size);
+}
+
+struct moat_memory_source moat_memory_source(const struct moat_memory *memory)
+{
+	return (struct moat_memory_source){read_thread, memory};
+}
+
 int moat_memory_read_string_raw(const struct moat_memory *memory, uint64_t address, char *buffer,
                                 size_t size)
+{
+	struct moat_memory_source source = moat_memory_source(memory);
+
+	return moat_memory_source_read_string(&source, address, buffer, size);
+}
+
+int moat_memory_source_read_string(const struct moat_memory_source *source, uint64_t address,
+                                   char *buffer, size_t size)
 {
 	size_t done = 0;
 
@@ -49,7 +67,7 @@ int moat_memory_read_string_raw(const struct moat_memory *memory, uint64_t addre
 
 		if (chunk > size - done)
 			chunk = size - done;
-		got = moat_memory_read_raw(memory, address + done, buffer + done, chunk);
+		got = source->read(source->context, address + done, buffer + done, chunk);
 		if (got < 0)
 			return (int)got;
 		end = memchr(buffer + done, '\0', (size_t)got);

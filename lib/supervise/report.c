@@ -14,20 +14,15 @@
 #include "supervise/supervise.h"
 #include "util/error.h"
 
-int moat_report_new(struct moat_report **out, const struct moat_policy *policy, unsigned routed,
+int moat_report_new(struct moat_report **out, moat_filter *whole, unsigned routed,
                     struct moat_error *error)
 {
 	struct moat_report *report = calloc(1, sizeof(*report));
-	int result;
 
 	*out = NULL;
 	if (!report)
 		return moat_error_set(error, -ENOMEM, "out of memory");
-	result = moat_filter_compile(&report->whole, policy, error);
-	if (result < 0) {
-		free(report);
-		return result;
-	}
+	report->whole = whole;
 	pthread_mutex_init(&report->lock, NULL);
 	report->references = 1;
 	report->routed = routed;

@@ -44,8 +44,13 @@ struct moat_report {
 	size_t refusal_capacity;
 };
 
-/* A record for a sandbox of `policy` whose `routed` actions go to the supervisor. */
-int moat_report_new(struct moat_report **report, const struct moat_policy *policy, unsigned routed,
+/*
+ * A record for a sandbox whose `routed` actions go to the supervisor.
+ * `whole` is the policy's own filter, already compiled for the plan: the
+ * record takes it on success (compiling it a second time cost as much as
+ * the plan's compile), and frees it with the last reference.
+ */
+int moat_report_new(struct moat_report **report, moat_filter *whole, unsigned routed,
                     struct moat_error *error);
 
 struct moat_report *moat_report_hold(struct moat_report *report);

@@ -16,6 +16,8 @@
 #ifndef MOAT_SUPERVISE_H
 #define MOAT_SUPERVISE_H
 
+#include <limits.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -81,6 +83,51 @@ ssize_t moat_memory_read_raw(const struct moat_memory *memory, uint64_t address,
 int moat_memory_read_string_raw(const struct moat_memory *memory, uint64_t address, char *buffer,
                                 size_t size);
 
+/*
+ * Where the decoders read the sandbox's memory: moat_memory_source() for a
+ * sandbox's thread, a buffer in the fuzzer. `read` is moat_memory_read_raw()
+ * in shape: the bytes read (fewer at an unreadable page) or a negative errno.
+ */
+struct moat_memory_source {
+	ssize_t (*read)(const void *context, uint64_t address, void *buffer, size_t size);
+	const void *context;
+};
+
+struct moat_memory_source moat_memory_source(const struct moat_memory *memory);
+
+/* moat_memory_read_string_raw() from any source. */
+int moat_memory_source_read_string(const struct moat_memory_source *source, uint64_t address,
+                                   char *buffer, size_t size);
+
+/* ---- decoding a brokered call (decode.c) --------------------------------- */
+
+/* With O_PATH, open(2) ignores every flag but these. */
+#define MOAT_O_PATH_FLAGS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+struct moat_open_call {
+	int dirfd;
+	struct open_how how;
+	char path[PATH_MAX];
+};
+
+/*
+ * Reads open/openat/openat2 (`syscall`) with `args` as the kernel would:
+ * the flags it keeps, openat2's `struct open_how` with its size checks, the
+ * path (non-empty, NUL-terminated within PATH_MAX). An O_PATH open becomes
+ * a read-only one. Returns 0 or the errno the call gets. The caller checks
+ * afterwards that the notification still waits.
+ */
+int moat_decode_open(int syscall, const uint64_t args[6], const struct moat_memory_source *memory,
+                     struct moat_open_call *call);
+
+/*
+ * Copies connect's address (`args[1]`, length `args[2]`) into `address`
+ * and its length into `*length`. Returns 0, -EINVAL for a length connect
+ * refuses, -EFAULT for memory that cannot be read.
+ */
+int moat_decode_sockaddr(const uint64_t args[6], const struct moat_memory_source *memory,
+                         struct sockaddr_storage *address, size_t *length);
+
 /* ---- grants: one sandbox's [broker] rules (grants.c) --------------------- */
 
 struct moat_open_grant {
@@ -124,6 +171,10 @@ int moat_grants_build(struct moat_grants *grants, const struct moat_policy *poli
                       struct moat_error *error);
 
 void moat_grants_release(struct moat_grants *grants);
+
+/* True when connecting to `address` (`length` bytes, decoded) is what `grant` allows (decode.c). */
+bool moat_connect_grant_matches(const struct moat_connect_grant *grant,
+                                const struct sockaddr_storage *address, size_t length);
 
 /*
  * Writes the absolute path `path` to `out` (`size` bytes) with repeated and

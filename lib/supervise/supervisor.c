@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util/options.h"
 #include "supervise/report.h"
 #include "supervise/supervise.h"
 #include "util/error.h"
@@ -140,11 +141,17 @@ bool moat_supervisor_made_undumpable(const struct moat_supervisor *supervisor)
 int moat_supervisor_new(moat_supervisor **out, const struct moat_supervisor_options *options,
                         struct moat_error *error)
 {
-	struct moat_supervisor *supervisor = calloc(1, sizeof(*supervisor));
+	struct moat_supervisor *supervisor;
 	unsigned threads = options ? options->threads : 0;
 	int result;
 
 	*out = NULL;
+	result = moat_options_check_version(options, options ? options->version : 0,
+	                                    MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                    "struct moat_supervisor_options", error);
+	if (result < 0)
+		return result;
+	supervisor = calloc(1, sizeof(*supervisor));
 	if (!supervisor)
 		return moat_error_set(error, -ENOMEM, "out of memory");
 	supervisor->epoll = -1;

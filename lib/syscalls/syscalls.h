@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The native architecture's system calls: names, numbers and how wide the
- * kernel reads each argument. Names and numbers come from libseccomp's
- * tables, completed by moat's own entries for syscalls newer than the
- * installed libseccomp knows.
+ * The system calls of every architecture moat supports: names, numbers and
+ * how wide the kernel reads each argument. Names and numbers come from
+ * libseccomp's tables, completed by moat's own entries for syscalls newer
+ * than the installed libseccomp knows (tools/gen-syscall-table.sh).
  */
 #ifndef MOAT_SYSCALLS_H
 #define MOAT_SYSCALLS_H
@@ -12,8 +12,55 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * An architecture moat can build filters for: its syscall table, its
+ * AUDIT_ARCH_* value and how its kernel lets a process enter the kernel
+ * through another ABI. Every moat knows every architecture, so a filter for
+ * one can be built on another (`moat compile --arch`).
+ */
+struct moat_arch;
+
+/* The architecture moat was built for. */
+const struct moat_arch *moat_arch_native(void);
+
+/* The architecture named `name` ("x86_64", "aarch64", "riscv64"), or NULL. */
+const struct moat_arch *moat_arch_find(const char *name);
+
+/* The names of every architecture, ", "-separated, for messages. */
+const char *moat_arch_list(void);
+
+const char *moat_arch_name(const struct moat_arch *arch);
+
+/* Its AUDIT_ARCH_* value: what seccomp_data.arch holds for its native calls. */
+uint32_t moat_arch_audit(const struct moat_arch *arch);
+
+/*
+ * The bit that marks a call of a second ABI sharing this architecture's
+ * AUDIT_ARCH value (x32 on x86_64), or 0. Such calls pass the architecture
+ * check, so a filter must kill them by number.
+ */
+uint32_t moat_arch_foreign_number_bit(const struct moat_arch *arch);
+
 /* The AUDIT_ARCH_* value of the architecture moat was built for. */
 uint32_t moat_native_audit_arch(void);
+
+/* The number of syscall `name` on `arch`, or -1 when it has none there. */
+int moat_arch_syscall_number(const struct moat_arch *arch, const char *name);
+
+/* The name of syscall `number` on `arch`, or NULL when it has none there. */
+const char *moat_arch_syscall_name(const struct moat_arch *arch, int number);
+
+/* The next syscall number of `arch` after `number`, or -1 (see moat_syscall_next()). */
+int moat_arch_syscall_next(const struct moat_arch *arch, int number);
+
+/* moat_syscall_argument_bits() and moat_syscall_argument_count() on `arch`. */
+unsigned moat_arch_argument_bits(const struct moat_arch *arch, int number, unsigned arg);
+int moat_arch_argument_count(const struct moat_arch *arch, int number);
+
+/* The first architecture, other than `except`, that has syscall `name`, or NULL. */
+const struct moat_arch *moat_arch_with_syscall(const char *name, const struct moat_arch *except);
+
+/* The functions below answer for the native architecture. */
 
 /* The number of syscall `name` on the native architecture, or -1. */
 int moat_syscall_number(const char *name);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The native syscall table that lib/syscalls/syscalls.c searches. Its rows
- * live in table.c, which tools/gen-syscall-table.sh generates; nothing else
- * should include this header.
+ * The syscall tables that lib/syscalls/ searches, one per architecture. Their
+ * rows live in table_ARCH.c, which tools/gen-syscall-table.sh generates;
+ * nothing outside lib/syscalls/ should include this header.
  */
 #ifndef MOAT_SYSCALLS_TABLE_H
 #define MOAT_SYSCALLS_TABLE_H
@@ -20,11 +20,14 @@ struct moat_syscalls_entry {
 	uint8_t argument_bits[MOAT_SYSCALL_MAX_ARGUMENTS];
 };
 
-/* Every syscall of the native architecture, sorted by number. */
-extern const struct moat_syscalls_entry moat_syscalls_table[];
-extern const size_t moat_syscalls_count;
+struct moat_syscalls_table {
+	const struct moat_syscalls_entry *rows; /* sorted by number */
+	size_t count;
+	const uint16_t *by_name; /* indexes into rows, sorted by name (strcmp) */
+};
 
-/* Indexes into moat_syscalls_table, sorted by name in strcmp() order. */
-extern const uint16_t moat_syscalls_by_name[];
+extern const struct moat_syscalls_table moat_syscalls_x86_64;
+extern const struct moat_syscalls_table moat_syscalls_aarch64;
+extern const struct moat_syscalls_table moat_syscalls_riscv64;
 
 #endif /* MOAT_SYSCALLS_TABLE_H */

@@ -208,6 +208,7 @@ static int step(struct walk *walk, const char *name, size_t length,
 			return -errno;
 		close(walk->directory);
 		walk->directory = next;
+		walk->found->directory = true;
 		drop_last(walk->found->resolved);
 		return 0;
 	}
@@ -223,6 +224,7 @@ static int step(struct walk *walk, const char *name, size_t length,
 		if (result == 0) {
 			close(walk->directory);
 			walk->directory = next;
+			walk->found->directory = S_ISDIR(status.st_mode);
 			return 0;
 		}
 	}
@@ -240,6 +242,7 @@ int moat_safe_path_open(const char *path, const struct moat_path_trust *trust,
 	strcpy(found->resolved, "/");
 	found->symlink[0] = '\0';
 	found->reason = NULL;
+	found->directory = true; /* the root, until a component is opened */
 	if (path[0] != '/')
 		return -EINVAL;
 	if (length >= sizeof(walk.pending))
@@ -264,14 +267,8 @@ int moat_safe_path_open(const char *path, const struct moat_path_trust *trust,
 			at += part;
 		}
 	}
-	if (result == 0 && path[length - 1] == '/') {
-		struct stat status;
-
-		if (fstat(walk.directory, &status) < 0)
-			result = -errno;
-		else if (!S_ISDIR(status.st_mode))
-			result = -ENOTDIR;
-	}
+	if (result == 0 && path[length - 1] == '/' && !found->directory)
+		result = -ENOTDIR;
 	if (result < 0) {
 		close(walk.directory);
 		return result;

@@ -58,6 +58,7 @@ struct moat_safe_path {
 	char resolved[PATH_MAX]; /* the path of the opened file, through no symlink */
 	char symlink[PATH_MAX];  /* with -ELOOP: the symlink refused, or "" for a loop */
 	const char *reason;      /* with -ELOOP and a symlink: why it was refused */
+	bool directory;          /* the opened file is a directory (seen by the walk's fstat) */
 };
 
 /*

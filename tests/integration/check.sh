@@ -48,6 +48,42 @@ run "$MOAT" check "$spec/conflict.policy"
 expect_stderr_contains "$spec/conflict.policy:4:" "conflict note names line 4"
 expect_stderr_contains "note:" "conflict has a note"
 
+# check compiles the filter: a section over the kernel's 4096 instructions
+# fails check as it fails compile and run; the same rule with a small set
+# (the control) passes.
+in_set() { # count
+	printf 'moat 1\n[syscalls]\ndefault errno EPERM\nallow ioctl if arg1 in {'
+	seq -s, 1 "$1" | tr -d '\n'
+	printf '}\n'
+}
+in_set 50 >"$scratch/small-set.policy"
+run "$MOAT" check "$scratch/small-set.policy"
+expect_status 0 "check of a 50-value set"
+in_set 5000 >"$scratch/big-set.policy"
+run "$MOAT" compile "$scratch/big-set.policy"
+expect_status 1 "compile of a 5,000-value set"
+run "$MOAT" check "$scratch/big-set.policy"
+expect_status 1 "check of a 5,000-value set"
+expect_stderr_contains "big-set.policy:4:" "check's size error names the rule"
+expect_stderr_contains "4096" "check's size error names the limit"
+
+# A policy that cannot be read is an error of moat itself: `moat: ` first.
+run "$MOAT" check "$scratch/absent.policy"
+expect_status 1 "check of a missing file"
+[[ "$stderr" == "moat: $scratch/absent.policy: error: cannot read policy: No such file or directory" ]] ||
+	fail "check of a missing file printed '$stderr'"
+run "$MOAT" check "$scratch"
+expect_status 1 "check of a directory"
+[[ "$stderr" == "moat: $scratch: error: cannot read policy: Is a directory" ]] ||
+	fail "check of a directory printed '$stderr'"
+run "$MOAT" run -p "$scratch/absent.policy" -- true
+expect_status 125 "run with a missing policy"
+[[ "$stderr" == "moat: $scratch/absent.policy:"* ]] || fail "run with a missing policy printed '$stderr'"
+# A located error stays as compilers print it, with no prefix.
+run "$MOAT" check "$spec/unknown-group.policy"
+[[ "$stderr" == "$spec/unknown-group.policy:3:7: error: "* ]] ||
+	fail "a located error was printed as '$stderr'"
+
 # After `--` a file may be named like an option.
 printf 'moat 1\n' >"$scratch/-x.policy"
 run sh -c "cd '$scratch' && exec '$MOAT' check -- -x.policy"

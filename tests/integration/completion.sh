@@ -78,6 +78,8 @@ expect_completion "moat learn -o out.policy -p sys" "system"
 # Syscall names after `moat eval POLICY`, also past its options.
 expect_completion "moat eval system soc" $'socket\nsocketpair'
 expect_completion "moat eval --landlock-abi 3 system soc" $'socket\nsocketpair'
+expect_completion "moat eval --arch aa" "aarch64"
+expect_completion "moat eval --arch x86_64 system socketp" "socketpair"
 expect_completion "moat eval system zzz" ""
 expect_completion "moat eval system socket " ""
 

@@ -38,13 +38,32 @@ const uint64_t *ir_edge_values(size_t *count)
 
 void ir_random_seed(struct ir_random *random, uint64_t seed)
 {
-	random->state = seed;
+	*random = (struct ir_random){.state = seed};
+}
+
+void ir_random_from_bytes(struct ir_random *random, const uint8_t *bytes, size_t size)
+{
+	*random = (struct ir_random){.bytes = bytes, .size = size};
+}
+
+/* The next `count` bytes of the input, little-endian; zeros past its end. */
+static uint64_t take_bytes(struct ir_random *random, size_t count)
+{
+	uint64_t value = 0;
+
+	for (size_t i = 0; i < count && random->used < random->size; i++)
+		value |= (uint64_t)random->bytes[random->used++] << (8 * i);
+	return value;
 }
 
 /* splitmix64 */
 uint64_t ir_random_next(struct ir_random *random)
 {
-	uint64_t z = (random->state += UINT64_C(0x9e3779b97f4a7c15));
+	uint64_t z;
+
+	if (random->bytes)
+		return take_bytes(random, 8);
+	z = (random->state += UINT64_C(0x9e3779b97f4a7c15));
 
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
@@ -53,6 +72,8 @@ uint64_t ir_random_next(struct ir_random *random)
 
 uint64_t ir_random_below(struct ir_random *random, uint64_t bound)
 {
+	if (random->bytes) /* as few bytes as the choice needs */
+		return take_bytes(random, bound <= 0x100 ? 1 : bound <= 0x10000 ? 2 : 8) % bound;
 	return ir_random_next(random) % bound;
 }
 

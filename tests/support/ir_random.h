@@ -11,11 +11,21 @@
 
 #include "policy/ir.h"
 
+/*
+ * Either seeded (splitmix64 from `state`) or, for the fuzzer, drawn from
+ * `bytes`: each choice then takes the next bytes of the input, so a mutated
+ * input changes the policy where it changed, and an input that runs out
+ * reads as zeros (no more syscalls, no more rules).
+ */
 struct ir_random {
 	uint64_t state;
+	const uint8_t *bytes; /* NULL: seeded */
+	size_t size;
+	size_t used;
 };
 
 void ir_random_seed(struct ir_random *random, uint64_t seed);
+void ir_random_from_bytes(struct ir_random *random, const uint8_t *bytes, size_t size);
 uint64_t ir_random_next(struct ir_random *random);
 /* Uniform in 0..bound-1; bound > 0. */
 uint64_t ir_random_below(struct ir_random *random, uint64_t bound);

@@ -30,4 +30,11 @@ moat_policy *test_load_paths(const char *const *paths, size_t count,
                              struct moat_load_options options,
                              struct test_diagnostics *diagnostics);
 
+/*
+ * Loads `text` for architecture `arch` (moat_policy_load_arch(), which reads
+ * files: the text goes through a temporary one).
+ */
+moat_policy *test_load_arch(const char *text, const char *arch,
+                            struct test_diagnostics *diagnostics);
+
 #endif /* MOAT_TEST_POLICY_SUPPORT_H */

@@ -80,7 +80,7 @@ static void stdio_pipes_for_a_function_and_a_program(void **state)
 {
 	moat_policy *policy = load_system("");
 	char *cat[] = {"/bin/cat", NULL}, output[64];
-	struct moat_sandbox_options options = {0};
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	struct moat_stdio_pipes pipes;
 	struct moat_error error;
 	moat_child *child;
@@ -136,7 +136,8 @@ static void a_swap_and_the_sources_closed(void **state)
 {
 	moat_policy *policy = load_system("");
 	struct moat_fd_map map[2] = {{40, 41}, {41, 40}};
-	struct moat_sandbox_options options = {.fd_map = map, .fd_map_count = 2};
+	struct moat_sandbox_options options = {
+	        .version = MOAT_SANDBOX_OPTIONS_VERSION, .fd_map = map, .fd_map_count = 2};
 	int first[2], second[2], source;
 	struct moat_error error;
 	moat_child *child;
@@ -179,7 +180,8 @@ static void close_fds_control(void **state)
 	moat_policy *closing = load_system("");
 	moat_policy *keeping = load_system("[process]\nclose-fds no\n");
 	struct moat_fd_map map = {50, 50};
-	struct moat_sandbox_options options = {.fd_map = &map, .fd_map_count = 1};
+	struct moat_sandbox_options options = {
+	        .version = MOAT_SANDBOX_OPTIONS_VERSION, .fd_map = &map, .fd_map_count = 1};
 	struct moat_error error;
 	moat_child *child;
 
@@ -203,7 +205,7 @@ static void bad_maps(void **state)
 	moat_policy *policy = load_system("");
 	struct moat_fd_map twice[2] = {{1, 5}, {2, 5}}, closed = {77, 3}, negative = {1, -1};
 	struct moat_fd_map many[65];
-	struct moat_sandbox_options options = {0};
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	struct moat_error error;
 	moat_child *child;
 

@@ -251,7 +251,7 @@ static const struct spawn_case cases[] = {
 static int run_case(const struct spawn_case *test, moat_policy *policy, char *why, size_t size)
 {
 	char *argv[] = {(char *)test->program, NULL};
-	struct moat_sandbox_options options = {0};
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	struct moat_error error = {0};
 	moat_child *child = NULL;
 	int result, status;

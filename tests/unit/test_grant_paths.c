@@ -613,7 +613,7 @@ static int terminal_body(void *context)
  */
 static int terminal_supervisor(const moat_policy *policy, const struct moat_handoff_plan *plan)
 {
-	struct moat_supervisor_options options = {0};
+	struct moat_supervisor_options options = MOAT_SUPERVISOR_OPTIONS_INIT;
 	struct moat_error error = {0};
 	moat_supervisor *supervisor;
 	int master, slave, tty, listener, status, left;

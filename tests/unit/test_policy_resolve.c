@@ -51,7 +51,8 @@ static moat_policy *load_files(const char *const *names, size_t count,
 {
 	char paths[4][256];
 	const char *pointers[4];
-	struct moat_load_options options = {.policy_path = directory};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = directory};
 
 	for (size_t i = 0; i < count; i++) {
 		snprintf(paths[i], sizeof(paths[i]), "%s/%s", directory, names[i]);
@@ -109,7 +110,8 @@ static moat_policy *load_example(const char *name, struct test_diagnostics *diag
 
 	snprintf(path, sizeof(path), "%s/spec/%s", getenv("MOAT_TEST_DATA"), name);
 	memset(diagnostics, 0, sizeof(*diagnostics));
-	moat_policy_load(&policy, paths, 1, NULL, &diagnostics->error);
+	if (moat_policy_load(&policy, paths, 1, NULL, &diagnostics->error) < 0)
+		return NULL;
 	return policy;
 }
 
@@ -610,7 +612,8 @@ static void no_network_after_a_policy_on_confined(void **state)
 	const char *app_then_no_network[] = {app, no_network};
 	const char *no_network_then_app[] = {no_network, app};
 	const char *main_only[] = {main_file};
-	struct moat_load_options options = {.policy_path = directory};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = directory};
 	struct test_diagnostics diagnostics;
 	char text[1024];
 	moat_policy *policy;
@@ -740,7 +743,8 @@ static void depth_counts_through_every_include(void **state)
 static void variables_expand_from_the_environment(void **state)
 {
 	static const char *const environment[] = {"TOP=/usr", "NAME=share", NULL};
-	struct moat_load_options options = {.environment = environment};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .environment = environment};
 	struct test_diagnostics diagnostics;
 	moat_policy *policy;
 
@@ -762,7 +766,8 @@ static void variables_expand_where_a_number_is_expected(void **state)
 {
 	static const char *const environment[] = {"PORT=8080", "FILES=64", "SIZE=16M",
 	                                          "DOMAIN=2",  "WORD=ten", NULL};
-	struct moat_load_options options = {.environment = environment};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .environment = environment};
 	struct test_diagnostics diagnostics;
 	moat_policy *policy;
 
@@ -983,7 +988,8 @@ static void unreadable_files(void **state)
 static void policies_by_name(void **state)
 {
 	const char *names[] = {"named", "nonesuch"};
-	struct moat_load_options options = {.policy_path = directory};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .policy_path = directory};
 	struct moat_error error;
 	moat_policy *policy = NULL;
 	char expected[300];

@@ -322,7 +322,8 @@ static int spawn_undumpable(void *context)
 	const struct undumpable_case *test = context;
 	char *argv[] = {"/bin/sh", "-c", "test $$ = 2", NULL};
 	struct warnings warnings = {{0}};
-	struct moat_sandbox_options options = {.on_diagnostic = collect,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = collect,
 	                                       .diagnostic_context = &warnings};
 	moat_policy *policy = load_system(test->compat);
 	struct moat_error error;

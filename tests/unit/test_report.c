@@ -27,7 +27,8 @@ static char *const program[] = {"/usr/bin/python3", "-c",
 static void spawn_and_wait(const char *text, struct moat_exit *result, int *reports_kills)
 {
 	struct moat_supervisor *supervisor;
-	struct moat_sandbox_options options = {.report = MOAT_REPORT_KILLS};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .report = MOAT_REPORT_KILLS};
 	struct moat_error error;
 	moat_policy *policy;
 	moat_child *child;

@@ -54,7 +54,9 @@ static const char refusing_policy[] = "moat 1\n[syscalls]\ndefault allow\n"
 
 static moat_child *spawn(moat_supervisor *supervisor, const char *text, unsigned report)
 {
-	struct moat_sandbox_options options = {.supervisor = supervisor, .report = report};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .supervisor = supervisor,
+	                                       .report = report};
 	struct moat_error error;
 	moat_policy *policy;
 	moat_child *child;

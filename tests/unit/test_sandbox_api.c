@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,7 +125,8 @@ static void environment_and_descriptors(void **state)
 	char *check_environment[] = {"/bin/sh", "-c", "test \"$GIVEN\" = yes && test -z \"$OTHER\"",
 	                             NULL};
 	char *read_kept[] = {"/bin/sh", "-c", "read line <&7 && test \"$line\" = kept", NULL};
-	struct moat_sandbox_options options = {.environment = environment};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .environment = environment};
 	int pipe_fds[2], kept;
 
 	(void)state;
@@ -155,7 +159,8 @@ static void compat_with_an_older_landlock(void **state)
 {
 	moat_policy *strict = load_system("[network]\nconnect tcp 443\n");
 	moat_policy *lenient = load_system("compat best-effort\n[network]\nconnect tcp 443\n");
-	struct moat_sandbox_options options = {.on_diagnostic = count_network_warning,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = count_network_warning,
 	                                       .landlock_abi_limit = 3};
 	char *argv[] = {"/bin/true", NULL};
 	struct moat_error error;
@@ -264,6 +269,269 @@ static int enter_with_namespaces(void)
 	return moat_enter(policy, NULL, NULL, &error) == -EINVAL ? 0 : 1;
 }
 
+/*
+ * Narrowing in steps. A allows getppid and reading /etc; B refuses both, but
+ * allows every other syscall and reading /var, which A refuses.
+ */
+#define STEP_A                                                                                     \
+	"moat 1\n[syscalls]\ndefault errno EPERM\nallow @stdio @rpath\n"                           \
+	"allow seccomp landlock_create_ruleset landlock_add_rule landlock_restrict_self\n"         \
+	"[filesystem]\nread /usr /etc /proc\n[limits]\nnofile 256 256\n"
+#define STEP_B                                                                                     \
+	"moat 1\n[syscalls]\ndefault allow\nerrno EACCES getppid\n"                                \
+	"[filesystem]\nread /usr /proc /var\n[limits]\nnofile 256 256\n"
+
+static int readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int inet_socket_works(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* Control: before any step, everything either policy refuses works. */
+static int nothing_entered(void)
+{
+	return syscall(SYS_getppid) > 0 && readable("/etc") && readable("/var") &&
+	                       inet_socket_works()
+	               ? 0
+	               : 1;
+}
+
+/* Control: A alone lets getppid and /etc through, and refuses /var and the socket. */
+static int enter_a(void)
+{
+	moat_policy *a = load(STEP_A);
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	if (syscall(SYS_getppid) <= 0 || !readable("/etc"))
+		return 1;
+	return !readable("/var") && !inet_socket_works() ? 0 : 2;
+}
+
+static int enter_a_then_b(void)
+{
+	moat_policy *a = load(STEP_A), *b = load(STEP_B);
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	if (moat_enter(b, NULL, NULL, &error) < 0) {
+		print_message("second moat_enter: %s\n", error.message);
+		return 101;
+	}
+	/* What both allow still works. */
+	if (syscall(SYS_getpid) <= 0 || !readable("/usr"))
+		return 1;
+	/* What B refuses is refused now. */
+	if (syscall(SYS_getppid) >= 0 || errno != EACCES || readable("/etc"))
+		return 2;
+	/* What A refused stays refused though B allows it. */
+	if (readable("/var") || inet_socket_works() || errno != EPERM)
+		return 3;
+	return 0;
+}
+
+/* A later step that would widen a hard limit is refused at its statement. */
+static int enter_a_then_raise_a_limit(void)
+{
+	moat_policy *a = load(STEP_A), *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	struct moat_error error;
+
+	if (moat_enter(a, NULL, NULL, &error) < 0)
+		return 100;
+	return moat_enter(b, NULL, NULL, &error) == -EPERM && error.line == 3 ? 0 : 1;
+}
+
+static int raise_a_limit_alone(void)
+{
+	moat_policy *b = load("moat 1\n[limits]\nnofile 256 4096\n");
+	struct moat_error error;
+
+	return moat_enter(b, NULL, NULL, &error) == 0 ? 0 : 1;
+}
+
+static void enter_narrows_in_steps(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(nothing_entered), 0);
+	assert_int_equal(in_child(enter_a), 0);
+	assert_int_equal(in_child(enter_a_then_b), 0);
+	assert_int_equal(in_child(raise_a_limit_alone), 0);
+	assert_int_equal(in_child(enter_a_then_raise_a_limit), 0);
+}
+
+/* ---- identity ------------------------------------------------------------ */
+
+#define NOBODY      65534
+#define OTHER_GROUP 4242
+
+/* A shell check of /proc/self/status: uid and gid 65534, groups exactly 4242 and 65534 (sorted). */
+static char *identity_check[] = {
+        "/bin/sh", "-c",
+        "/bin/grep -qE '^Uid:\\s65534\\s65534\\s65534\\s65534$' /proc/self/status && "
+        "/bin/grep -qE '^Gid:\\s65534\\s65534\\s65534\\s65534$' /proc/self/status && "
+        "/bin/grep -qE '^Groups:\\s4242 65534 ?$' /proc/self/status && "
+        "/bin/grep -qE '^CapEff:\\s0+$' /proc/self/status",
+        NULL};
+
+static const gid_t identity_groups[] = {NOBODY, OTHER_GROUP};
+
+static struct moat_sandbox_options nobody_options(void)
+{
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
+
+	options.identity = MOAT_IDENTITY_UID | MOAT_IDENTITY_GID | MOAT_IDENTITY_GROUPS;
+	options.uid = NOBODY;
+	options.gid = NOBODY;
+	options.groups = identity_groups;
+	options.group_count = 2;
+	return options;
+}
+
+/* As root the program runs as nobody with the groups asked for; control: without, as root. */
+static void spawn_as_another_user(void **state)
+{
+	moat_policy *policy = load("moat 1\n");
+	struct moat_sandbox_options options = nobody_options();
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIP: changing the uid needs root\n");
+		moat_policy_free(policy);
+		skip();
+	}
+	assert_int_not_equal(spawn_and_wait(policy, identity_check, NULL), 0);
+	assert_int_equal(spawn_and_wait(policy, identity_check, &options), 0);
+	moat_policy_free(policy);
+}
+
+static int drop_to_nobody(void)
+{
+	return setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
+	       setresuid(NOBODY, NOBODY, NOBODY) == 0;
+}
+
+/* Unprivileged: another uid, gid or groups are refused before anything starts. */
+static int unprivileged_identity(void)
+{
+	moat_policy *policy = load("moat 1\n[process]\ndie-with-parent no\n");
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
+	char *argv[] = {"/bin/true", NULL};
+	struct moat_error error;
+	moat_child *child;
+	int status;
+
+	if (!drop_to_nobody())
+		return 100;
+	/* Control: its own ids are allowed. */
+	options.identity = MOAT_IDENTITY_UID | MOAT_IDENTITY_GID;
+	options.uid = NOBODY;
+	options.gid = NOBODY;
+	if (moat_spawn(&child, policy, argv[0], argv, &options, &error) < 0 ||
+	    moat_child_wait(child, &status) < 0 || status != 0)
+		return 1;
+	moat_child_free(child);
+	options.uid = 0;
+	if (moat_spawn(&child, policy, argv[0], argv, &options, &error) != -EPERM ||
+	    !strstr(error.message, "CAP_SETUID")) {
+		print_message("uid 0 as nobody: %s\n", error.message);
+		return 2;
+	}
+	options.uid = NOBODY;
+	options.gid = 0;
+	if (moat_spawn(&child, policy, argv[0], argv, &options, &error) != -EPERM ||
+	    !strstr(error.message, "CAP_SETGID"))
+		return 3;
+	options.identity = MOAT_IDENTITY_GROUPS;
+	options.groups = identity_groups;
+	options.group_count = 1;
+	if (moat_spawn(&child, policy, argv[0], argv, &options, &error) != -EPERM)
+		return 4;
+	return moat_enter(policy, &options, NULL, &error) == -EPERM ? 0 : 5;
+}
+
+/* moat_enter(): the calling process becomes nobody, and holds no capability. */
+static int enter_as_nobody(void)
+{
+	moat_policy *policy = load("moat 1\n");
+	struct moat_sandbox_options options = nobody_options();
+	struct moat_error error;
+	uid_t real, effective, saved;
+	gid_t groups[4];
+
+	if (moat_enter(policy, &options, NULL, &error) < 0)
+		return 100;
+	if (getresuid(&real, &effective, &saved) < 0 || real != NOBODY || effective != NOBODY ||
+	    saved != NOBODY || getgid() != NOBODY)
+		return 1;
+	/* The kernel keeps the groups sorted. */
+	if (getgroups(4, groups) != 2 || groups[0] != OTHER_GROUP || groups[1] != NOBODY)
+		return 2;
+	return setresuid(0, 0, 0) < 0 && errno == EPERM ? 0 : 3;
+}
+
+/*
+ * Unprivileged, in a user namespace: the uid asked for is the one inside,
+ * mapped to the caller's own; groups are refused (setgroups is denied there).
+ * Returns 77 when this system gives no user namespace.
+ */
+static int mapped_identity(void)
+{
+	moat_policy *policy = load("moat 1\n[namespaces]\nunshare user\n");
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
+	char *argv[] = {"/bin/grep", "-qE", "^Uid:\\s1000\\s", "/proc/self/status", NULL};
+	struct moat_error error;
+	moat_child *child;
+	int status, result;
+
+	if (!drop_to_nobody() || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return 100;
+	options.identity = MOAT_IDENTITY_UID;
+	options.uid = 1000;
+	result = moat_spawn(&child, policy, argv[0], argv, &options, &error);
+	if (result == -EOPNOTSUPP)
+		return 77;
+	if (result < 0 || moat_child_wait(child, &status) < 0 || status != 0)
+		return 1;
+	moat_child_free(child);
+	options.identity = MOAT_IDENTITY_GROUPS;
+	options.groups = identity_groups;
+	options.group_count = 1;
+	return moat_spawn(&child, policy, argv[0], argv, &options, &error) == -EINVAL ? 0 : 2;
+}
+
+static void identity_is_checked_and_applied(void **state)
+{
+	int mapped = in_child(mapped_identity);
+
+	(void)state;
+	assert_int_equal(in_child(unprivileged_identity), 0);
+	if (mapped == 77)
+		print_message("SKIP: no user namespace for uid 65534 on this system\n");
+	else
+		assert_int_equal(mapped, 0);
+	if (geteuid() != 0) {
+		print_message("SKIP: changing the uid needs root\n");
+		skip();
+	}
+	assert_int_equal(in_child(enter_as_nobody), 0);
+}
+
 static void enter_restricts_the_caller(void **state)
 {
 	(void)state;
@@ -285,6 +553,9 @@ int main(void)
 	        cmocka_unit_test(environment_and_descriptors),
 	        cmocka_unit_test(compat_with_an_older_landlock),
 	        cmocka_unit_test(enter_restricts_the_caller),
+	        cmocka_unit_test(enter_narrows_in_steps),
+	        cmocka_unit_test(spawn_as_another_user),
+	        cmocka_unit_test(identity_is_checked_and_applied),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,25 @@
 
 #define POLICIES         10000
 #define CALLS_PER_POLICY 40
-#define SEED             UINT64_C(0x6d6f6174) /* "moat" */
+#define DEFAULT_SEED     UINT64_C(0x6d6f6174) /* "moat" */
+
+/* MOAT_PROPERTY_SEED=N (any base strtoull reads) replays or varies the run. */
+static uint64_t property_seed(void)
+{
+	const char *text = getenv("MOAT_PROPERTY_SEED");
+	char *end;
+	uint64_t seed;
+
+	if (!text || !*text)
+		return DEFAULT_SEED;
+	errno = 0;
+	seed = strtoull(text, &end, 0);
+	if (errno || *end) {
+		fprintf(stderr, "MOAT_PROPERTY_SEED=%s is not a number\n", text);
+		abort();
+	}
+	return seed;
+}
 
 static int random_call_number(struct ir_random *random, const struct moat_policy *policy)
 {
@@ -45,7 +63,7 @@ static int random_call_number(struct ir_random *random, const struct moat_policy
 	return (int)special[ir_random_below(random, sizeof(special) / sizeof(special[0]))];
 }
 
-static void check_policy(struct ir_random *random, const struct moat_policy *policy,
+static void check_policy(struct ir_random *random, uint64_t seed, const struct moat_policy *policy,
                          const moat_filter *filter)
 {
 	struct seccomp_data foreign = {.nr = 20, .arch = AUDIT_ARCH_I386};
@@ -67,7 +85,8 @@ static void check_policy(struct ir_random *random, const struct moat_policy *pol
 		if (!ir_same_action(got, expected)) {
 			char *listing = NULL;
 
-			fprintf(stderr, "syscall %d args", number);
+			fprintf(stderr, "MOAT_PROPERTY_SEED=%#" PRIx64 ": syscall %d args", seed,
+			        number);
 			for (unsigned arg = 0; arg < 6; arg++)
 				fprintf(stderr, " %#" PRIx64, args[arg]);
 			fprintf(stderr, ": filter %d/%d, IR %d/%d\n", got.kind, got.errno_value,
@@ -84,18 +103,24 @@ static void check_policy(struct ir_random *random, const struct moat_policy *pol
 static void test_random_policies_match_the_ir(void **state)
 {
 	struct ir_random random;
+	uint64_t seed = property_seed();
 	size_t far_jumps = 0;
 
 	(void)state;
-	ir_random_seed(&random, SEED);
+	print_message("MOAT_PROPERTY_SEED=%#" PRIx64 "\n", seed);
+	ir_random_seed(&random, seed);
 	for (int i = 0; i < POLICIES; i++) {
 		struct moat_policy *policy = ir_random_policy(&random, i % 10 == 0 ? 40 : 8);
 		struct moat_error error = {0};
 		moat_filter *filter = NULL;
 		const struct sock_filter *code;
 
-		assert_int_equal(moat_filter_compile(&filter, policy, &error), 0);
-		check_policy(&random, policy, filter);
+		if (moat_filter_compile(&filter, policy, &error) != 0) {
+			fprintf(stderr, "MOAT_PROPERTY_SEED=%#" PRIx64 ": policy %d: %s\n", seed, i,
+			        error.message);
+			fail();
+		}
+		check_policy(&random, seed, policy, filter);
 		code = moat_filter_instructions(filter);
 		for (size_t at = 0; at < moat_filter_length(filter); at++)
 			far_jumps += code[at].code == (BPF_JMP | BPF_JA);

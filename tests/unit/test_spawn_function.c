@@ -58,7 +58,8 @@ static moat_supervisor *supervisor;
 static int run_function(moat_policy *policy, moat_child_fn *function, void *context,
                         struct moat_exit *result)
 {
-	struct moat_sandbox_options options = {.report = MOAT_REPORT_KILLS};
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .report = MOAT_REPORT_KILLS};
 	struct moat_error error;
 	moat_child *child;
 	int rc;

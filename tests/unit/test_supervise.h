@@ -80,7 +80,8 @@ static inline int sv_landlock_abi(void)
 /* A policy from text; `environment` gives ${NAME}s ("NAME=VALUE", NULL-terminated). */
 static inline moat_policy *sv_policy(const char *text, const char *const *environment)
 {
-	struct moat_load_options options = {.environment = environment};
+	struct moat_load_options options = {.version = MOAT_LOAD_OPTIONS_VERSION,
+	                                    .environment = environment};
 	struct test_diagnostics diagnostics;
 	moat_policy *policy = test_load_with(text, options, &diagnostics);
 
@@ -134,7 +135,8 @@ static inline void sv_lazy_plan_release(struct sv_lazy_plan *lazy)
 
 static inline moat_supervisor *sv_supervisor(unsigned flags)
 {
-	struct moat_supervisor_options options = {.flags = flags};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .flags = flags};
 	struct moat_error error = {0};
 	moat_supervisor *supervisor;
 	int result = moat_supervisor_new(&supervisor, &options, &error);

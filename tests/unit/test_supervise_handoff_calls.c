@@ -63,7 +63,7 @@ static moat_policy *notify_all_but_handoff(void)
 static void spawn_missing(const moat_policy *policy)
 {
 	char *argv[] = {MISSING_PROGRAM, NULL};
-	struct moat_sandbox_options options = {0};
+	struct moat_sandbox_options options = MOAT_SANDBOX_OPTIONS_INIT;
 	struct moat_error error;
 	moat_supervisor *supervisor;
 	moat_child *child;

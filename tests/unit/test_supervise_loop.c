@@ -599,7 +599,7 @@ static void send_no_descriptor(int socket_fd)
 
 static void send_descriptor(int socket_fd)
 {
-	moat_listener_send(socket_fd, STDIN_FILENO, NULL);
+	assert_int_equal(moat_listener_send(socket_fd, STDIN_FILENO, NULL), 0);
 }
 
 static void send_late(int socket_fd)

@@ -68,7 +68,8 @@ static int teardown(void **state)
 
 static moat_supervisor *supervisor_with_threads(unsigned threads)
 {
-	struct moat_supervisor_options options = {.threads = threads};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .threads = threads};
 	struct moat_error error = {0};
 	moat_supervisor *supervisor;
 	int result = moat_supervisor_new(&supervisor, &options, &error);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* moat check POLICY...: parse and validate each policy on its own. */
+/*
+ * moat check POLICY...: parse and validate each policy on its own, and
+ * compile its filter, so that what `moat compile` and `moat run` would
+ * refuse (a section too large for the kernel) fails here too.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,10 +13,28 @@
 void moat_command_check_usage(FILE *stream)
 {
 	fprintf(stream, "usage: moat check POLICY...\n\n"
-	                "Parses and validates each policy file (with what it includes) and\n"
-	                "prints diagnostics on stderr as FILE:LINE:COL: error: MESSAGE.\n\n"
+	                "Parses and validates each policy file (with what it includes),\n"
+	                "compiles its seccomp filter, and prints diagnostics on stderr as\n"
+	                "FILE:LINE:COL: error: MESSAGE.\n\n"
 	                "exit status: 0 every policy is valid (warnings allowed), 1 a policy is\n"
 	                "invalid, 2 usage error.\n");
+}
+
+static int check_one(char **path)
+{
+	moat_policy *policy = moat_command_load_policy(path, 1);
+	struct moat_error error = {0};
+	moat_filter *filter = NULL;
+	int result;
+
+	if (!policy)
+		return -1;
+	result = moat_filter_compile(&filter, policy, &error);
+	if (result < 0)
+		moat_command_print_policy_error(&error);
+	moat_filter_free(filter);
+	moat_policy_free(policy);
+	return result;
 }
 
 int moat_command_check(int argc, char **argv)
@@ -34,11 +56,8 @@ int moat_command_check(int argc, char **argv)
 		return MOAT_EXIT_USAGE;
 	}
 	for (int i = first; i < argc; i++) {
-		moat_policy *policy = moat_command_load_policy(&argv[i], 1);
-
-		if (!policy)
+		if (check_one(&argv[i]) != 0)
 			status = 1;
-		moat_policy_free(policy);
 	}
 	return status;
 }

@@ -4,9 +4,13 @@
  * closures of what its Landlock lacks (docs/landlock.md, "Older kernels"),
  * for `moat compile` and `moat features`.
  */
+#include <string.h>
+
 #include "closures.h"
 
 #include "commands.h"
+#include "policy/ir.h"
+#include "syscalls/syscalls.h"
 
 int moat_command_kernel_features(struct moat_landlock_features *features, int abi_limit)
 {
@@ -26,6 +30,11 @@ const struct moat_policy *moat_command_close_gaps(struct moat_landlock_closures 
 	struct moat_landlock_features features;
 	struct moat_error error = {0};
 
+	/* A filter for another architecture is never installed on this kernel. */
+	if (policy->syscalls.arch && policy->syscalls.arch != moat_arch_native()) {
+		memset(closures, 0, sizeof(*closures));
+		return policy;
+	}
 	if (moat_command_kernel_features(&features, abi_limit) < 0)
 		return NULL;
 	if (moat_landlock_closures_build(closures, policy, &features, &error) < 0) {

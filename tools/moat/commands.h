@@ -50,6 +50,19 @@ bool moat_command_parse_argument(const char *text, uint64_t *value);
 /* A syscall name, or its number; false when it is neither. */
 bool moat_command_parse_syscall(const char *text, int *number);
 
+struct moat_arch;
+
+/* The same two on architecture `arch` (numbers and constants as it has them). */
+bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *text,
+                                     uint64_t *value);
+bool moat_command_parse_syscall_for(const struct moat_arch *arch, const char *text, int *number);
+
+/*
+ * The architecture `--arch NAME` names; NULL after an error on stderr
+ * naming those moat knows.
+ */
+const struct moat_arch *moat_command_arch(const char *name);
+
 struct moat_policy;
 struct moat_action;
 struct moat_decision;
@@ -70,11 +83,23 @@ int moat_command_decider_text(const struct moat_decision *decision, char *buffer
  */
 struct moat_policy *moat_command_load_policy(char *const *paths, size_t count);
 
+/* The same, for architecture `arch` (moat_policy_load_arch()). */
+struct moat_policy *moat_command_load_policy_for(const struct moat_arch *arch, char *const *paths,
+                                                 size_t count);
+
 struct moat_policy_text;
 
 /* The same, with `last` merged after the files as if a last file held it. */
 struct moat_policy *moat_command_load_layered(char *const *paths, size_t count,
                                               const struct moat_policy_text *last);
+
+/*
+ * Prints an error of compiling a loaded policy as the diagnostics are
+ * printed (`FILE:LINE:COL: error: MESSAGE`), or `moat: MESSAGE` when it has
+ * no place.
+ */
+struct moat_error;
+void moat_command_print_policy_error(const struct moat_error *error);
 
 /* Prints "moat: MESSAGE" on stderr, as every error of the command does. */
 void moat_command_error(const char *format, ...) __attribute__((format(printf, 1, 2)));

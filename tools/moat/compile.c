@@ -8,29 +8,24 @@
 #include "closures.h"
 #include "commands.h"
 #include "moat.h"
+#include "syscalls/syscalls.h"
 
 void moat_command_compile_usage(FILE *stream)
 {
 	fprintf(stream,
-	        "usage: moat compile POLICY [--format text|bpf] [--landlock-abi N]\n\n"
+	        "usage: moat compile POLICY [--format text|bpf] [--arch NAME] [--landlock-abi "
+	        "N]\n\n"
 	        "Compiles the [syscalls] section of POLICY into the seccomp-BPF program\n"
 	        "moat installs on this kernel (with the rules that close what its Landlock\n"
 	        "lacks), and prints it on stdout:\n"
 	        "  --format text  a listing for a person: syscall number ranges and their\n"
 	        "                 actions, then one line per instruction (the default)\n"
 	        "  --format bpf   the raw struct sock_filter array, native endian\n"
+	        "  --arch NAME       build the filter for architecture NAME (x86_64, aarch64,\n"
+	        "                    riscv64) instead of this one; a syscall NAME lacks is\n"
+	        "                    skipped with a warning\n"
 	        "  --landlock-abi N  as on a kernel with at most Landlock ABI N\n\n"
 	        "exit status: 0 printed, 1 invalid policy (or a write error), 2 usage error.\n");
-}
-
-/* Prints a compile error as the policy diagnostics are printed. */
-static void print_error(const struct moat_error *error)
-{
-	if (error->file[0])
-		fprintf(stderr, "%s:%u:%u: error: %s\n", error->file, error->line, error->column,
-		        error->message);
-	else
-		moat_command_error("%s", error->message);
 }
 
 static int write_output(const moat_filter *filter, int bpf)
@@ -61,7 +56,8 @@ static int write_output(const moat_filter *filter, int bpf)
 
 int moat_command_compile(int argc, char **argv)
 {
-	const char *format = "text", *path = NULL;
+	const char *format = "text", *path = NULL, *arch_name = NULL;
+	const struct moat_arch *arch = moat_arch_native();
 	struct moat_landlock_closures closures;
 	const struct moat_policy *closed;
 	struct moat_error error = {0};
@@ -80,6 +76,10 @@ int moat_command_compile(int argc, char **argv)
 			format = argument + 9;
 		} else if (options && !strcmp(argument, "--landlock-abi") && i + 1 < argc) {
 			abi_limit = atoi(argv[++i]);
+		} else if (options && !strcmp(argument, "--arch") && i + 1 < argc) {
+			arch_name = argv[++i];
+		} else if (options && !strncmp(argument, "--arch=", 7)) {
+			arch_name = argument + 7;
 		} else if (options && argument[0] == '-' && argument[1]) {
 			moat_command_error("compile: unknown option '%s'", argument);
 			return MOAT_EXIT_USAGE;
@@ -94,12 +94,14 @@ int moat_command_compile(int argc, char **argv)
 		moat_command_error("compile: unknown format '%s' (text or bpf)", format);
 		return MOAT_EXIT_USAGE;
 	}
+	if (arch_name && !(arch = moat_command_arch(arch_name)))
+		return MOAT_EXIT_USAGE;
 	if (!path) {
 		moat_command_error("compile needs a policy file");
 		moat_command_compile_usage(stderr);
 		return MOAT_EXIT_USAGE;
 	}
-	policy = moat_command_load_policy((char **)&path, 1);
+	policy = moat_command_load_policy_for(arch, (char **)&path, 1);
 	if (!policy)
 		return 1;
 	closed = moat_command_close_gaps(&closures, policy, abi_limit);
@@ -108,7 +110,7 @@ int moat_command_compile(int argc, char **argv)
 		return 1;
 	}
 	if (moat_filter_compile(&filter, closed, &error) < 0) {
-		print_error(&error);
+		moat_command_print_policy_error(&error);
 		moat_landlock_closures_release(&closures);
 		moat_policy_free(policy);
 		return 1;

@@ -20,9 +20,11 @@
 void moat_command_eval_usage(FILE *stream)
 {
 	fprintf(stream,
-	        "usage: moat eval [--landlock-abi N] POLICY SYSCALL [ARG0 ... ARG5]\n\n"
-	        "Prints the action POLICY's seccomp filter takes when this process's\n"
-	        "architecture calls SYSCALL with these arguments: allow, kill, kill-thread,\n"
+	        "usage: moat eval [--arch NAME] [--landlock-abi N] POLICY SYSCALL [ARG0 ... "
+	        "ARG5]\n\n"
+	        "Prints the action POLICY's seccomp filter takes when a process of this\n"
+	        "architecture (or of --arch NAME: x86_64, aarch64, riscv64) calls SYSCALL\n"
+	        "with these arguments: allow, kill, kill-thread,\n"
 	        "trap, log, notify or errno NAME, then the statement that decided:\n"
 	        "  kill by FILE:LINE:COL (default kill)\n"
 	        "or `by moat (...)` for one of moat's own rules. The compiled filter runs\n"
@@ -62,8 +64,14 @@ static bool parse_number(const char *text, uint64_t *value)
 	return true;
 }
 
-/* A number, a constant name, or several of them joined by '|'. */
 bool moat_command_parse_argument(const char *text, uint64_t *value)
+{
+	return moat_command_parse_argument_for(moat_arch_native(), text, value);
+}
+
+/* A number, a constant name, or several of them joined by '|'. */
+bool moat_command_parse_argument_for(const struct moat_arch *arch, const char *text,
+                                     uint64_t *value)
 {
 	char *copy = strdup(text), *rest = copy, *part;
 	bool ok = copy && *copy;
@@ -72,7 +80,7 @@ bool moat_command_parse_argument(const char *text, uint64_t *value)
 	while (ok && (part = strsep(&rest, "|"))) {
 		uint64_t one;
 
-		ok = parse_number(part, &one) || moat_constant_value(part, &one);
+		ok = parse_number(part, &one) || moat_constant_value_for(arch, part, &one);
 		*value |= one;
 	}
 	free(copy);
@@ -81,9 +89,14 @@ bool moat_command_parse_argument(const char *text, uint64_t *value)
 
 bool moat_command_parse_syscall(const char *text, int *number)
 {
+	return moat_command_parse_syscall_for(moat_arch_native(), text, number);
+}
+
+bool moat_command_parse_syscall_for(const struct moat_arch *arch, const char *text, int *number)
+{
 	uint64_t value;
 
-	*number = moat_syscall_number(text);
+	*number = moat_arch_syscall_number(arch, text);
 	if (*number >= 0)
 		return true;
 	/* 0..2^32-1, or a negative int such as -1 */
@@ -110,33 +123,52 @@ int moat_command_eval(int argc, char **argv)
 	struct moat_error error = {0};
 	struct moat_decision decision;
 	uint64_t args[6] = {0};
+	const struct moat_arch *arch = moat_arch_native();
 	moat_filter *filter = NULL;
 	moat_policy *policy;
 	int number, first = 1, status = 0, abi_limit = 0;
 
-	if (argc > 2 && !strcmp(argv[1], "--landlock-abi")) {
-		abi_limit = atoi(argv[2]);
-		first = 3;
+	for (; first < argc; first++) {
+		const char *name;
+
+		if (!strcmp(argv[first], "--landlock-abi") && first + 1 < argc) {
+			abi_limit = atoi(argv[++first]);
+			continue;
+		}
+		if (strncmp(argv[first], "--arch", 6) ||
+		    (argv[first][6] != '=' && argv[first][6] != '\0'))
+			break;
+		name = argv[first][6] == '=' ? argv[first] + 7 : NULL;
+		if (!name && first + 1 < argc)
+			name = argv[++first];
+		if (!name) {
+			moat_command_error("eval: --arch needs an architecture");
+			return MOAT_EXIT_USAGE;
+		}
+		arch = moat_command_arch(name);
+		if (!arch)
+			return MOAT_EXIT_USAGE;
 	}
-	if (argc > first && !strcmp(argv[first], "--"))
+	if (first < argc && !strcmp(argv[first], "--"))
 		first++;
 	if (argc - first < 2 || argc - first > 8) {
 		moat_command_error("eval needs a policy, a syscall and at most 6 arguments");
 		moat_command_eval_usage(stderr);
 		return MOAT_EXIT_USAGE;
 	}
-	if (!moat_command_parse_syscall(argv[first + 1], &number)) {
-		moat_command_error("eval: unknown syscall '%s'", argv[first + 1]);
+	if (!moat_command_parse_syscall_for(arch, argv[first + 1], &number)) {
+		moat_command_error("eval: unknown syscall '%s' on %s", argv[first + 1],
+		                   moat_arch_name(arch));
 		return MOAT_EXIT_USAGE;
 	}
 	for (int i = first + 2; i < argc; i++) {
-		if (!moat_command_parse_argument(argv[i], &args[i - first - 2])) {
+		if (!moat_command_parse_argument_for(arch, argv[i], &args[i - first - 2])) {
 			moat_command_error("eval: '%s' is neither a number nor a known constant",
 			                   argv[i]);
 			return MOAT_EXIT_USAGE;
 		}
 	}
-	policy = moat_command_load_policy(&argv[first], 1);
+	policy = moat_command_load_policy_for(arch, &argv[first], 1);
 	if (!policy)
 		return 1;
 	closed = moat_command_close_gaps(&closures, policy, abi_limit);

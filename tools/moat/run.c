@@ -361,7 +361,8 @@ static void end_leftovers(pid_t group)
 static int make_supervisor(const moat_policy *policy, unsigned report, moat_supervisor **supervisor)
 {
 	/* One sandbox, served from this process's poll loop: one epoll, no nesting. */
-	struct moat_supervisor_options options = {.threads = 1};
+	struct moat_supervisor_options options = {.version = MOAT_SUPERVISOR_OPTIONS_VERSION,
+	                                          .threads = 1};
 	struct moat_error error;
 
 	*supervisor = NULL;
@@ -375,7 +376,8 @@ static int make_supervisor(const moat_policy *policy, unsigned report, moat_supe
 
 static int run(struct run_arguments *arguments, moat_policy *policy)
 {
-	struct moat_sandbox_options options = {.on_diagnostic = print_diagnostic,
+	struct moat_sandbox_options options = {.version = MOAT_SANDBOX_OPTIONS_VERSION,
+	                                       .on_diagnostic = print_diagnostic,
 	                                       .landlock_abi_limit = arguments->landlock_abi_limit};
 	char *path = moat_command_find_program(arguments->program[0]);
 	moat_supervisor *supervisor;
