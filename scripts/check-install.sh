@@ -12,7 +12,8 @@ fail() { echo "moat: install check: $*" >&2; exit 1; }
 libdir=$(find "$stage" -name libmoat.so -printf '%h\n' | head -n 1)
 [[ -n "$libdir" ]] || fail "libmoat.so is not installed"
 for file in "$libdir/libmoat.a" "$stage/include/moat.h" "$libdir/pkgconfig/moat.pc" \
-	"$libdir/cmake/moat/moatConfig.cmake" "$stage/bin/moat"; do
+	"$libdir/cmake/moat/moatConfig.cmake" "$stage/bin/moat" "$stage/share/man/man1/moat.1" \
+	"$stage/share/bash-completion/completions/moat"; do
 	[[ -e "$file" ]] || fail "$file is missing"
 done
 ls "$stage"/share/moat/policies/*.policy >/dev/null 2>&1 || fail "no policies installed"

@@ -2,8 +2,8 @@
 # Builds moat and runs every test: gcc and clang builds with -Werror, the
 # whole suite in a private mount+uts+ipc namespace, the unit tests again
 # under AddressSanitizer and UndefinedBehaviorSanitizer, the fuzz targets
-# for a minute each (scripts/fuzz.sh), the install and packaging check, and the
-# formatting check.
+# for a minute each (scripts/fuzz.sh), the install and packaging check, the
+# Debian packages, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -81,6 +81,8 @@ scripts/fuzz.sh "$build"
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"
+step "Debian packages"
+scripts/check-deb.sh
 
 step "formatting"
 scripts/check-format.sh
