@@ -25,6 +25,8 @@ packages=(
 	golang-github-containers-common
 	# scripts/check-deb.sh builds the Debian packages and checks them with lintian.
 	dpkg-dev debhelper lintian fakeroot
+	# tests/integration/completion.sh drives the zsh completion (completions/_moat.in) in zsh.
+	zsh
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then
