@@ -3,16 +3,14 @@
 # `dpkg-buildpackage -us -uc -b` from a clean copy of the tree, checks them
 # with lintian, compares debian/libmoat1.symbols with what the library
 # exports, unpacks them into a scratch root and runs what their users run:
-# `moat features`, policies found by name, the bash completion, and
+# `moat features`, policies found by name, the bash and zsh completions, and
 # examples/check_policy.c built out of the tree against the packaged library
 # with pkg-config and with find_package(moat). Nothing is installed on the
-# machine. `check-deb.sh --update-symbols` rewrites the symbols file from the
-# library it builds (after a change to the exported API).
+# machine. After a change to the exported API, scripts/update-symbols.sh
+# rewrites the symbols file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-update_symbols=no
-[[ ${1:-} == --update-symbols ]] && update_symbols=yes
 
 fail() {
 	echo "moat: deb check: $*" >&2
@@ -69,7 +67,7 @@ for path in /usr/include/moat.h "/usr/lib/$multiarch/libmoat.a" "/usr/lib/$multi
 	expect_file libmoat-dev "$path"
 done
 for path in /usr/bin/moat /usr/share/moat/policies/system.policy /usr/share/man/man1/moat.1.gz \
-	/usr/share/bash-completion/completions/moat; do
+	/usr/share/bash-completion/completions/moat /usr/share/zsh/vendor-completions/_moat; do
 	expect_file moat "$path"
 done
 if [[ -e docs/man/moat.policy.5 ]]; then
@@ -87,13 +85,9 @@ libdir=$scratch/usr/lib/$multiarch
 exported=$(nm -D --defined-only "$libdir/libmoat.so.1" |
 	awk '$2 == "A" {print $3 "@" $3; next} {sub("@@", "@", $3); print $3}' | sort)
 listed=$(sed -n 's/^ \([^ ]*\) .*/\1/p' debian/libmoat1.symbols | sort)
-if [[ $update_symbols == yes ]]; then
-	(cd "$source" && dpkg-gensymbols -plibmoat1 -v"$version" -e"$libdir/libmoat.so.1" \
-		-O"$root/debian/libmoat1.symbols" >/dev/null)
-	echo "wrote debian/libmoat1.symbols ($(wc -l <<<"$exported") symbols)"
-elif [[ "$exported" != "$listed" ]]; then
+if [[ "$exported" != "$listed" ]]; then
 	diff <(echo "$listed") <(echo "$exported") >&2 || true
-	fail "debian/libmoat1.symbols differs from the exports (< listed, > exported); after an API change run scripts/check-deb.sh --update-symbols"
+	fail "debian/libmoat1.symbols differs from the exports (< listed, > exported); after an API change run scripts/update-symbols.sh"
 fi
 ! grep -v '^MOAT_0@MOAT_0$' <<<"$exported" | grep -v '^moat_[a-z0-9_]*@MOAT_0$' ||
 	fail "libmoat.so.1 exports symbols outside the public moat_* API"
@@ -118,6 +112,17 @@ grep -qx "_moat_installed_policies='/usr/share/moat/policies'" \
 	fail "the packaged completion does not name /usr/share/moat/policies"
 bash -c 'source "$1" && complete -p moat' _ "$scratch/usr/share/bash-completion/completions/moat" \
 	>/dev/null || fail "the packaged completion does not load"
+# The zsh one, where Debian's zsh looks (vendor-completions), driven through
+# zsh's completion system with the packaged command on PATH.
+zsh_completion=$scratch/usr/share/zsh/vendor-completions/_moat
+grep -qx "_moat_installed_policies='/usr/share/moat/policies'" "$zsh_completion" ||
+	fail "the packaged zsh completion does not name /usr/share/moat/policies"
+offered=$(PATH=$scratch/usr/bin:$PATH MOAT_POLICY_PATH= timeout 60 zsh \
+	tests/integration/zsh_complete.zsh "$zsh_completion" \
+	"_moat_installed_policies=$scratch/usr/share/moat/policies" "moat eval syst" \
+	"moat eval system socketp")
+[[ $offered == $'== moat eval syst\nsystem\n== moat eval system socketp\nsocketpair' ]] ||
+	fail "the packaged zsh completion offered: $offered"
 
 # An out-of-tree program against the packaged library: pkg-config with the
 # scratch root as its sysroot, then find_package(moat).

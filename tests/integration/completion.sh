@@ -56,7 +56,8 @@ expect_not_offered() { # line, word it must not offer
 # Subcommands, as `moat --help` lists them.
 expect_completion "moat c" $'check\ncompile'
 expect_completion "moat sy" "syscalls"
-for command in run check compile eval learn test features syscalls --help --version; do
+for command in run check compile eval learn test features syscalls export import --help \
+	--version; do
 	expect_offered "moat " "$command"
 done
 
@@ -67,6 +68,7 @@ expect_offered "moat learn -" "--output"
 expect_completion "moat compile system --fo" "--format"
 expect_completion "moat compile system --format " $'bpf\ntext'
 expect_not_offered "moat check --" "--timeout"
+expect_completion "moat export --format " $'docker\noci'
 
 # Policy names from the search path, after -p and where a POLICY goes.
 expect_completion "moat run -p sys" "system"
@@ -74,6 +76,7 @@ expect_completion "moat run -p system -p no-" "no-network"
 expect_completion "moat check pyth" "python3"
 expect_completion "moat eval syst" "system"
 expect_completion "moat learn -o out.policy -p sys" "system"
+expect_completion "moat export --format oci sys" "system"
 
 # Syscall names after `moat eval POLICY`, also past its options.
 expect_completion "moat eval system soc" $'socket\nsocketpair'
@@ -87,6 +90,7 @@ expect_completion "moat eval system socket " ""
 touch "$scratch/cwd/data.txt" "$scratch/cwd/app.policy"
 expect_completion "moat run -p system --read da" "data.txt"
 expect_completion "moat check ap" "app.policy"
+expect_completion "moat import da" "data.txt"
 
 # The program of `moat run`, then its arguments: no more moat options there.
 expect_offered "moat run -p system -- bas" "bash"
