@@ -117,7 +117,7 @@ bash -c 'source "$1" && complete -p moat' _ "$scratch/usr/share/bash-completion/
 zsh_completion=$scratch/usr/share/zsh/vendor-completions/_moat
 grep -qx "_moat_installed_policies='/usr/share/moat/policies'" "$zsh_completion" ||
 	fail "the packaged zsh completion does not name /usr/share/moat/policies"
-offered=$(PATH=$scratch/usr/bin:$PATH MOAT_POLICY_PATH= timeout 60 zsh \
+offered=$(PATH=$scratch/usr/bin:$PATH MOAT_POLICY_PATH='' timeout 60 zsh \
 	tests/integration/zsh_complete.zsh "$zsh_completion" \
 	"_moat_installed_policies=$scratch/usr/share/moat/policies" "moat eval syst" \
 	"moat eval system socketp")

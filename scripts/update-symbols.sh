@@ -15,5 +15,5 @@ fi
 cmake --build "$build" --target moat_shared -j "$(nproc)" >/dev/null
 library=$(realpath "$build/lib/libmoat.so")
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
-dpkg-gensymbols -plibmoat1 -v"$version" -e"$library" -Odebian/libmoat1.symbols >/dev/null
+dpkg-gensymbols -plibmoat1 -v"$version" -e"$library" -Odebian/libmoat1.symbols
 echo "wrote debian/libmoat1.symbols: $(grep -c '^ ' debian/libmoat1.symbols) symbols of $library"
