@@ -12,9 +12,16 @@ fail() { echo "moat: install check: $*" >&2; exit 1; }
 libdir=$(find "$stage" -name libmoat.so -printf '%h\n' | head -n 1)
 [[ -n "$libdir" ]] || fail "libmoat.so is not installed"
 for file in "$libdir/libmoat.a" "$stage/include/moat.h" "$libdir/pkgconfig/moat.pc" \
-	"$libdir/cmake/moat/moatConfig.cmake" "$stage/bin/moat"; do
+	"$libdir/cmake/moat/moatConfig.cmake" "$stage/bin/moat" "$stage/share/man/man1/moat.1" \
+	"$stage/share/bash-completion/completions/moat" "$stage/share/zsh/site-functions/_moat"; do
 	[[ -e "$file" ]] || fail "$file is missing"
 done
+# The completions offer the policies of the prefix the build was configured for.
+for file in "$stage/share/bash-completion/completions/moat" "$stage/share/zsh/site-functions/_moat"; do
+	grep -qx "_moat_installed_policies='/.*/share/moat/policies'" "$file" ||
+		fail "$file does not name the installed policies directory"
+done
+zsh -n "$stage/share/zsh/site-functions/_moat" || fail "the installed zsh completion does not parse"
 ls "$stage"/share/moat/policies/*.policy >/dev/null 2>&1 || fail "no policies installed"
 # The program policies are installed and found by name (docs/policies.md).
 for name in program-base python3 perl node jq sqlite3 gzip xz zstd bzip2 tar unzip shell git \
@@ -122,14 +129,16 @@ LD_LIBRARY_PATH=$libdir tests/package/check_plugin_host.sh "$build/plugin_host_p
 # installed library by itself (its _config.py): no MOAT_LIBRARY, no
 # LD_LIBRARY_PATH. Its plugin host runs against its plugins.
 python_dir=$stage/lib/python3/dist-packages
-[[ -e $python_dir/moat/__init__.py && -e $python_dir/moat/_config.py ]] ||
-	fail "the Python package is not installed in $python_dir"
+[[ -e $python_dir/moat/__init__.py && -e $python_dir/moat/_config.py &&
+	-e $python_dir/moat/_soname.py ]] || fail "the Python package is not installed in $python_dir"
 python=$(PATH=/usr/bin:$PATH command -v python3)
 version=$(sed -n 's/^#define MOAT_VERSION_STRING "\(.*\)"/\1/p' include/moat.h)
+# It loads the library by the soname the library declares.
+soname=$(objdump -p "$libdir/libmoat.so" | awk '$1 == "SONAME" {print $2}')
 (cd / && PYTHONPATH=$python_dir "$python" -c 'import moat, sys
-sys.exit(moat.version() != sys.argv[1] or not moat._lib._name.startswith(sys.argv[2]))' \
-	"$version" "$libdir/") ||
-	fail "the installed Python package does not load the installed library"
+sys.exit(moat.version() != sys.argv[1] or moat._lib._name != sys.argv[2])' \
+	"$version" "$libdir/$soname") ||
+	fail "the installed Python package does not load the installed library $libdir/$soname"
 PYTHONPATH=$python_dir tests/package/check_python_plugin_host.sh "$python" \
 	examples/python/plugin_host.py examples/python/plugins >/dev/null ||
 	fail "the Python plugin host against the installed package"

@@ -27,6 +27,10 @@ packages=(
 	# The default seccomp profile of Podman and CRI-O (/usr/share/containers/seccomp.json):
 	# scripts/oci.sh imports it and compares the result with libseccomp's reading.
 	golang-github-containers-common
+	# scripts/check-deb.sh builds the Debian packages and checks them with lintian.
+	dpkg-dev debhelper lintian fakeroot
+	# tests/integration/completion.sh drives the zsh completion (completions/_moat.in) in zsh.
+	zsh
 )
 # Benchmarks compare against these; `scripts/install-deps.sh --bench` adds them.
 if [[ "${1:-}" == "--bench" ]]; then

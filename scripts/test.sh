@@ -4,8 +4,8 @@
 # under AddressSanitizer and UndefinedBehaviorSanitizer, the fuzz targets
 # for a minute each (scripts/fuzz.sh), cross builds for aarch64 and riscv64
 # checked under qemu-user with a native libmoat built without libbpf and
-# json-c (scripts/cross.sh), the install and packaging check, and the
-# formatting check.
+# json-c (scripts/cross.sh), the install and packaging check, the Debian
+# packages, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -82,6 +82,8 @@ scripts/cross.sh "$build/gcc" "$build/cross"
 
 step "install and packaging"
 scripts/check-install.sh "$build/gcc"
+step "Debian packages"
+scripts/check-deb.sh
 
 step "formatting"
 scripts/check-format.sh

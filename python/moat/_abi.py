@@ -11,8 +11,9 @@ import ctypes
 import ctypes.util
 import os
 
-# The soname the binding was written for (the library's major version).
-SONAME = "libmoat.so.0"
+# The soname of the library the package was built with (the ABI's major
+# version), which CMake writes into _soname.py: lib/CMakeLists.txt says it once.
+from ._soname import SONAME
 
 # The versions of the versioned options structs (MOAT_*_OPTIONS_VERSION).
 LOAD_OPTIONS_VERSION = 2

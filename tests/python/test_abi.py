@@ -5,6 +5,7 @@ and constant of moat/_abi.py against what the C compiler made of <moat.h>
 import ctypes
 import os
 import subprocess
+import sys
 import unittest
 
 from moat import _abi
@@ -53,7 +54,25 @@ class Layout(unittest.TestCase):
         self.assertNotEqual(ctypes.sizeof(Shorter), self.sizes["moat_supervisor_options"])
 
     def test_the_soname_is_the_library_s(self):
-        self.assertEqual(_abi.SONAME, os.environ["MOAT_SONAME"])
+        # The DT_SONAME of the library built beside the package, as the
+        # dynamic linker reads it: what CMake wrote into _soname.py.
+        dynamic = subprocess.run(["objdump", "-p", os.environ["MOAT_LIBRARY"]], check=True,
+                                 capture_output=True, text=True).stdout
+        sonames = [line.split()[1] for line in dynamic.splitlines()
+                   if line.split()[:1] == ["SONAME"]]
+        self.assertEqual(sonames, [_abi.SONAME])
+
+    def test_the_soname_finds_the_library(self):
+        # Without MOAT_LIBRARY and without an installed _config.py, the
+        # package asks the dynamic linker for its soname; the library's
+        # directory on LD_LIBRARY_PATH must then be enough.
+        environment = dict(os.environ)
+        library = environment.pop("MOAT_LIBRARY")
+        environment["LD_LIBRARY_PATH"] = os.path.dirname(library)
+        loaded = subprocess.run(
+            [sys.executable, "-c", "import moat; print(moat._lib._name)"], env=environment,
+            check=True, capture_output=True, text=True).stdout.strip()
+        self.assertEqual(loaded, _abi.SONAME)
 
     def test_the_library_loaded_is_this_version(self):
         import moat

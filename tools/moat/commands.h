@@ -42,6 +42,8 @@ int moat_command_export(int argc, char **argv);
 void moat_command_export_usage(FILE *stream);
 int moat_command_import(int argc, char **argv);
 void moat_command_import_usage(FILE *stream);
+int moat_command_syscalls(int argc, char **argv);
+void moat_command_syscalls_usage(FILE *stream);
 
 /* PROGRAM as execvp(3) finds it (a new string); NULL with errno set when it is nowhere. */
 char *moat_command_find_program(const char *name);

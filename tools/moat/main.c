@@ -24,6 +24,8 @@ static const struct moat_command commands[] = {
          moat_command_export, moat_command_export_usage},
         {"import", "write an OCI/Docker seccomp profile as a policy", moat_command_import,
          moat_command_import_usage},
+        {"syscalls", "list the system calls moat knows by name", moat_command_syscalls,
+         moat_command_syscalls_usage},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
