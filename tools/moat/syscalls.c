@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "commands.h"
-#include "syscalls/syscalls.h"
+#include "moat.h"
 
 void moat_command_syscalls_usage(FILE *stream)
 {
@@ -26,8 +26,9 @@ int moat_command_syscalls(int argc, char **argv)
 		moat_command_error("syscalls takes no arguments");
 		return MOAT_EXIT_USAGE;
 	}
-	for (int number = moat_syscall_next(-1); number >= 0; number = moat_syscall_next(number))
-		printf("%s %d\n", moat_syscall_name(number), number);
+	for (int number = moat_syscall_after(NULL, -1); number >= 0;
+	     number = moat_syscall_after(NULL, number))
+		printf("%s %d\n", moat_syscall_to_name(NULL, number), number);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		moat_command_error("syscalls: cannot write the list");
 		return 1;
