@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "policy/path_trust.h"
@@ -290,14 +291,41 @@ const char *moat_landlock_plan_dropped(const struct moat_landlock_plan *plan, si
 	return index < plan->dropped_count ? plan->dropped[index] : NULL;
 }
 
+/* The last of the rules from `first` on whose descriptors follow each other. */
+static size_t run_end(const struct moat_landlock_plan *plan, size_t first)
+{
+	size_t last = first;
+
+	while (last + 1 < plan->path_count && plan->paths[last].fd >= 0 &&
+	       plan->paths[last + 1].fd == plan->paths[last].fd + 1)
+		last++;
+	return last;
+}
+
+/*
+ * The rules' descriptors, opened one after another, mostly hold consecutive
+ * numbers: each run of them goes in one close_range (one call instead of
+ * one per rule), or one by one on a kernel before 5.9.
+ */
+static void close_path_descriptors(const struct moat_landlock_plan *plan)
+{
+	for (size_t first = 0, last; first < plan->path_count; first = last + 1) {
+		last = run_end(plan, first);
+		if (last > first &&
+		    syscall(SYS_close_range, plan->paths[first].fd, plan->paths[last].fd, 0) == 0)
+			continue;
+		for (size_t i = first; i <= last; i++) {
+			if (plan->paths[i].fd >= 0)
+				close(plan->paths[i].fd);
+		}
+	}
+}
+
 void moat_landlock_plan_free(struct moat_landlock_plan *plan)
 {
 	if (!plan)
 		return;
-	for (size_t i = 0; i < plan->path_count; i++) {
-		if (plan->paths[i].fd >= 0)
-			close(plan->paths[i].fd);
-	}
+	close_path_descriptors(plan);
 	moat_arena_release(&plan->arena);
 	free(plan);
 }

@@ -23,6 +23,10 @@
  * `symlink usr/lib /lib` work in a user namespace, where the tmpfs belongs
  * to the caller's uid.
  *
+ * A path that goes through no symlink at all (the usual case) is opened by
+ * one openat2(RESOLVE_NO_SYMLINKS), which fails at the first symlink; only
+ * then, or on a kernel without openat2, is the path walked as above.
+ *
  * "At or below" is decided by device and inode, walking up from the
  * holding directory with "..": a name can differ from namespace to
  * namespace and a directory can be bound at several places, its identity
