@@ -53,49 +53,10 @@ expect_not_offered() { # line, word it must not offer
 	! grep -qx -- "$2" <<<"$(completions_at "$1")" || fail "'$1<TAB>' offers $2"
 }
 
-# Subcommands, as `moat --help` lists them.
-expect_completion "moat c" $'check\ncompile'
-expect_completion "moat sy" "syscalls"
-for command in run check compile eval learn test features syscalls export import --help \
-	--version; do
-	expect_offered "moat " "$command"
-done
-
-# Options of each subcommand, from its --help.
-expect_completion "moat run --ti" "--timeout"
-expect_offered "moat run --" "--landlock-abi"
-expect_offered "moat learn -" "--output"
-expect_completion "moat compile system --fo" "--format"
-expect_completion "moat compile system --format " $'bpf\ntext'
-expect_not_offered "moat check --" "--timeout"
-expect_completion "moat export --format " $'docker\noci'
-
-# Policy names from the search path, after -p and where a POLICY goes.
-expect_completion "moat run -p sys" "system"
-expect_completion "moat run -p system -p no-" "no-network"
-expect_completion "moat check pyth" "python3"
-expect_completion "moat eval syst" "system"
-expect_completion "moat learn -o out.policy -p sys" "system"
-expect_completion "moat export --format oci sys" "system"
-
-# Syscall names after `moat eval POLICY`, also past its options.
-expect_completion "moat eval system soc" $'socket\nsocketpair'
-expect_completion "moat eval --landlock-abi 3 system soc" $'socket\nsocketpair'
-expect_completion "moat eval --arch aa" "aarch64"
-expect_completion "moat eval --arch x86_64 system socketp" "socketpair"
-expect_completion "moat eval system zzz" ""
-expect_completion "moat eval system socket " ""
-
-# Files after a path option, and as a policy file.
 touch "$scratch/cwd/data.txt" "$scratch/cwd/app.policy"
-expect_completion "moat run -p system --read da" "data.txt"
-expect_completion "moat check ap" "app.policy"
-expect_completion "moat import da" "data.txt"
-
-# The program of `moat run`, then its arguments: no more moat options there.
-expect_offered "moat run -p system -- bas" "bash"
-expect_offered "moat run -p system bas" "bash"
-expect_not_offered "moat run -p system cat --t" "--timeout"
+source "$MOAT_SOURCE_DIR/tests/integration/completion_cases.sh"
+completion_cases
+# bash only: a program's arguments complete as files.
 expect_completion "moat run -p system cat da" "data.txt"
 
 # The names come from the search path, in order: MOAT_POLICY_PATH (each of

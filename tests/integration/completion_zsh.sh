@@ -38,73 +38,35 @@ complete() {
 	done <<<"$output"
 }
 
-expect_completion() { # line, expected (one a line)
+# The checks, on what `complete` filled in.
+check_completion() { # line, expected (one a line)
 	local got=${offered[$1]-unasked}
 	got=${got%$'\n'}
 	[[ $got == "$2" ]] || fail "zsh: '$1<TAB>' offered [$(tr '\n' ' ' <<<"$got")], expected [$(tr '\n' ' ' <<<"$2")]"
 }
 
-expect_offered() { # line, word it must offer
+check_offered() { # line, word it must offer
 	grep -qx -- "$2" <<<"${offered[$1]-}" || fail "zsh: '$1<TAB>' does not offer $2"
 }
 
-expect_not_offered() { # line, word it must not offer
+check_not_offered() { # line, word it must not offer
 	[[ -v "offered[$1]" ]] || fail "zsh: '$1' was not completed"
 	! grep -qx -- "$2" <<<"${offered[$1]}" || fail "zsh: '$1<TAB>' offers $2"
 }
 
-lines=("moat c" "moat sy" "moat " "moat run --ti" "moat run --" "moat learn -"
-	"moat compile system --fo" "moat compile system --format " "moat export --format "
-	"moat check --" "moat run -p sys" "moat run -p system -p no-" "moat check pyth"
-	"moat eval syst" "moat learn -o out.policy -p sys" "moat export --format oci sys"
-	"moat eval system soc" "moat eval --landlock-abi 3 system soc" "moat eval --arch aa"
-	"moat eval --arch x86_64 system socketp" "moat eval system zzz" "moat eval system socket "
-	"moat run -p system --read da" "moat check ap" "moat import da"
-	"moat run -p system -- bas" "moat run -p system bas" "moat run -p system cat --t")
+# The cases shared with bash (completion_cases.sh): their lines are collected
+# first, then completed in one zsh, then checked.
+source "$MOAT_SOURCE_DIR/tests/integration/completion_cases.sh"
+lines=()
+expect_completion() { lines+=("$1"); }
+expect_offered() { lines+=("$1"); }
+expect_not_offered() { lines+=("$1"); }
+completion_cases
 complete "$script" "" "${lines[@]}"
-
-# Subcommands, as `moat --help` lists them.
-expect_completion "moat c" $'check\ncompile'
-expect_completion "moat sy" "syscalls"
-for command in run check compile eval learn test features syscalls export import --help \
-	--version; do
-	expect_offered "moat " "$command"
-done
-
-# Options of each subcommand, from its --help; values of --format by subcommand.
-expect_completion "moat run --ti" "--timeout"
-expect_offered "moat run --" "--landlock-abi"
-expect_offered "moat learn -" "--output"
-expect_completion "moat compile system --fo" "--format"
-expect_completion "moat compile system --format " $'bpf\ntext'
-expect_completion "moat export --format " $'docker\noci'
-expect_not_offered "moat check --" "--timeout"
-
-# Policy names from the search path, after -p and where a POLICY goes.
-expect_completion "moat run -p sys" "system"
-expect_completion "moat run -p system -p no-" "no-network"
-expect_completion "moat check pyth" "python3"
-expect_completion "moat eval syst" "system"
-expect_completion "moat learn -o out.policy -p sys" "system"
-expect_completion "moat export --format oci sys" "system"
-
-# Syscall names after `moat eval POLICY`, also past its options.
-expect_completion "moat eval system soc" $'socket\nsocketpair'
-expect_completion "moat eval --landlock-abi 3 system soc" $'socket\nsocketpair'
-expect_completion "moat eval --arch aa" "aarch64"
-expect_completion "moat eval --arch x86_64 system socketp" "socketpair"
-expect_completion "moat eval system zzz" ""
-expect_completion "moat eval system socket " ""
-
-# Files after a path option, as a policy file and as a profile to import.
-expect_completion "moat run -p system --read da" "data.txt"
-expect_completion "moat check ap" "app.policy"
-expect_completion "moat import da" "data.txt"
-
-# The program of `moat run`, then its arguments: no more moat options there.
-expect_offered "moat run -p system -- bas" "bash"
-expect_offered "moat run -p system bas" "bash"
-expect_not_offered "moat run -p system cat --t" "--timeout"
+expect_completion() { check_completion "$@"; }
+expect_offered() { check_offered "$@"; }
+expect_not_offered() { check_not_offered "$@"; }
+completion_cases
 
 # The names come from the search path, in order: MOAT_POLICY_PATH (each of
 # its directories), then the installed policies directory, which CMake wrote
