@@ -26,3 +26,6 @@ echo "== what moat_spawn adds to posix_spawn, from one process"
 
 echo "== load + compile + apply inside a process"
 "$build/bench/enter_cost" "$policy" 500
+
+echo "== starting /bin/true: a copy of the address space (fork) against none (posix_spawn)"
+"$build/bench/clone_cost" 500
