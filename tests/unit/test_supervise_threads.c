@@ -154,13 +154,20 @@ static void run_sandboxes(moat_supervisor *supervisor, struct served *served, bo
 	assert_int_equal(pipe(go), 0);
 	assert_int_equal(
 	        moat_supervisor_handle(supervisor, "getsid", counting_handler, served, &error), 0);
-	if (threaded)
-		assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	for (int i = 0; i < SANDBOXES; i++)
 		__atomic_store_n(&served->sandboxes[i],
 		                 sv_start(supervisor, fixture->policy, sv_read_grant_plan(fixture),
 		                          busy_body, go),
 		                 __ATOMIC_RELEASE);
+	/*
+	 * The serving threads start once every sandbox is forked: a sandbox here
+	 * is a fork of this test, whose body creates threads (and so allocates),
+	 * and AddressSanitizer's allocator can be left locked in a child forked
+	 * while another thread allocates. moat_spawn()'s own child allocates
+	 * nothing; this is the test's body. No sandbox calls before `go`.
+	 */
+	if (threaded)
+		assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	close(go[0]);
 	close(go[1]); /* everyone starts */
 	if (!threaded)
