@@ -91,6 +91,19 @@ def _environment_array(environment):
     return _string_array(environment)
 
 
+class _Closable:
+    """A handle freed by close(), at the end of a with block, or when collected."""
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
+
 class _DiagnosticCollector:
     """Formats every diagnostic of a load or spawn into `lines`."""
 
@@ -123,7 +136,7 @@ class Decision:
                 f"({self.statement})>")
 
 
-class Policy:
+class Policy(_Closable):
     """A policy that was read, checked and resolved (docs/policy-language.md).
     Immutable: any number of threads may use one. `warnings` holds the
     formatted diagnostics of the load."""
@@ -193,13 +206,6 @@ class Policy:
             _lib.moat_policy_free(self._handle)
             self._handle = ctypes.c_void_p()
 
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.close()
 
     @property
     def handle(self):
@@ -268,7 +274,7 @@ class Policy:
         return Decision(decision)
 
 
-class Supervisor:
+class Supervisor(_Closable):
     """A supervisor for notified calls and denial reports (docs/supervisor.md).
     Creating one makes this process non-dumpable. Without start(), it is
     served while Child.wait() waits, on the caller's thread."""
@@ -291,14 +297,6 @@ class Supervisor:
         if self._handle:
             _lib.moat_supervisor_free(self._handle)
             self._handle = ctypes.c_void_p()
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.close()
 
 
 class Call:
@@ -354,7 +352,7 @@ class Exit:
         return f"<Exit {self.kind} code={self.code} limit={self.limit} call={self.call!r}>"
 
 
-class Child:
+class Child(_Closable):
     """A sandboxed process started by spawn() or spawn_function(). Its
     `stdin`, `stdout` and `stderr` are binary files for the streams spawned
     with PIPE, else None. One thread at a time."""
@@ -420,14 +418,6 @@ class Child:
         for stream in (self.stdin, self.stdout, self.stderr):
             if stream is not None:
                 stream.close()
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.close()
 
 
 def _sandbox_options(supervisor, report, uid, gid, groups, environment, keep_fds,
