@@ -5,7 +5,7 @@
  * docs/sandbox.md; each one's reason is in lib/isolate/isolate.h and
  * lib/process/process.h. clone3 creates the namespaces the plan asks for;
  * with a new PID namespace the cloned process is pid 1 there: it builds
- * the sandbox, forks the program's process and stays as its init.
+ * the sandbox, starts the program's process and stays as its init.
  *
  * Between clone and execve the child runs in a copy of a possibly
  * multi-threaded parent, so it only makes async-signal-safe calls: the plan
@@ -289,12 +289,17 @@ static void run_program(const struct spawn *spawn, pid_t parent)
 	exec_failed(spawn, -errno);
 }
 
+static void run_program_under_init(void *spawn)
+{
+	run_program(spawn, 1);
+}
+
 /*
  * Pid 1 of a new PID namespace. Before anything else, it blocks the signals
  * it will forward and checks that the parent still lives (with
  * die-with-parent it watches the parent's pidfd from then on); it leaves
  * the caller's session, so that a terminal's signals reach the program only
- * through `moat run`; then it builds the sandbox and forks the program's
+ * through `moat run`; then it builds the sandbox and starts the program's
  * process, to which it is pid 1.
  */
 static void run_init(const struct spawn *spawn)
@@ -309,9 +314,10 @@ static void run_init(const struct spawn *spawn)
 		report_and_exit(spawn, "session", &error);
 	if (moat_isolate_apply(plan->isolate, &error) < 0)
 		report_and_exit(spawn, "namespaces", &error);
-	if (moat_isolate_init_fork(&spawn->init, signals, &error) < 0)
+	/* A function never calls execve: it gets a copy of init's memory, not init's own. */
+	if (moat_isolate_init_spawn(&spawn->init, signals, run_program_under_init, (void *)spawn,
+	                            !spawn->target->function, &error) < 0)
 		report_and_exit(spawn, "init", &error);
-	run_program(spawn, 1);
 }
 
 /* The namespaces come first: they give the privileges the later steps use up. */

@@ -41,7 +41,9 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -50,6 +52,9 @@
 #include <unistd.h>
 
 #include "util/message.h"
+
+/* Deep enough for every step of lib/spawn.c; the pages it does not touch cost nothing. */
+#define PROGRAM_STACK_SIZE (256 << 10)
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
@@ -196,26 +201,72 @@ static __attribute__((noreturn)) void run_init(const struct moat_isolate_init *i
 	}
 }
 
-int moat_isolate_init_fork(const struct moat_isolate_init *init, int signals,
-                           struct moat_error *error)
-{
-	/*
-	 * A raw clone, not fork(3): this process is a copy of a possibly
-	 * multi-threaded parent, and fork's atfork handlers take locks that
-	 * another thread of the parent may have held at clone3.
-	 */
-	pid_t program = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+/* What the program's process needs before it runs the caller's function. */
+struct program_start {
+	const struct moat_isolate_init *init;
+	int signals;
+	void (*program)(void *argument);
+	void *argument;
+};
 
-	if (program < 0)
-		return moat_message_set_reason(error, -errno,
-		                               "init: cannot fork the program's process");
-	if (program == 0) {
-		close(signals);
-		if (init->parent_pidfd >= 0)
-			close(init->parent_pidfd);
-		return 0;
+static int start_program(void *argument)
+{
+	const struct program_start *start = argument;
+
+	close(start->signals);
+	if (start->init->parent_pidfd >= 0)
+		close(start->init->parent_pidfd);
+	start->program(start->argument);
+	_exit(127);
+}
+
+/*
+ * The program's process runs on a stack of its own: with CLONE_VM it must
+ * not write over pid 1's frames, which it shares. The lowest page is a
+ * guard (mprotect rounds the length up to the page size), so that an
+ * overflow faults instead of writing below the mapping.
+ */
+static char *map_program_stack(void)
+{
+	char *stack = mmap(NULL, PROGRAM_STACK_SIZE, PROT_READ | PROT_WRITE,
+	                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	if (stack == MAP_FAILED)
+		return NULL;
+	if (mprotect(stack, 1, PROT_NONE) < 0) {
+		munmap(stack, PROGRAM_STACK_SIZE);
+		return NULL;
 	}
-	run_init(init, signals, program);
+	return stack;
+}
+
+int moat_isolate_init_spawn(const struct moat_isolate_init *init, int signals,
+                            void (*program)(void *argument), void *argument, bool share_memory,
+                            struct moat_error *error)
+{
+	struct program_start start = {init, signals, program, argument};
+	int flags = share_memory ? CLONE_VM | CLONE_VFORK | SIGCHLD : SIGCHLD;
+	char *stack = map_program_stack();
+	pid_t pid;
+
+	if (!stack)
+		return moat_message_set_reason(error, -errno,
+		                               "init: cannot map the program's stack");
+	/*
+	 * glibc's clone(), not fork(3): this process is a copy of a possibly
+	 * multi-threaded parent, and fork's atfork handlers take locks that
+	 * another thread of the parent may have held at clone3. With
+	 * CLONE_VFORK it returns once the program's process has called execve
+	 * or ended, so the stack is free again.
+	 */
+	pid = clone(start_program, stack + PROGRAM_STACK_SIZE, flags, &start);
+	if (pid < 0) {
+		munmap(stack, PROGRAM_STACK_SIZE);
+		return moat_message_set_reason(error, -errno,
+		                               "init: cannot start the program's process");
+	}
+	munmap(stack, PROGRAM_STACK_SIZE);
+	run_init(init, signals, pid);
 }
 
 void moat_isolate_read_program_status(int status_fd, int *status)

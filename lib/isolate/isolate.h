@@ -23,8 +23,9 @@
  *      the mount tree (private propagation, a new root on tmpfs, the
  *      [mounts] entries in the order written, pivot_root and a detach of the
  *      old root), the hostname, and the loopback interface.
- *   2. with a new PID namespace, moat_isolate_init_fork: the process, pid 1
- *      of the namespace, forks the program's process and becomes its init.
+ *   2. with a new PID namespace, moat_isolate_init_spawn: the process, pid
+ *      1 of the namespace, starts the program's process and becomes its
+ *      init.
  *
  * A caller without CAP_SYS_ADMIN gets `user` added to any other namespace:
  * only in a user namespace of its own may it create them.
@@ -175,19 +176,26 @@ int moat_isolate_init_prepare(const struct moat_isolate_init *init, int *signals
                               struct moat_error *error);
 
 /*
- * Step 2, in pid 1 once moat_isolate_apply() is done: forks the program's
- * process and returns 0 in it, with every signal still blocked (the caller
- * unblocks them before execve) and neither `signals` nor parent_pidfd
- * open. In pid 1 it does not return: pid 1 closes every descriptor but
+ * Step 2, in pid 1 once moat_isolate_apply() is done: starts the program's
+ * process, which runs `program(argument)` with every signal still blocked
+ * (the caller unblocks them before execve) and neither `signals` nor
+ * parent_pidfd open; `program` must not return (it calls execve, or
+ * _exit). With `share_memory` that process shares pid 1's memory until its
+ * execve or exit, and pid 1 waits until then (CLONE_VM | CLONE_VFORK, as
+ * posix_spawn does): no copy of the address space is made, and nothing
+ * but moat's own code ever runs in the shared memory. Without it (a
+ * program that is a function and never calls execve) it gets a copy.
+ * In pid 1 it does not return: pid 1 closes every descriptor but
  * status_fd, `signals` and parent_pidfd, drops its capabilities, becomes
  * undumpable, forwards every signal it receives to the program, reaps
  * every process that ends in the namespace, and when the program ends
  * writes its wait status to status_fd and exits with its status (128+N for
  * a program that signal N ended); when the parent ends first, it exits at
- * once. Returns a negative errno when fork fails.
+ * once. Returns a negative errno when the process cannot be started.
  */
-int moat_isolate_init_fork(const struct moat_isolate_init *init, int signals,
-                           struct moat_error *error);
+int moat_isolate_init_spawn(const struct moat_isolate_init *init, int signals,
+                            void (*program)(void *argument), void *argument, bool share_memory,
+                            struct moat_error *error);
 
 /*
  * In the parent, after reaping pid 1 with wait status `*status`: replaces

@@ -164,10 +164,15 @@ static __attribute__((noreturn)) void run_program(const struct launch *launch)
 	fail_child(launch->report_fd);
 }
 
+static void run_program_under_init(void *launch)
+{
+	run_program(launch);
+}
+
 /*
  * Pid 1 of the new namespace (or, without one, the program's process
  * itself): a session of its own, as `moat run` gives by default; then init
- * forks the program and stays to reap and to take the namespace down.
+ * starts the program and stays to reap and to take the namespace down.
  */
 static __attribute__((noreturn)) void run_child(const struct launch *launch, bool namespaced)
 {
@@ -182,12 +187,10 @@ static __attribute__((noreturn)) void run_child(const struct launch *launch, boo
 		run_program(launch);
 	result = moat_isolate_init_prepare(&launch->init, &signals, &ignored);
 	if (result == 0)
-		result = moat_isolate_init_fork(&launch->init, signals, &ignored);
-	if (result < 0) {
-		errno = -result;
-		fail_child(launch->report_fd);
-	}
-	run_program(launch);
+		result = moat_isolate_init_spawn(&launch->init, signals, run_program_under_init,
+		                                 (void *)launch, true, &ignored);
+	errno = -result;
+	fail_child(launch->report_fd);
 }
 
 static void answer(struct moat_learn_observations *observations, int listener, uint32_t arch)
