@@ -29,3 +29,14 @@ echo "== load + compile + apply inside a process"
 
 echo "== starting /bin/true: a copy of the address space (fork) against none (posix_spawn)"
 "$build/bench/clone_cost" 500
+
+echo "== what this machine charges for a page fault, a populated page and a system call"
+"$build/bench/fault_cost" 50
+
+if command -v perf >/dev/null; then
+	echo "== page faults of one moat run (every process) against bare /bin/true"
+	for command in "/bin/true" "$moat run -p $policy -- /bin/true"; do
+		perf stat -x, -r 20 -e page-faults $command 2>&1 >/dev/null |
+			awk -F, -v command="$command" '/page-faults/ {print $1 " page faults: " command}'
+	done
+fi
