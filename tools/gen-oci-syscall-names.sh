@@ -9,7 +9,10 @@
 #   tools/gen-oci-syscall-names.sh [OUTPUT]  (default: lib/import/other_syscalls.c)
 #
 # Reads every architecture's table of the installed libseccomp through a small
-# program; needs a C compiler, pkg-config and libseccomp headers.
+# program; needs a C compiler, pkg-config and libseccomp headers. The names
+# are rows of one char array as wide as the longest name and its NUL, not
+# pointers, so that the table needs no relocation at start-up and stays
+# read-only.
 
 set -euo pipefail
 
@@ -58,6 +61,9 @@ PROGRAM
 cc -o "$work/dump" "$work/dump.c" $(pkg-config --cflags --libs libseccomp)
 "$work/dump" >"$work/names"
 version=$(sed -n 's/^version //p' "$work/names")
+grep -v '^version ' "$work/names" | LC_ALL=C sort -u >"$work/sorted"
+name_size=$(awk '{ if (length($0) > longest) longest = length($0) } END { print longest + 1 }' \
+	"$work/sorted")
 {
 	cat <<HEADER
 // SPDX-License-Identifier: MIT
@@ -70,16 +76,16 @@ version=$(sed -n 's/^version //p' "$work/names")
 #include <stdlib.h>
 #include <string.h>
 
-/* Sorted in strcmp() order for bsearch(). */
-static const char *const names[] = {
+/* Sorted in strcmp() order for bsearch(); as wide as the longest name and its NUL. */
+static const char names[][$name_size] = {
 HEADER
-	grep -v '^version ' "$work/names" | LC_ALL=C sort -u | sed 's/.*/\t"&",/'
+	sed 's/.*/\t"&",/' "$work/sorted"
 	cat <<'FOOTER'
 };
 
 static int compare_name(const void *key, const void *entry)
 {
-	return strcmp(key, *(const char *const *)entry);
+	return strcmp(key, entry);
 }
 
 bool moat_import_syscall_exists_elsewhere(const char *name)

@@ -22,10 +22,15 @@
 #     the same on every architecture: all three are LP64, and their syscall
 #     wrappers cast each 64-bit register to the declared type alike.
 #
+# Each row holds its name in a char array of MOAT_SYSCALL_NAME_SIZE bytes
+# (lib/syscalls/table.h), not a pointer, so that the tables need no
+# relocation at start-up and stay read-only.
+#
 # The script refuses to write a table when an extra contradicts libseccomp,
 # a number is not a native one (x32 numbers are 512 and up), a syscall has
-# no prototype, a prototype names a syscall of no architecture, or a
-# parameter type has no known width. Needs bash, a C compiler, pkg-config,
+# no prototype, a prototype names a syscall of no architecture, a name does
+# not fit in MOAT_SYSCALL_NAME_SIZE with its NUL, or a parameter type has no
+# known width. Needs bash, a C compiler, pkg-config,
 # libseccomp headers and a POSIX awk; clang-format, when present, formats the
 # output.
 
@@ -765,6 +770,9 @@ END {
 		if (!(number in table))
 			continue
 		name = table[number]
+		if (length(name) >= name_size)
+			fail(name " does not fit in MOAT_SYSCALL_NAME_SIZE (" name_size \
+			     "): raise it in lib/syscalls/table.h")
 		if (!(name in prototype))
 			fail("no prototype for " name " (" number ")")
 		used[name] = 1
@@ -780,12 +788,19 @@ END {
 }
 EOF
 
+name_size=$(sed -n 's/^#define MOAT_SYSCALL_NAME_SIZE \([0-9][0-9]*\)$/\1/p' \
+	"$root/lib/syscalls/table.h")
+if [ -z "$name_size" ]; then
+	echo "gen-syscall-table: no MOAT_SYSCALL_NAME_SIZE in lib/syscalls/table.h" >&2
+	exit 1
+fi
+
 # Writes $output_directory/table_$1.c.
 generate_table() {
 	local arch=$1 version
 	local output="$output_directory/table_$arch.c"
 
-	awk -v arch="$arch" -v entries="$work/entries.txt" -v names="$work/names.txt" \
+	awk -v arch="$arch" -v name_size="$name_size" -v entries="$work/entries.txt" -v names="$work/names.txt" \
 		-v meta="$work/meta.txt" -v used_names="$work/used-$arch.txt" \
 		-f "$work/generate.awk" "$work/libseccomp-$arch.txt" "$work/extras-$arch.txt" \
 		"$work/prototypes.txt"

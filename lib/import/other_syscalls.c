@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sorted in strcmp() order for bsearch(). */
-static const char *const names[] = {
+/* Sorted in strcmp() order for bsearch(); as wide as the longest name and its NUL. */
+static const char names[][29] = {
         "_llseek",
         "_newselect",
         "_sysctl",
@@ -501,7 +501,7 @@ static const char *const names[] = {
 
 static int compare_name(const void *key, const void *entry)
 {
-	return strcmp(key, *(const char *const *)entry);
+	return strcmp(key, entry);
 }
 
 bool moat_import_syscall_exists_elsewhere(const char *name)

@@ -17,12 +17,13 @@
 #include "syscalls/syscalls.h"
 
 /*
- * Every table below starts each entry with its name, so one comparison
- * function serves bsearch() on all of them.
+ * Every table below starts each entry with its name, held in the entry as a
+ * char array (not a pointer, so that no table needs a relocation at
+ * start-up), so one comparison function serves bsearch() on all of them.
  */
 static int compare_name(const void *key, const void *entry)
 {
-	return strcmp(key, *(const char *const *)entry);
+	return strcmp(key, entry);
 }
 
 /* ---- suggestions ------------------------------------------------------ */
@@ -53,7 +54,7 @@ static const char *closest_name(const char *name, const void *table, size_t coun
 	if (length == 0 || length > MOAT_TYPO_LENGTH_MAX + limit)
 		return NULL;
 	for (size_t i = 0; i < count; i++) {
-		const char *candidate = *(const char *const *)((const char *)table + i * stride);
+		const char *candidate = (const char *)table + i * stride;
 		const char *compared = candidate + skip;
 		size_t compared_length = strlen(compared);
 		size_t distance;
@@ -142,14 +143,14 @@ const char *moat_constant_suggest(const char *name)
 /* ---- errno ------------------------------------------------------------ */
 
 struct errno_name {
-	const char *name;
+	char name[sizeof("ENOTRECOVERABLE")]; /* the longest */
 	int number;
 	bool alias; /* another name has the same number and is the canonical one */
 };
 
 /* clang-format off */
-#define ERRNO(name) {#name, name, false}
-#define ERRNO_ALIAS(name) {#name, name, true}
+#define ERRNO(name) {MOAT_TERMINATED(#name), name, false}
+#define ERRNO_ALIAS(name) {MOAT_TERMINATED(#name), name, true}
 
 /* Sorted by name in strcmp() order, like the constant table. */
 static const struct errno_name errno_names[] = {
@@ -321,10 +322,10 @@ const char *moat_errno_suggest(const char *name)
 /* ---- capabilities ----------------------------------------------------- */
 
 /* clang-format off */
-#define CAPABILITY(name) [name] = #name
+#define CAPABILITY(name) [name] = MOAT_TERMINATED(#name)
 
 /* Indexed by number; every number up to the last has a name. */
-static const char *const capability_names[] = {
+static const char capability_names[][sizeof("CAP_CHECKPOINT_RESTORE")] = { /* the longest */
 	CAPABILITY(CAP_CHOWN),
 	CAPABILITY(CAP_DAC_OVERRIDE),
 	CAPABILITY(CAP_DAC_READ_SEARCH),
@@ -421,14 +422,14 @@ const char *moat_capability_suggest(const char *name)
 /* ---- signals ---------------------------------------------------------- */
 
 struct signal_name {
-	const char *name;
+	char name[sizeof("SIGSTKFLT")]; /* the longest, with SIGVTALRM */
 	int number;
 	bool alias; /* another name has the same number and is the canonical one */
 };
 
 /* clang-format off */
-#define SIGNAL(name) {#name, name, false}
-#define SIGNAL_ALIAS(name) {#name, name, true}
+#define SIGNAL(name) {MOAT_TERMINATED(#name), name, false}
+#define SIGNAL_ALIAS(name) {MOAT_TERMINATED(#name), name, true}
 #define SIGNAL_PREFIX "SIG"
 #define SIGNAL_PREFIX_LENGTH (sizeof(SIGNAL_PREFIX) - 1)
 

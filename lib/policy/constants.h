@@ -20,9 +20,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One named value usable in [syscalls] conditions. */
+/*
+ * `text`, a string literal, as the initialiser of a char array that must
+ * keep its NUL. A bare literal exactly as long as the array compiles
+ * silently without its terminator; with the explicit "\0" it is one
+ * character too long, which gcc and clang report (an error with
+ * MOAT_WERROR).
+ */
+#define MOAT_TERMINATED(text) text "\0"
+
+/*
+ * Room for the longest constant name, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+ * (38 characters), and its NUL; the table's rows are written with
+ * MOAT_TERMINATED().
+ */
+#define MOAT_CONSTANT_NAME_SIZE 39
+
+/*
+ * One named value usable in [syscalls] conditions. The name is held in the
+ * row rather than pointed to, so that the table needs no relocation at
+ * start-up and stays in read-only memory (docs/performance.md).
+ */
 struct moat_constant {
-	const char *name;
+	char name[MOAT_CONSTANT_NAME_SIZE];
 	uint64_t value;
 };
 

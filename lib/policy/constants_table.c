@@ -276,7 +276,7 @@
  * sign-extended, while an unsigned int with bit 31 set (an ioctl number,
  * SECCOMP_RET_KILL_PROCESS) keeps its value.
  */
-#define CONSTANT(name) {#name, (uint64_t)(int64_t)(name)}
+#define CONSTANT(name) {MOAT_TERMINATED(#name), (uint64_t)(int64_t)(name)}
 
 static const struct moat_constant constants[] = {
 	CONSTANT(ADDR_COMPAT_LAYOUT),

@@ -12,8 +12,20 @@
 
 #define MOAT_SYSCALL_MAX_ARGUMENTS 6
 
+/*
+ * Room for the longest syscall name, set_mempolicy_home_node (23
+ * characters), and its NUL. tools/gen-syscall-table.sh reads this line and
+ * refuses a name that does not fit.
+ */
+#define MOAT_SYSCALL_NAME_SIZE 24
+
+/*
+ * The name is held in the row rather than pointed to, so that the tables
+ * need no relocation at start-up and stay in read-only memory
+ * (docs/performance.md).
+ */
 struct moat_syscalls_entry {
-	const char *name;
+	char name[MOAT_SYSCALL_NAME_SIZE];
 	int number;
 	int argument_count; /* 0..MOAT_SYSCALL_MAX_ARGUMENTS */
 	/* Bits the kernel reads of each argument; 64 past argument_count. */

@@ -43,7 +43,11 @@ static void test_table_sorted_and_unique(void **state)
 	}
 }
 
-/* Every name is a policy word a condition can spell, and short enough to suggest. */
+/*
+ * Every name is a policy word a condition can spell, and short enough to
+ * suggest. The row holds the name as a char array, which must keep its NUL
+ * (MOAT_TERMINATED() makes the compiler refuse a name that would not).
+ */
 static void test_names_are_policy_words(void **state)
 {
 	size_t count;
@@ -52,7 +56,13 @@ static void test_names_are_policy_words(void **state)
 	(void)state;
 	for (size_t i = 0; i < count; i++) {
 		const char *name = table[i].name;
-		size_t length = strlen(name);
+		size_t length;
+
+		if (!memchr(name, '\0', sizeof(table[i].name)))
+			fail_msg("the name of row %zu is not terminated: raise "
+			         "MOAT_CONSTANT_NAME_SIZE",
+			         i);
+		length = strlen(name);
 
 		if (length == 0 || length > NAME_LENGTH_MAX)
 			fail_msg("bad length for %s", name);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "syscalls/syscalls.h"
+#include "syscalls/table.h"
 
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -247,6 +248,30 @@ static void test_unknown(void **state)
 		assert_null(moat_syscall_name(numbers[i]));
 		assert_int_equal(moat_syscall_argument_count(numbers[i]), -1);
 		assert_int_equal(moat_syscall_argument_bits(numbers[i], 0), 64);
+	}
+}
+
+/*
+ * Every architecture's rows hold their names as char arrays: each name ends
+ * inside its array, so the generator's size check held.
+ */
+static void test_names_fit_their_rows(void **state)
+{
+	const struct moat_syscalls_table *tables[] = {
+	        &moat_syscalls_x86_64,
+	        &moat_syscalls_aarch64,
+	        &moat_syscalls_riscv64,
+	};
+
+	(void)state;
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
+		assert_true(tables[t]->count > 300);
+		for (size_t row = 0; row < tables[t]->count; row++) {
+			const char *name = tables[t]->rows[row].name;
+
+			if (!memchr(name, '\0', MOAT_SYSCALL_NAME_SIZE) || name[0] == '\0')
+				fail_msg("table %zu row %zu: name empty or not terminated", t, row);
+		}
 	}
 }
 
@@ -474,6 +499,7 @@ int main(void)
 	        cmocka_unit_test(test_libseccomp_numbers),
 	        cmocka_unit_test(test_libseccomp_names),
 	        cmocka_unit_test(test_unknown),
+	        cmocka_unit_test(test_names_fit_their_rows),
 	        cmocka_unit_test(test_every_syscall_has_widths),
 	        cmocka_unit_test(test_argument_counts),
 	        cmocka_unit_test(test_argument_widths),
