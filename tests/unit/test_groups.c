@@ -251,8 +251,30 @@ static bool groups_allow(const char *names, const struct call *call)
 	return false;
 }
 
+/*
+ * Whether the architecture the test runs on has syscall `name`. The checks
+ * name x86_64's calls too (open, creat, access, readlink, fork, vfork,
+ * arch_prctl), which aarch64 and riscv64 lack: there they are left out,
+ * each with a note. A name no architecture knows is a mistake in the test.
+ */
+static bool here(const char *name)
+{
+	const struct moat_arch *elsewhere;
+
+	if (moat_syscall_number(name) >= 0)
+		return true;
+	elsewhere = moat_arch_with_syscall(name, moat_arch_native());
+	if (!elsewhere)
+		fail_msg("no architecture has a syscall '%s'", name);
+	print_message("%s: %s has none (%s has): its checks are left out\n", name,
+	              moat_arch_name(moat_arch_native()), moat_arch_name(elsewhere));
+	return false;
+}
+
 static void check_grant(const char *names, struct call call, bool expected, int line)
 {
+	if (!here(call.syscall))
+		return;
 	if (groups_allow(names, &call) != expected)
 		fail_msg("line %d: @{%s} %s %s(%#llx, %#llx, %#llx, %#llx)", line, names,
 		         expected ? "does not grant" : "grants", call.syscall,
@@ -670,7 +692,8 @@ static void test_open_groups(void **state)
 {
 	(void)state;
 	check_open("openat", 2);
-	check_open("open", 1);
+	if (here("open"))
+		check_open("open", 1);
 	assert_granted("cpath", CALL("creat", 0, 0644));
 	assert_not_granted("rpath wpath", CALL("creat", 0, 0644));
 	assert_not_granted("stdio rpath wpath cpath",
@@ -953,6 +976,31 @@ static void expect_success(const char *policy, char *const *argv, char *const *e
 		         status, policy);
 }
 
+/*
+ * 0 when a child of this process can install a seccomp filter, else the
+ * errno that refused it: probed with a filter that allows everything.
+ * qemu-user refuses (ENOSYS): it cannot apply a filter for the emulated
+ * architecture to itself.
+ */
+static int seccomp_filter_probe(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog filter = {1, &allow};
+	int status;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0) {
+		bool installed = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+		                 syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) == 0;
+
+		_exit(installed ? 0 : errno);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
 /* The design requirement: ordinary programs run with these four groups. */
 static void test_ordinary_programs_run(void **state)
 {
@@ -978,9 +1026,15 @@ static void test_ordinary_programs_run(void **state)
 	        {"/usr/bin/id", NULL},
 	};
 	char *const python[] = {"/usr/bin/python3", "-c", "print(1)", NULL};
-	int status;
+	int status, refused = seccomp_filter_probe();
 
 	(void)state;
+	if (refused) {
+		print_message("SKIP: no seccomp filter can be installed here (%s; qemu-user?): "
+		              "the programs are not run\n",
+		              strerror(refused));
+		skip();
+	}
 	for (size_t i = 0; i < ARRAY_LENGTH(programs); i++)
 		expect_success(policy, programs[i], environment);
 	for (size_t i = 0; i < ARRAY_LENGTH(lookup_programs); i++)

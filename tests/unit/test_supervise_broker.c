@@ -1047,8 +1047,14 @@ static void test_slow_connect_does_not_block(void **state)
 	slow.report = pipe_fds[1];
 	assert_int_equal(pipe2(go_fds, O_CLOEXEC), 0);
 	slow.go = go_fds[0];
-	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	pid = sv_start(supervisor, policy, &plan, slow_connect_body, &slow);
+	/*
+	 * The serving threads start once the sandbox is forked: its body creates
+	 * a thread (and so allocates), and AddressSanitizer's allocator can be
+	 * left locked in a child forked while another thread allocates. The
+	 * sandbox's first brokered call waits for them. So in every test here.
+	 */
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	/* The open starts only once the supervisor is waiting on the connect. */
 	on_its_way = wait_for_syn_sent(slow.port, 20000);
 	assert_int_equal(write(go_fds[1], "g", 1), 1);
@@ -1333,10 +1339,14 @@ static void test_flag_race_does_not_hold_the_supervisor(void **state)
 	assert_int_equal(pipe2(report, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
 	race.report = report[1];
-	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
-	/* Both in place first: adding a sandbox waits for the loop, which a stuck connect holds. */
+	/*
+	 * Both in place first: adding a sandbox waits for the loop, which a stuck
+	 * connect holds. The serving threads start after both are forked (see
+	 * test_slow_connect_does_not_block).
+	 */
 	other = sv_start(supervisor, policy, &plan, granted_open_body, &go[0]);
 	pid = sv_start(supervisor, policy, &plan, flag_race_body, &race);
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	usleep(500 * 1000);
 	started = sv_milliseconds();
 	assert_int_equal(write(go[1], "g", 1), 1);
@@ -1458,8 +1468,8 @@ static void test_interrupted_connects_are_dropped(void **state)
 	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
 	test.report = report[1];
 	test.go = go[0];
-	assert_int_equal(moat_supervisor_start(supervisor, &error), 0);
 	pid = sv_start(supervisor, policy, &plan, interrupted_body, &test);
+	assert_int_equal(moat_supervisor_start(supervisor, &error), 0); /* after the fork */
 	before = open_descriptors();
 	assert_int_equal(write(go[1], "g", 1), 1);
 	assert_int_equal(next_report(report[0], 5000), 'i');
