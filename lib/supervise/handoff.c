@@ -33,7 +33,7 @@ int moat_listener_send(int socket_fd, int listener_fd, struct moat_error *error)
 	struct moat_fd_message message;
 
 	moat_fd_message_init(&message, listener_fd);
-	while (sendmsg(socket_fd, &message.header, MSG_NOSIGNAL) < 0) {
+	while (sendmsg(socket_fd, &message.header, MOAT_HANDOFF_SENDMSG_FLAGS) < 0) {
 		if (errno != EINTR)
 			return moat_message_set(error, -errno, "cannot send the seccomp listener");
 	}

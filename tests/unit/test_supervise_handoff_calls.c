@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hand-off calls at run time: under a policy that sends every syscall
- * to the supervisor except those of moat_syscall_handoff_numbers(), moat_spawn() of
+ * to the supervisor except those of moat_syscall_handoff_calls(), moat_spawn() of
  * a program that does not exist comes back promptly with -ENOENT. If moat's
  * child made any call outside the list between the notify part of its
  * filter and the report of the failed exec, that call would wait for a
@@ -44,11 +44,12 @@ static moat_policy *notify_all_but_handoff(void)
 	char text[512] = "moat 1\n[syscalls]\ndefault notify\nallow";
 	struct test_diagnostics diagnostics;
 	size_t handoff_count;
-	const int *handoff = moat_syscall_handoff_numbers(&handoff_count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&handoff_count);
 	const char *name;
 	moat_policy *policy;
 
-	for (size_t i = 0; i < handoff_count && (name = moat_syscall_name(handoff[i])); i++) {
+	for (size_t i = 0; i < handoff_count && (name = moat_syscall_name(handoff[i].number));
+	     i++) {
 		strcat(text, " ");
 		strcat(text, name);
 	}

@@ -133,10 +133,10 @@ static void test_parts_stack_to_the_policy(void **state)
 static int random_call_or_handoff(struct ir_random *random, const struct moat_policy *policy)
 {
 	size_t count;
-	const int *handoff = moat_syscall_handoff_numbers(&count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&count);
 
 	if (ir_random_below(random, 4) == 0)
-		return handoff[ir_random_below(random, count)];
+		return handoff[ir_random_below(random, count)].number;
 	return random_syscall(random, policy);
 }
 
