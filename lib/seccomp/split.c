@@ -86,9 +86,10 @@ static int compare_rules(const void *left, const void *right)
 }
 
 /*
- * The section's table with an entry for every hand-off call the policy
- * leaves to its `default`, so that the default's routing can spare them.
- * Each added entry's unconditional rule is the default itself.
+ * The section's table where every hand-off call the policy leaves to its
+ * `default`, for every argument or only where none of its conditional rules
+ * applies, has the default as its own unconditional rule: the default's
+ * routing can then spare the hand-off's calls as it spares their rules.
  */
 static int with_handoff_calls(struct moat_arena *arena, const struct moat_syscalls_section *section,
                               struct moat_syscall_rules **table, size_t *count)
@@ -109,12 +110,18 @@ static int with_handoff_calls(struct moat_arena *arena, const struct moat_syscal
 	for (size_t i = 0; i < handoff_count; i++) {
 		int number = handoff[i].number;
 		struct moat_syscall_rules key = {.number = number};
+		struct moat_syscall_rules *found =
+		        bsearch(&key, copy, section->count, sizeof(key), compare_rules);
 
-		if (number < 0 ||
-		    bsearch(&key, section->syscalls, section->count, sizeof(key), compare_rules))
+		if (number < 0)
 			continue;
-		copy[total++] = (struct moat_syscall_rules){
-		        .number = number, .name = moat_syscall_name(number), .unconditional = rule};
+		if (found && !found->unconditional)
+			found->unconditional = rule;
+		else if (!found)
+			copy[total++] =
+			        (struct moat_syscall_rules){.number = number,
+			                                    .name = moat_syscall_name(number),
+			                                    .unconditional = rule};
 	}
 	qsort(copy, total, sizeof(*copy), compare_rules);
 	*table = copy;
