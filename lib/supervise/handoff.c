@@ -219,7 +219,8 @@ static int isolate(unsigned isolation, struct moat_error *error)
 
 /*
  * From the notify part on, every call made here and until the program runs
- * is one of policy/handoff_calls.c: a new one must be added there.
+ * is one of moat_syscall_handoff_calls() (syscalls/syscalls.c): a new one
+ * must be added there, with any argument it always passes alike.
  */
 int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
                        struct moat_error *error)
