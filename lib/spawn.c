@@ -64,8 +64,8 @@ struct spawn {
  * Writes the failed step's error to the parent and ends the child. After
  * the seccomp step this runs under the policy's `notify` rules with no
  * supervisor dispatching: write and exit_group are in the hand-off list
- * (policy/handoff_calls.c), which no `notify` rule may name, and nothing
- * here may make another call.
+ * (moat_syscall_handoff_calls(), syscalls/syscalls.c), which no `notify`
+ * rule may name, and nothing here may make another call.
  */
 static void report_and_exit(const struct spawn *spawn, const char *step,
                             const struct moat_error *error)

@@ -2,6 +2,7 @@
 /* Translating moat conditions into OCI argument comparisons. */
 #include "export/oci_conditions.h"
 
+#include "policy/evaluate.h"
 #include "syscalls/syscalls.h"
 
 /* Masks of at most this many bits are enumerated value by value. */
@@ -12,41 +13,6 @@ static uint64_t width_of(int number, unsigned arg)
 	unsigned bits = moat_syscall_argument_bits(number, arg);
 
 	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
-}
-
-static bool compare(enum moat_compare_op op, uint64_t left, uint64_t right)
-{
-	switch (op) {
-	case MOAT_COMPARE_EQ:
-		return left == right;
-	case MOAT_COMPARE_NE:
-		return left != right;
-	case MOAT_COMPARE_LT:
-		return left < right;
-	case MOAT_COMPARE_LE:
-		return left <= right;
-	case MOAT_COMPARE_GT:
-		return left > right;
-	case MOAT_COMPARE_GE:
-		return left >= right;
-	case MOAT_COMPARE_IN:
-		break;
-	}
-	return false;
-}
-
-/* Whether an argument whose bits read are `value` satisfies `comparison`, as moat decides. */
-static bool holds(const struct moat_comparison *comparison, uint64_t width, uint64_t value)
-{
-	uint64_t left = value & comparison->mask & width;
-
-	if (comparison->op != MOAT_COMPARE_IN)
-		return compare(comparison->op, left, comparison->value & width);
-	for (size_t i = 0; i < comparison->set_count; i++) {
-		if (left == (comparison->set[i] & width))
-			return true;
-	}
-	return false;
 }
 
 static bool add(struct moat_oci_choice *choice, struct moat_oci_arg arg)
@@ -93,7 +59,7 @@ static bool enumerate(const struct moat_comparison *const *comparisons, size_t c
 		bool all = true;
 
 		for (size_t i = 0; i < count && all; i++)
-			all = holds(comparisons[i], width, value);
+			all = moat_comparison_holds(comparisons[i], width, value);
 		if (all && !add_equal(choice, comparisons[0]->arg, mask, value))
 			return false;
 		value = (value - mask) & mask; /* the next subset of the mask's bits */

@@ -929,16 +929,16 @@ static const struct moat_location *notify_location(const struct moat_policy *pol
 
 /*
  * The calls of moat's own child between the notify part of the filter and
- * the program (moat_syscall_handoff_numbers()): a notified one would wait
+ * the program (moat_syscall_handoff_calls()): a notified one would wait
  * for a supervisor that does not listen yet, while moat waits for the child.
  */
 static void check_handoff_calls(struct moat_resolver *resolver)
 {
 	size_t count;
-	const int *numbers = moat_syscall_handoff_numbers(&count);
+	const struct moat_handoff_call *calls = moat_syscall_handoff_calls(&count);
 
 	for (size_t i = 0; i < count; i++) {
-		const char *name = moat_syscall_name(numbers[i]);
+		const char *name = moat_syscall_name(calls[i].number);
 		int number = moat_arch_syscall_number(arch_of(resolver), name);
 		const struct moat_location *at =
 		        number >= 0 ? notify_location(resolver->policy, number) : NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "policy/evaluate.h"
 #include "seccomp/filter.h"
 #include "syscalls/syscalls.h"
 #include "util/arena.h"
@@ -85,15 +86,16 @@ static int compare_rules(const void *left, const void *right)
 }
 
 /*
- * The section's table with an entry for every hand-off call the policy
- * leaves to its `default`, so that the default's routing can spare them.
- * Each added entry's unconditional rule is the default itself.
+ * The section's table where every hand-off call the policy leaves to its
+ * `default`, for every argument or only where none of its conditional rules
+ * applies, has the default as its own unconditional rule: the default's
+ * routing can then spare the hand-off's calls as it spares their rules.
  */
 static int with_handoff_calls(struct moat_arena *arena, const struct moat_syscalls_section *section,
                               struct moat_syscall_rules **table, size_t *count)
 {
 	size_t handoff_count, total = section->count;
-	const int *handoff = moat_syscall_handoff_numbers(&handoff_count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&handoff_count);
 	struct moat_syscall_rules *copy =
 	        moat_arena_array(arena, section->count + handoff_count, sizeof(*copy));
 	struct moat_syscall_rule *rule = moat_arena_array(arena, 1, sizeof(*rule));
@@ -106,14 +108,20 @@ static int with_handoff_calls(struct moat_arena *arena, const struct moat_syscal
 	for (size_t i = 0; i < section->count; i++)
 		copy[i] = section->syscalls[i];
 	for (size_t i = 0; i < handoff_count; i++) {
-		struct moat_syscall_rules key = {.number = handoff[i]};
+		int number = handoff[i].number;
+		struct moat_syscall_rules key = {.number = number};
+		struct moat_syscall_rules *found =
+		        bsearch(&key, copy, section->count, sizeof(key), compare_rules);
 
-		if (handoff[i] < 0 ||
-		    bsearch(&key, section->syscalls, section->count, sizeof(key), compare_rules))
+		if (number < 0)
 			continue;
-		copy[total++] = (struct moat_syscall_rules){.number = handoff[i],
-		                                            .name = moat_syscall_name(handoff[i]),
-		                                            .unconditional = rule};
+		if (found && !found->unconditional)
+			found->unconditional = rule;
+		else if (!found)
+			copy[total++] =
+			        (struct moat_syscall_rules){.number = number,
+			                                    .name = moat_syscall_name(number),
+			                                    .unconditional = rule};
 	}
 	qsort(copy, total, sizeof(*copy), compare_rules);
 	*table = copy;
@@ -211,25 +219,10 @@ int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed
 	return rc;
 }
 
-/* The policy's decision for `number` when it is the same for every argument, else NULL. */
-static const struct moat_action *
-decision_for_any_arguments(const struct moat_syscalls_section *section, int number)
-{
-	struct moat_syscall_rules key = {.number = number};
-	const struct moat_syscall_rules *rules =
-	        bsearch(&key, section->syscalls, section->count, sizeof(key), compare_rules);
-
-	if (!rules)
-		return &section->default_action;
-	if (rules->conditional_count)
-		return NULL;
-	return rules->unconditional ? &rules->unconditional->action : &section->default_action;
-}
-
 bool moat_filter_routed_fits_one(const struct moat_policy *policy, unsigned routed)
 {
 	size_t count;
-	const int *handoff = moat_syscall_handoff_numbers(&count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&count);
 
 	if (!policy->syscalls.present || policy->syscalls.has_notify || !routed)
 		return false;
@@ -237,9 +230,11 @@ bool moat_filter_routed_fits_one(const struct moat_policy *policy, unsigned rout
 		const struct moat_action *action;
 
 		/* They install the enforce part, which the one filter does without. */
-		if (handoff[i] == SYS_prctl || handoff[i] == SYS_seccomp)
+		if (handoff[i].number == SYS_prctl || handoff[i].number == SYS_seccomp)
 			continue;
-		action = decision_for_any_arguments(&policy->syscalls, handoff[i]);
+		/* The child's own call: a condition on anything else could differ at run time. */
+		action = moat_policy_decide_known(policy, handoff[i].number, handoff[i].fixed,
+		                                  handoff[i].args);
 		if (!action || action->kind != MOAT_ACTION_ALLOW)
 			return false;
 	}

@@ -52,11 +52,16 @@ int moat_filter_compile_routed(const struct moat_policy *policy, unsigned routed
 /*
  * True when `policy` (without `notify` rules of its own, `routed` not 0) can
  * go in as one filter, moat_filter_compile_one(), instead of two parts:
- * the policy allows, whatever their arguments, every call the child makes
- * from that filter's installation until the program runs (the hand-off
- * calls but prctl and seccomp, which only install the enforce part). Then
- * nothing the policy would refuse can happen before the listener has left,
- * and calls the policy allows on a condition are evaluated once, not twice.
+ * the policy allows every call the child makes from that filter's
+ * installation until the program runs (the hand-off calls but prctl and
+ * seccomp, which only install the enforce part), as the child makes it. A
+ * call allowed on a condition counts when the condition reads only the
+ * arguments the child always passes alike (struct moat_handoff_call: the
+ * flags of sendmsg), and it allows them; a condition on a descriptor or a
+ * pointer keeps the two parts, since the decision could differ at run time.
+ * Then nothing the policy would refuse can happen before the listener has
+ * left, and calls the policy allows on a condition are evaluated once, not
+ * twice.
  */
 bool moat_filter_routed_fits_one(const struct moat_policy *policy, unsigned routed);
 

@@ -33,7 +33,7 @@ int moat_listener_send(int socket_fd, int listener_fd, struct moat_error *error)
 	struct moat_fd_message message;
 
 	moat_fd_message_init(&message, listener_fd);
-	while (sendmsg(socket_fd, &message.header, MSG_NOSIGNAL) < 0) {
+	while (sendmsg(socket_fd, &message.header, MOAT_HANDOFF_SENDMSG_FLAGS) < 0) {
 		if (errno != EINTR)
 			return moat_message_set(error, -errno, "cannot send the seccomp listener");
 	}
@@ -219,7 +219,8 @@ static int isolate(unsigned isolation, struct moat_error *error)
 
 /*
  * From the notify part on, every call made here and until the program runs
- * is one of policy/handoff_calls.c: a new one must be added there.
+ * is one of moat_syscall_handoff_calls() (syscalls/syscalls.c): a new one
+ * must be added there, with any argument it always passes alike.
  */
 int moat_handoff_child(const struct moat_handoff_plan *plan, int socket_fd,
                        struct moat_error *error)

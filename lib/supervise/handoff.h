@@ -49,7 +49,7 @@ struct moat_handoff_plan {
 /*
  * Prepares the hand-off for `policy`, which has `notify` rules: compiles the
  * two filter parts (the resolver has refused any policy that sends one of
- * the calls of moat_syscall_handoff_numbers() (syscalls/syscalls.h) to the supervisor: the child's
+ * the calls of moat_syscall_handoff_calls() (syscalls/syscalls.h) to the supervisor: the child's
  * own calls from here to the program's exec, or to the report of its failure), and decides the
  * isolation from `landlock_abi` (the running kernel's, 0 for none): under `compat strict` a kernel
  * below ABI 6 is refused with -EOPNOTSUPP; under `best-effort` what is missing is named in

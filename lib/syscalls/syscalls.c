@@ -211,25 +211,33 @@ int moat_syscall_argument_count(int number)
 }
 
 /*
- * In the order the child makes them: sendmsg hands the listener over; close
- * drops the child's copy and the socket; prctl (no_new_privs) and seccomp
- * install the enforce part; execve starts the program; when it fails, write
- * reports why on the error pipe and exit_group ends the child.
+ * In the order the child makes them: sendmsg hands the listener over
+ * (moat_listener_send(), whose flags are fixed); close drops the child's
+ * copy and the socket; prctl (no_new_privs) and seccomp install the enforce
+ * part; execve starts the program; when it fails, write reports why on the
+ * error pipe and exit_group ends the child. Descriptors and pointers differ
+ * from one spawn to the next: they are never fixed.
  */
-static const int handoff_numbers[] = {
-        SYS_sendmsg, SYS_close, SYS_prctl, SYS_seccomp, SYS_execve, SYS_write, SYS_exit_group,
+static const struct moat_handoff_call handoff_calls[] = {
+        {SYS_sendmsg, 1U << 2, {[2] = MOAT_HANDOFF_SENDMSG_FLAGS}},
+        {SYS_close, 0, {0}},
+        {SYS_prctl, 0, {0}},
+        {SYS_seccomp, 0, {0}},
+        {SYS_execve, 0, {0}},
+        {SYS_write, 0, {0}},
+        {SYS_exit_group, 0, {0}},
 };
 
-const int *moat_syscall_handoff_numbers(size_t *count)
+const struct moat_handoff_call *moat_syscall_handoff_calls(size_t *count)
 {
-	*count = sizeof(handoff_numbers) / sizeof(handoff_numbers[0]);
-	return handoff_numbers;
+	*count = sizeof(handoff_calls) / sizeof(handoff_calls[0]);
+	return handoff_calls;
 }
 
 bool moat_syscall_is_handoff(int number)
 {
-	for (size_t i = 0; i < sizeof(handoff_numbers) / sizeof(handoff_numbers[0]); i++) {
-		if (handoff_numbers[i] == number)
+	for (size_t i = 0; i < sizeof(handoff_calls) / sizeof(handoff_calls[0]); i++) {
+		if (handoff_calls[i].number == number)
 			return true;
 	}
 	return false;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /*
  * An architecture moat can build filters for: its syscall table, its
@@ -102,8 +103,23 @@ int moat_syscall_argument_count(int number);
  * the hand-off (supervise/handoff.c) and the exec-failure report
  * (lib/spawn.c) must agree with it, docs/supervisor.md names it, and the
  * unit tests refuse a `notify` rule for each entry.
+ *
+ * Each entry also says which arguments the child always passes with the
+ * same value (`fixed`, bit N for argN, the values in `args`): a policy that
+ * allows the call on a condition that reads only those still allows the
+ * child's call (seccomp/split.c). The child's calls take these values from
+ * here, by name, so that the two cannot drift apart.
  */
-const int *moat_syscall_handoff_numbers(size_t *count);
+struct moat_handoff_call {
+	int number;
+	unsigned fixed;
+	uint64_t args[6];
+};
+
+/* The flags of the sendmsg that hands the listener over (moat_listener_send()). */
+#define MOAT_HANDOFF_SENDMSG_FLAGS MSG_NOSIGNAL
+
+const struct moat_handoff_call *moat_syscall_handoff_calls(size_t *count);
 bool moat_syscall_is_handoff(int number);
 
 #endif /* MOAT_SYSCALLS_H */

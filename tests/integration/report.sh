@@ -45,6 +45,16 @@ policy sendmsg-killed '[syscalls]
 default allow
 kill socket sendmsg
 kill @default-deny'
+# system.policy kills sendmsg (its default); with sendmsg allowed as @inet allows
+# it, without TCP Fast Open, the hand-off's sendmsg (MSG_NOSIGNAL) is allowed:
+# one filter. Allowed only without flags, or on its descriptor, two.
+for rule in 'fast-open:arg2 & MSG_FASTOPEN == 0' 'no-flags:arg2 == 0' 'descriptor:arg0 > 2'; do
+	policy "system-${rule%%:*}" "include \"$system\"
+[syscalls]
+allow sendmsg if ${rule#*:}
+[filesystem]
+read /proc"
+done
 kill_rule="$scratch/two-rules.policy:4:1 (kill socket if arg0 == AF_INET)"
 # Two kills could decide socket: kill-thread for AF_INET, kill for the rest.
 policy thread-rule '[syscalls]
@@ -162,6 +172,18 @@ except PermissionError: pass'
 	expect_status 159 "two filters: a killed socket is 159 ($who)"
 	expect_stderr_contains "moat: killed: socket(AF_INET, SOCK_STREAM, 0) by $scratch/sendmsg-killed.policy:4:1 (kill socket sendmsg)" \
 		"two filters: the kill is reported ($who)"
+
+	run "${as[@]}" "$MOAT" run -p "$scratch/system-fast-open.policy" -- /usr/bin/grep Seccomp_filters /proc/self/status
+	expect_stdout "Seccomp_filters:	1" "one filter for sendmsg allowed without Fast Open ($who)"
+	for p in no-flags descriptor; do
+		# Bounded: a hand-off call sent to the supervisor once hung here.
+		run "${as[@]}" timeout 60 "$MOAT" run -p "$scratch/system-$p.policy" -- /usr/bin/grep Seccomp_filters /proc/self/status
+		expect_stdout "Seccomp_filters:	2" "two filters for sendmsg allowed on $p ($who)"
+		run "${as[@]}" timeout 60 "$MOAT" run --report -p "$scratch/system-$p.policy" -- /usr/bin/true
+		expect_status 0 "two filters, sendmsg allowed on $p: the program runs with reports ($who)"
+		expect_stderr_contains "moat: report: 0 distinct errno refusals" \
+			"two filters, sendmsg allowed on $p: the report is made ($who)"
+	done
 
 	# A sandbox that does not die with moat keeps the kernel's kill, and says so.
 	run "${as[@]}" "$MOAT" run -p "$scratch/loose.policy" -- "$guard" none

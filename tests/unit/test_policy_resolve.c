@@ -1051,14 +1051,14 @@ static void policies_by_name(void **state)
 static void handoff_calls_cannot_be_notified(void **state)
 {
 	size_t handoff_count;
-	const int *handoff = moat_syscall_handoff_numbers(&handoff_count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&handoff_count);
 	const char *name;
 	char text[256];
 	size_t count = 0;
 
 	(void)state;
 	moat_policy_free(valid("moat 1\n[syscalls]\ndefault allow\nnotify openat\n"));
-	for (size_t i = 0; i < handoff_count && (name = moat_syscall_name(handoff[i]));
+	for (size_t i = 0; i < handoff_count && (name = moat_syscall_name(handoff[i].number));
 	     i++, count++) {
 		snprintf(text, sizeof(text), "moat 1\n[syscalls]\ndefault allow\nnotify %s\n",
 		         name);

@@ -9,7 +9,9 @@
  *    filter (moat_filter_compile_one) says exactly what the two routed
  *    parts stacked say, hand-off calls included;
  *  - the one filter is chosen only when the policy allows the child's
- *    hand-off calls outright;
+ *    hand-off calls as the child makes them (a condition may read only
+ *    what the hand-off fixes: sendmsg's flags), and the notify part never
+ *    sends a hand-off call to the supervisor;
  *  - the plan refuses a policy that would route the hand-off's own calls
  *    to the supervisor, and decides the isolation from the Landlock ABI.
  */
@@ -133,11 +135,31 @@ static void test_parts_stack_to_the_policy(void **state)
 static int random_call_or_handoff(struct ir_random *random, const struct moat_policy *policy)
 {
 	size_t count;
-	const int *handoff = moat_syscall_handoff_numbers(&count);
+	const struct moat_handoff_call *handoff = moat_syscall_handoff_calls(&count);
 
 	if (ir_random_below(random, 4) == 0)
-		return handoff[ir_random_below(random, count)];
+		return handoff[ir_random_below(random, count)].number;
 	return random_syscall(random, policy);
+}
+
+/*
+ * A hand-off call sent to the supervisor would wait for it before it
+ * listens: the notify part sends one only where the policy itself says
+ * `notify` (which the resolver refuses; random policies may have it).
+ */
+static void check_handoff_spared(moat_filter *policy, moat_filter *notify, int number,
+                                 const uint64_t args[6])
+{
+	struct moat_action decided, first;
+
+	if (!moat_syscall_is_handoff(number))
+		return;
+	assert_int_equal(moat_filter_eval(policy, number, args, &decided), 0);
+	assert_int_equal(moat_filter_eval(notify, number, args, &first), 0);
+	if (first.kind == MOAT_ACTION_NOTIFY && decided.kind != MOAT_ACTION_NOTIFY)
+		fail_msg("the notify part notifies the hand-off's %s(%#llx, %#llx, %#llx)",
+		         moat_syscall_name(number), (unsigned long long)args[0],
+		         (unsigned long long)args[1], (unsigned long long)args[2]);
 }
 
 static void check_one_filter(moat_filter *one, moat_filter *notify, moat_filter *enforce,
@@ -167,13 +189,14 @@ static void test_one_filter_is_the_parts_stacked(void **state)
 	for (int i = 0; i < POLICIES; i++) {
 		struct moat_policy *policy = ir_random_policy(&random, 12);
 		unsigned routed = routings[i % 4];
-		moat_filter *one, *notify, *enforce;
+		moat_filter *whole, *one, *notify, *enforce;
 		struct moat_error error;
 
 		if (!routed && !policy->syscalls.has_notify) {
 			irb_free(policy);
 			continue;
 		}
+		assert_int_equal(moat_filter_compile(&whole, policy, &error), 0);
 		assert_int_equal(moat_filter_compile_one(policy, routed, &one, &error), 0);
 		assert_int_equal(
 		        moat_filter_compile_routed(policy, routed, &notify, &enforce, &error), 0);
@@ -186,12 +209,14 @@ static void test_one_filter_is_the_parts_stacked(void **state)
 			for (unsigned arg = 0; arg < 6; arg++)
 				args[arg] = ir_random_argument(&random, policy, number, arg);
 			check_one_filter(one, notify, enforce, number, args);
+			check_handoff_spared(whole, notify, number, args);
 			moat_filter_eval(one, number, args, &action);
 			if (action.kind == MOAT_ACTION_NOTIFY)
 				notified++;
 			else
 				decided++;
 		}
+		moat_filter_free(whole);
 		moat_filter_free(one);
 		moat_filter_free(notify);
 		moat_filter_free(enforce);
@@ -316,6 +341,11 @@ static bool routed_plan_is_one_filter(const char *text, unsigned routed)
 	return fits;
 }
 
+/* A policy that allows the hand-off's calls outright, but for sendmsg, which the text after
+ * decides. */
+#define HANDOFF_BUT_SENDMSG                                                                        \
+	"moat 1\n[syscalls]\ndefault kill\nallow close write exit_group execve\n"
+
 static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 {
 	static const char *const two_parts[] = {
@@ -332,6 +362,16 @@ static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 	        "moat 1\n[syscalls]\ndefault allow\nlog write\n",
 	        /* `notify` rules of its own keep the two parts. */
 	        "moat 1\n[syscalls]\ndefault allow\nnotify openat\nkill socket\n",
+	        /* sendmsg allowed on its flags, but not with the hand-off's MSG_NOSIGNAL. */
+	        HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 == 0\n",
+	        "moat 1\n[syscalls]\ndefault allow\nkill sendmsg if arg2 & MSG_NOSIGNAL != 0\n",
+	        /* A condition on the descriptor or the message the hand-off does not fix. */
+	        HANDOFF_BUT_SENDMSG "allow sendmsg if arg0 > 2\n",
+	        HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 & MSG_FASTOPEN == 0 && arg0 > 2\n",
+	        "moat 1\n[syscalls]\ndefault allow\nerrno EPERM sendmsg if arg1 == 0\n",
+	        /* An earlier rule on the descriptor could decide before the flags are read. */
+	        (HANDOFF_BUT_SENDMSG "kill sendmsg if arg0 == 3\n"
+	                             "allow sendmsg if arg2 & MSG_FASTOPEN == 0\n"),
 	};
 	static const char *const one_filter[] = {
 	        "moat 1\n[syscalls]\ndefault allow\n",
@@ -341,6 +381,13 @@ static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 	        "moat 1\n[syscalls]\ndefault allow\nkill prctl seccomp\n",
 	        ("moat 1\n[syscalls]\ndefault kill\n"
 	         "allow sendmsg close write exit_group execve\nallow fcntl if arg1 == 1\n"),
+	        /* sendmsg allowed on a condition that holds for the hand-off's flags. */
+	        HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 & MSG_FASTOPEN == 0\n",
+	        HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 in {0, MSG_NOSIGNAL}\n",
+	        "moat 1\n[syscalls]\ndefault allow\nkill sendmsg if arg2 & MSG_OOB != 0\n",
+	        /* A rule that holds for them decides before one on the descriptor. */
+	        (HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 & MSG_FASTOPEN == 0\n"
+	                             "kill sendmsg if arg0 == 3\n"),
 	};
 	moat_policy *policy;
 
@@ -357,6 +404,78 @@ static void test_one_filter_only_when_the_handoff_is_allowed(void **state)
 	/* Nothing routed: nothing for one filter to notify. */
 	policy = load(one_filter[0]);
 	assert_false(moat_filter_routed_fits_one(policy, 0));
+	moat_policy_free(policy);
+}
+
+/*
+ * policies/system.policy leaves sendmsg to its `default kill` (@stdio has
+ * sendto, not sendmsg, which can pass descriptors): two parts. Allowed as
+ * @inet and @sendfd allow it, without TCP Fast Open, the policy is one
+ * filter, and that filter, run by the interpreter, allows the hand-off's
+ * sendmsg whatever its descriptor and message: the decision the IR gave is
+ * the compiled one. Positive control: allowed only without flags, two parts.
+ */
+static void test_system_policy_with_sendmsg_is_one_filter(void **state)
+{
+	static const uint64_t descriptors[] = {0, 3, 30, 1023};
+	moat_policy *system = test_load_system("");
+	moat_policy *fast_open =
+	        test_load_system("[syscalls]\nallow sendmsg if arg2 & MSG_FASTOPEN == 0\n");
+	moat_policy *no_flags = test_load_system("[syscalls]\nallow sendmsg if arg2 == 0\n");
+	moat_filter *one;
+	struct moat_error error;
+
+	(void)state;
+	assert_false(moat_filter_routed_fits_one(system, MOAT_ROUTE_KILL));
+	assert_true(moat_filter_routed_fits_one(fast_open, MOAT_ROUTE_KILL));
+	assert_true(moat_filter_routed_fits_one(fast_open, MOAT_ROUTE_KILL | MOAT_ROUTE_ERRNO));
+	assert_false(moat_filter_routed_fits_one(no_flags, MOAT_ROUTE_KILL));
+	assert_int_equal(moat_filter_compile_one(fast_open, MOAT_ROUTE_KILL, &one, &error), 0);
+	for (size_t i = 0; i < sizeof(descriptors) / sizeof(descriptors[0]); i++) {
+		uint64_t handoff[6] = {descriptors[i], UINT64_C(0x7ffc12345678),
+		                       MOAT_HANDOFF_SENDMSG_FLAGS};
+		uint64_t fast[6] = {descriptors[i], UINT64_C(0x7ffc12345678),
+		                    MOAT_HANDOFF_SENDMSG_FLAGS | MSG_FASTOPEN};
+		struct moat_action action;
+
+		assert_int_equal(moat_filter_eval(one, SYS_sendmsg, handoff, &action), 0);
+		assert_int_equal(action.kind, MOAT_ACTION_ALLOW);
+		/* The program's own sendmsg is still decided: Fast Open is not allowed. */
+		assert_int_equal(moat_filter_eval(one, SYS_sendmsg, fast, &action), 0);
+		assert_int_not_equal(action.kind, MOAT_ACTION_ALLOW);
+	}
+	moat_filter_free(one);
+	moat_policy_free(system);
+	moat_policy_free(fast_open);
+	moat_policy_free(no_flags);
+}
+
+/*
+ * Regression: a hand-off call with conditional rules only, under a routed
+ * `default kill`, fell to the routed default in the notify part, so the
+ * hand-off's own sendmsg waited for the supervisor it was handing the
+ * listener to. The notify part allows it; the enforce part keeps the kill.
+ */
+static void test_notify_part_spares_a_conditional_handoff_call(void **state)
+{
+	moat_policy *policy = load(HANDOFF_BUT_SENDMSG "allow sendmsg if arg2 == 0\n");
+	uint64_t handoff[6] = {30, UINT64_C(0x7ffc12345678), MOAT_HANDOFF_SENDMSG_FLAGS};
+	moat_filter *notify, *enforce;
+	struct moat_action action;
+	struct moat_error error;
+
+	(void)state;
+	assert_int_equal(
+	        moat_filter_compile_routed(policy, MOAT_ROUTE_KILL, &notify, &enforce, &error), 0);
+	assert_int_equal(moat_filter_eval(notify, SYS_sendmsg, handoff, &action), 0);
+	assert_int_equal(action.kind, MOAT_ACTION_ALLOW);
+	assert_int_equal(moat_filter_eval(enforce, SYS_sendmsg, handoff, &action), 0);
+	assert_int_equal(action.kind, MOAT_ACTION_KILL_PROCESS);
+	/* Positive control: a call that is not the hand-off's goes to the supervisor. */
+	assert_int_equal(moat_filter_eval(notify, SYS_socket, handoff, &action), 0);
+	assert_int_equal(action.kind, MOAT_ACTION_NOTIFY);
+	moat_filter_free(notify);
+	moat_filter_free(enforce);
 	moat_policy_free(policy);
 }
 
@@ -394,6 +513,8 @@ int main(void)
 	        cmocka_unit_test(test_one_filter_is_the_parts_stacked),
 	        cmocka_unit_test(test_one_filter_needs_something_to_notify),
 	        cmocka_unit_test(test_one_filter_only_when_the_handoff_is_allowed),
+	        cmocka_unit_test(test_system_policy_with_sendmsg_is_one_filter),
+	        cmocka_unit_test(test_notify_part_spares_a_conditional_handoff_call),
 	        cmocka_unit_test(test_notify_on_the_handoff_calls_is_refused),
 	        cmocka_unit_test(test_plan_isolation_follows_landlock),
 	};
