@@ -30,6 +30,9 @@ echo "== load + compile + apply inside a process"
 echo "== starting /bin/true: a copy of the address space (fork) against none (posix_spawn)"
 "$build/bench/clone_cost" 500
 
+echo "== what the kernel charges for a filter, a Landlock domain and the bounding set"
+"$build/bench/install_cost" 100
+
 echo "== what this machine charges for a page fault, a populated page and a system call"
 "$build/bench/fault_cost" 50
 
