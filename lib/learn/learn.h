@@ -112,7 +112,7 @@ enum {
 	MOAT_LEARN_GRANT_WRITE = 1U << 1, /* `write` */
 	MOAT_LEARN_GRANT_EXEC = 1U << 2,  /* `exec` */
 	MOAT_LEARN_GRANT_LIST = 1U << 3,  /* `allow read-dir`: list, on a broad directory */
-	MOAT_LEARN_GRANT_IOCTL = 1U << 4, /* `allow ioctl-dev`: a device file */
+	MOAT_LEARN_GRANT_IOCTL = 1U << 4, /* `allow ioctl-dev?`: a device file */
 };
 
 struct moat_learn_grant {

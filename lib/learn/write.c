@@ -235,13 +235,19 @@ static int build_syscalls(struct builder *builder, const struct moat_learn_obser
 static const struct {
 	unsigned kind;
 	uint64_t access;
-	const char *rights; /* as moat_decide_path() takes them */
+	uint64_t optional_rights; /* written `RIGHT?`: given up where Landlock lacks it */
+	const char *rights;       /* as moat_decide_path() takes them */
 } grant_kinds[] = {
-        {MOAT_LEARN_GRANT_READ, MOAT_FS_READ, "read"},
-        {MOAT_LEARN_GRANT_WRITE, MOAT_FS_WRITE, "write"},
-        {MOAT_LEARN_GRANT_EXEC, MOAT_FS_EXEC, "exec"},
-        {MOAT_LEARN_GRANT_LIST, MOAT_FS_READ_DIR, "read-dir"},
-        {MOAT_LEARN_GRANT_IOCTL, MOAT_FS_IOCTL_DEV, "ioctl-dev"},
+        {MOAT_LEARN_GRANT_READ, MOAT_FS_READ, 0, "read"},
+        {MOAT_LEARN_GRANT_WRITE, MOAT_FS_WRITE, 0, "write"},
+        {MOAT_LEARN_GRANT_EXEC, MOAT_FS_EXEC, 0, "exec"},
+        {MOAT_LEARN_GRANT_LIST, MOAT_FS_READ_DIR, 0, "read-dir"},
+        /*
+         * `ioctl-dev?`: the learned policy keeps running under compat strict
+         * below Landlock ABI 5, where only the harmless ioctls the seccomp
+         * closure lets through pass, never more than written.
+         */
+        {MOAT_LEARN_GRANT_IOCTL, MOAT_FS_IOCTL_DEV, MOAT_FS_IOCTL_DEV, "ioctl-dev"},
 };
 
 static bool base_grants_path(const struct builder *builder, const char *path, const char *rights)
@@ -272,6 +278,7 @@ static int build_filesystem(struct builder *builder, const struct moat_learn_gra
 			    base_grants_path(builder, grants[i].path, grant_kinds[k].rights))
 				continue;
 			rule->access = grant_kinds[k].access;
+			rule->optional_rights = grant_kinds[k].optional_rights;
 			rule->path = moat_arena_strdup(&builder->arena, grants[i].path);
 			if (!rule->path)
 				return -ENOMEM;

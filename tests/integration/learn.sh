@@ -9,6 +9,8 @@ source "$(dirname "$0")/lib.sh"
 
 greeter=$MOAT_BUILD_DIR/tests/programs/tcp_greeter
 [[ -x $greeter ]] || skip "$greeter is not built"
+holes=$MOAT_BUILD_DIR/tests/programs/abi_holes
+[[ -x $holes ]] || skip "$holes is not built"
 # The system's python, which uid 65534 can run too (not a shim under /root).
 python=/usr/bin/python3
 [[ -x $python ]] || python=$(command -v python3) || skip "python3 is not installed"
@@ -89,6 +91,31 @@ for user in "${users[@]}"; do
 	run as "$user" "$MOAT" run -p write.policy -- sh -c "$write" sh out
 	expect_stdout "written" "$user write: the file is made again under the learned policy"
 	refused "$user" write "writing in another directory" sh -c "$write" sh ../elsewhere
+
+	# A device ioctl (RNDGETENTCNT on /dev/urandom): the grant is the optional
+	# `ioctl-dev?`, so the learned policy runs under compat strict below ABI 5
+	# too, where the right is given up and the seccomp closure refuses the
+	# device ioctl. Control: with plain `ioctl-dev`, strict refuses to run there.
+	run as "$user" "$MOAT" learn -o device.policy -- "$holes" ioctl-dev
+	expect_status 0 "$user device: moat learn"
+	expect_stdout "done" "$user device: the ioctl worked under moat learn"
+	grep -qx 'allow ioctl-dev? /dev/urandom' device.policy ||
+		fail "$user device: no 'allow ioctl-dev? /dev/urandom' line: $(cat device.policy)"
+	grep -q 'ioctl-dev ' device.policy && fail "$user device: a plain ioctl-dev was written"
+	run "$MOAT" check device.policy
+	expect_status 0 "$user device: moat check of the learned policy"
+	if [[ $(landlock_abi) -ge 5 ]]; then
+		run as "$user" "$MOAT" run -p device.policy -- "$holes" ioctl-dev
+		expect_stdout "done" "$user device: ioctl-dev? grants the ioctl on a kernel with ioctl-dev"
+	fi
+	run as "$user" "$MOAT" run --landlock-abi 4 -p device.policy -- "$holes" ioctl-dev
+	expect_stdout "EACCES" "$user device: on ABI 4 strict runs it, ioctl-dev? given up, the closure refuses"
+	sed 's|ioctl-dev?|ioctl-dev|' device.policy >device-named.policy
+	run "$MOAT" check device-named.policy
+	expect_status 0 "$user device control: plain ioctl-dev passes moat check"
+	run as "$user" "$MOAT" run --landlock-abi 4 -p device-named.policy -- "$holes" ioctl-dev
+	expect_status 125 "$user device control: compat strict refuses plain ioctl-dev on ABI 4"
+	expect_stderr_contains "ioctl-dev needs Landlock ABI 5" "$user device control: the refusal names ioctl-dev"
 
 	# The program's own status, and a signal's, are learn's and run's.
 	learned "$user" status 3 sh -c 'echo before; exit 3'

@@ -24,6 +24,7 @@
 
 #include "learn/learn.h"
 #include "moat.h"
+#include "policy/ir.h"
 #include "syscalls/syscalls.h"
 
 static const struct moat_learn_path_facts file = {.exists = true};
@@ -264,6 +265,43 @@ static void a_base_leaves_out_what_it_allows(void **state)
 	rmdir(scratch);
 }
 
+/*
+ * A device is granted `ioctl-dev?`, optional: the learned policy keeps
+ * running under compat strict below Landlock ABI 5, where the right is given
+ * up (tests/integration/learn.sh runs it there, beside plain `ioctl-dev`).
+ */
+static void a_device_is_granted_the_optional_ioctl_right(void **state)
+{
+	struct moat_learn_observations observations;
+	const struct moat_filesystem_section *filesystem;
+	const struct moat_path_rule *rule = NULL;
+	struct moat_decision decision;
+	moat_policy *policy;
+	char *text;
+
+	(void)state;
+	assert_int_equal(moat_learn_observations_init(&observations, NULL), 0);
+	moat_learn_add_path(&observations, "/dev/null", MOAT_LEARN_WRITE);
+	text = write_text(&observations, NULL, NULL);
+	assert_non_null(strstr(text, "\nallow ioctl-dev? /dev/null\n"));
+	assert_null(strstr(text, "ioctl-dev "));
+	policy = load_text(text);
+	filesystem = &((const struct moat_policy *)policy)->filesystem;
+	for (size_t i = 0; i < filesystem->count; i++) {
+		if (filesystem->rules[i].access & MOAT_FS_IOCTL_DEV)
+			rule = &filesystem->rules[i];
+	}
+	assert_non_null(rule);
+	assert_string_equal(rule->path, "/dev/null");
+	assert_true(rule->optional_rights & MOAT_FS_IOCTL_DEV);
+	assert_false(rule->named & MOAT_FS_IOCTL_DEV);
+	assert_int_equal(moat_decide_path(policy, "/dev/null", "ioctl-dev", &decision, NULL), 0);
+	assert_true(decision.allowed);
+	moat_policy_free(policy);
+	free(text);
+	moat_learn_observations_release(&observations);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +311,7 @@ int main(void)
 	        cmocka_unit_test(simplify_drops_what_an_ancestor_gives),
 	        cmocka_unit_test(written_policy_allows_what_was_seen_only),
 	        cmocka_unit_test(a_base_leaves_out_what_it_allows),
+	        cmocka_unit_test(a_device_is_granted_the_optional_ioctl_right),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
