@@ -8,13 +8,6 @@
 /* Masks of at most this many bits are enumerated value by value. */
 #define ENUMERATED_BITS 8
 
-static uint64_t width_of(int number, unsigned arg)
-{
-	unsigned bits = moat_syscall_argument_bits(number, arg);
-
-	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
-}
-
 static bool add(struct moat_oci_choice *choice, struct moat_oci_arg arg)
 {
 	if (choice->count == MOAT_OCI_MAX_ALTERNATIVES)
@@ -123,7 +116,7 @@ enum moat_oci_fit moat_oci_translate(const struct moat_conjunction *conjunction,
 
 	for (unsigned arg = 0; arg < MOAT_OCI_ARGUMENTS; arg++) {
 		const struct moat_comparison *group[64];
-		uint64_t width = width_of(number, arg);
+		uint64_t width = moat_arch_argument_mask(moat_arch_native(), number, arg);
 		size_t count = 0;
 
 		for (size_t i = 0; i < conjunction->count; i++) {

@@ -156,15 +156,10 @@ static void *table_next(const struct table *table, uint64_t hash, size_t *at)
 
 /* ---- one comparison --------------------------------------------------- */
 
-static uint64_t width_mask(unsigned bits)
-{
-	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
-}
-
 static struct fact make_fact(const struct moat_comparison *comparison, const struct moat_arch *arch,
                              int number)
 {
-	uint64_t width = width_mask(moat_arch_argument_bits(arch, number, comparison->arg));
+	uint64_t width = moat_arch_argument_mask(arch, number, comparison->arg);
 	struct fact fact = {
 	        .arg = comparison->arg,
 	        .op = comparison->op,

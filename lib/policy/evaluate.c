@@ -38,14 +38,6 @@ bool moat_comparison_holds(const struct moat_comparison *comparison, uint64_t wi
 	return false;
 }
 
-/* The bits of argument `arg` of `number` that the kernel reads, as a mask. */
-static uint64_t width_of(const struct moat_arch *arch, int number, unsigned arg)
-{
-	unsigned bits = moat_arch_argument_bits(arch, number, arg);
-
-	return bits == 0 || bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
-}
-
 /* Whether `condition` reads only the arguments in `known`. */
 static bool reads_only(const struct moat_condition *condition, unsigned known)
 {
@@ -72,9 +64,9 @@ static bool condition_holds(const struct moat_condition *condition, const struct
 		for (size_t k = 0; k < conjunction->count && all; k++) {
 			const struct moat_comparison *comparison = &conjunction->comparisons[k];
 
-			all = moat_comparison_holds(comparison,
-			                            width_of(arch, number, comparison->arg),
-			                            args[comparison->arg]);
+			all = moat_comparison_holds(
+			        comparison, moat_arch_argument_mask(arch, number, comparison->arg),
+			        args[comparison->arg]);
 		}
 		if (all)
 			return true;

@@ -168,6 +168,13 @@ unsigned moat_arch_argument_bits(const struct moat_arch *arch, int number, unsig
 	return entry->argument_bits[arg];
 }
 
+uint64_t moat_arch_argument_mask(const struct moat_arch *arch, int number, unsigned arg)
+{
+	unsigned bits = moat_arch_argument_bits(arch, number, arg);
+
+	return bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+}
+
 int moat_arch_argument_count(const struct moat_arch *arch, int number)
 {
 	const struct moat_syscalls_entry *entry = find_number(arch, number);

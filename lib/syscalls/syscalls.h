@@ -59,6 +59,9 @@ int moat_arch_syscall_next(const struct moat_arch *arch, int number);
 
 /* moat_syscall_argument_bits() and moat_syscall_argument_count() on `arch`. */
 unsigned moat_arch_argument_bits(const struct moat_arch *arch, int number, unsigned arg);
+
+/* The same bits as a mask of the argument's low bits, what a comparison reads of it. */
+uint64_t moat_arch_argument_mask(const struct moat_arch *arch, int number, unsigned arg);
 int moat_arch_argument_count(const struct moat_arch *arch, int number);
 
 /* The first architecture, other than `except`, that has syscall `name`, or NULL. */
